@@ -1,0 +1,184 @@
+import { createAtlasClient, type AtlasClient } from '../atlas/atlas-client.js';
+import { ClusterKindCache } from '../atlas/cluster-kind-cache.js';
+import { downloadOperations } from '../atlas/download-operations.js';
+import { resolveClusterKind } from '../atlas/resolve-cluster-kind.js';
+import { AtlasResponseError } from '../errors/response-error.js';
+import { UnsupportedClusterError } from '../errors/unsupported-cluster-error.js';
+import { ValidationError } from '../errors/validation-error.js';
+import { normalizeRestoreJob } from '../model/normalize.js';
+import type { SnapshotDownload } from '../model/snapshot-download.js';
+import type { ClusterKindFinding } from '../policy/classify-cluster.js';
+import { decideRoute } from '../policy/decide-route.js';
+import { VERSION } from '../version.js';
+import { describeValue } from '../validation/describe-value.js';
+import {
+  validateArgumentObject,
+  validateClusterTarget,
+  validateObjectId,
+  validateSignal,
+  validateTargetDeploymentItemName,
+  type ClusterTarget,
+} from '../validation/inputs.js';
+import { abortable } from './abortable.js';
+import { createAtlasDispatcher } from './atlas-dispatcher.js';
+import { evaluateFlag } from './evaluate-flag.js';
+import { requestDownload } from './request-download.js';
+import { toRouteDecision, type RouteDecision } from './route-decision.js';
+import { resolveShimOptions, type SnapshotShimOptions } from './shim-options.js';
+
+/** Arguments of {@link SnapshotShim.downloadSnapshot}. */
+export interface DownloadSnapshotInput {
+  /** The project (24 hex). */
+  readonly groupId: string;
+  /** The cluster's name. */
+  readonly clusterName: string;
+  /** The snapshot to download (24 hex). */
+  readonly snapshotId: string;
+  /** Tenant route only: the contract's required `targetDeploymentItemName`. Default: `clusterName`. */
+  readonly targetDeploymentItemName?: string;
+  /** Aborts the call, including any cluster-kind look-up it waits for. */
+  readonly signal?: AbortSignal;
+}
+
+/** Arguments of {@link SnapshotShim.explainRoute}. */
+export interface ExplainRouteInput {
+  readonly groupId: string;
+  readonly clusterName: string;
+  readonly signal?: AbortSignal;
+}
+
+/** A download job with the route decision that created it. */
+export type RoutedSnapshotDownload = SnapshotDownload & {
+  /** How the route was chosen, and the fallback if one happened. */
+  readonly decision: RouteDecision;
+};
+
+/** The facade: one call per download, routed to the right Atlas endpoint. */
+export interface SnapshotShim {
+  /**
+   * Requests a download of one snapshot through the endpoint the route policy picks, and
+   * returns the job in the normalized model.
+   */
+  downloadSnapshot(input: DownloadSnapshotInput): Promise<RoutedSnapshotDownload>;
+  /** The route decision `downloadSnapshot` would take now, without requesting a download. */
+  explainRoute(input: ExplainRouteInput): Promise<RouteDecision>;
+  /** Re-reads a job from the endpoint family that created it. */
+  getDownload<T extends SnapshotDownload>(download: T, options?: { signal?: AbortSignal }): Promise<T>;
+  /** Releases the connections the shim opened. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates the facade. Options are validated at once: a wrong one throws a
+ * `ValidationError` naming it, before anything is sent.
+ */
+export function createSnapshotShim(options: SnapshotShimOptions): SnapshotShim {
+  const resolved = resolveShimOptions(options);
+  const atlas = createAtlasDispatcher(resolved);
+  const client: AtlasClient = createAtlasClient({
+    baseUrl: resolved.baseUrl,
+    dispatcher: atlas.dispatcher,
+    userAgent: `atlas-snapshot-shim/${VERSION} node/${process.versions.node}${resolved.userAgent ? ` ${resolved.userAgent}` : ''}`,
+    headersTimeoutMs: resolved.timeouts.headersMs,
+    bodyTimeoutMs: resolved.timeouts.bodyMs,
+  });
+  const kinds = new ClusterKindCache(resolved.clusterKindTtlMs);
+  const cacheKey = (target: ClusterTarget): string => `${resolved.baseUrl}|${target.groupId}|${target.clusterName}`;
+
+  function clusterKind(target: ClusterTarget, signal: AbortSignal | undefined): Promise<ClusterKindFinding> {
+    // The look-up is shared by concurrent callers, so it runs without any one caller's signal.
+    return abortable(kinds.get(cacheKey(target), () => resolveClusterKind(client, target)), signal);
+  }
+
+  async function decide(target: ClusterTarget, signal: AbortSignal | undefined): Promise<RouteDecision> {
+    const flag = await evaluateFlag(resolved.route, {
+      ...target,
+      environment: resolved.environment,
+      appVersion: resolved.appVersion,
+    });
+    // A 'flex' flag routes every kind to the Flex endpoint: no need to ask Atlas.
+    const finding: ClusterKindFinding = flag === 'flex' ? { kind: 'unknown', source: 'not-asked' } : await clusterKind(target, signal);
+    const policy = decideRoute(
+      {
+        clusterKind: finding.kind,
+        now: resolved.now(),
+        sunsetDate: resolved.sunsetDate,
+        flag,
+        allowSunsetEndpoint: resolved.allowSunsetEndpoint,
+      },
+      { ...target, instanceSize: finding.instanceSize },
+    );
+    return toRouteDecision(policy, target, finding);
+  }
+
+  return {
+    async downloadSnapshot(input) {
+      const target = validateClusterTarget(input, 'downloadSnapshot argument');
+      const args = input as unknown as Record<string, unknown>;
+      const snapshotId = validateObjectId('snapshotId', args.snapshotId);
+      const targetDeploymentItemName =
+        args.targetDeploymentItemName === undefined
+          ? target.clusterName
+          : validateTargetDeploymentItemName('targetDeploymentItemName', args.targetDeploymentItemName);
+      const signal = validateSignal('signal', args.signal);
+      signal?.throwIfAborted();
+
+      const decision = await decide(target, signal);
+      const requested = await requestDownload(client, decision, { snapshotId, targetDeploymentItemName, signal }, async (to) => {
+        // Atlas contradicted the kind we had: forget it, and make sure a refused Flex
+        // request is not a dedicated cluster before trying the tenant endpoint.
+        kinds.forget(cacheKey(target));
+        if (to === 'tenant') {
+          const finding = await resolveClusterKind(client, target, signal);
+          if (finding.kind === 'dedicated') throw new UnsupportedClusterError(target.groupId, target.clusterName, finding.instanceSize);
+        }
+      });
+      const download = normalizeRestoreJob(requested.decision.route, requested.body);
+      if (download.id === undefined) {
+        const request = { method: 'POST', path: requested.decision.endpoint.path };
+        throw new AtlasResponseError('the restore job in the answer has no id, so it cannot be followed', 200, request);
+      }
+      return {
+        ...download,
+        projectId: download.projectId ?? target.groupId,
+        clusterName: download.clusterName ?? target.clusterName,
+        decision: requested.decision,
+      };
+    },
+
+    async explainRoute(input) {
+      const target = validateClusterTarget(input, 'explainRoute argument');
+      const signal = validateSignal('signal', (input as unknown as Record<string, unknown>).signal);
+      return decide(target, signal);
+    },
+
+    async getDownload(download, options = {}) {
+      const job = validateArgumentObject('download', download);
+      if (job.route !== 'tenant' && job.route !== 'flex') {
+        throw new ValidationError('download.route', "'tenant' or 'flex' (a SnapshotDownload from this library)", describeValue(job.route));
+      }
+      const route = job.route;
+      const target = validateClusterTarget({ groupId: job.projectId, clusterName: job.clusterName }, 'download');
+      const id = validateObjectId('download.id', job.id);
+      const signal = validateSignal('options.signal', options.signal);
+      const operations = downloadOperations[route];
+      const { body } = await client.call({
+        method: 'GET',
+        path: operations.jobPath(target.groupId, target.clusterName, id),
+        mediaType: operations.mediaType,
+        signal,
+      });
+      const fresh = normalizeRestoreJob(route, body);
+      // Keep what the caller's object carried beyond the model (the decision), and what Atlas left out.
+      return {
+        ...download,
+        ...fresh,
+        id: fresh.id ?? id,
+        projectId: fresh.projectId ?? target.groupId,
+        clusterName: fresh.clusterName ?? target.clusterName,
+      };
+    },
+
+    close: () => atlas.close(),
+  };
+}

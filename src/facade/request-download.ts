@@ -1,0 +1,67 @@
+import type { AtlasClient } from '../atlas/atlas-client.js';
+import { downloadOperations } from '../atlas/download-operations.js';
+import { AtlasApiError } from '../errors/atlas-api-error.js';
+import { contradictionReason } from '../policy/contradiction.js';
+import type { Route } from '../policy/types.js';
+import { withFallback, type RouteDecision } from './route-decision.js';
+
+/** What the download POST needs beyond the decision. */
+export interface DownloadRequest {
+  readonly snapshotId: string;
+  readonly targetDeploymentItemName: string;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** The job body Atlas answered, the route that answered it, and the final decision. */
+export interface RequestedDownload {
+  readonly body: unknown;
+  readonly decision: RouteDecision;
+}
+
+/**
+ * Called before a fallback to `to`: may veto it by throwing (a dedicated cluster), or
+ * return nothing to let it proceed.
+ */
+export type BeforeFallback = (to: Route, refusal: AtlasApiError) => Promise<void>;
+
+/**
+ * Sends the download POST on the decided route. When Atlas contradicts the decision with
+ * a refusal that cannot have created a job, tries the other route once (never more) and
+ * records the fallback in the decision. If the other route refuses as well because the
+ * cluster is not its kind either, the first refusal is the one thrown: it says more.
+ */
+export async function requestDownload(
+  client: AtlasClient,
+  decision: RouteDecision,
+  request: DownloadRequest,
+  beforeFallback: BeforeFallback,
+): Promise<RequestedDownload> {
+  try {
+    return { body: await post(client, decision.route, decision, request), decision };
+  } catch (error) {
+    const to = decision.fallbackRoute;
+    if (!(error instanceof AtlasApiError) || to === undefined) throw error;
+    const reason = contradictionReason(decision.route, error);
+    if (reason === undefined) throw error;
+    await beforeFallback(to, error);
+    const fallenBack = withFallback(decision, { from: decision.route, to, reason, status: error.status, errorCode: error.errorCode });
+    try {
+      return { body: await post(client, to, fallenBack, request), decision: fallenBack };
+    } catch (second) {
+      if (second instanceof AtlasApiError && contradictionReason(to, second) !== undefined) throw error;
+      throw second;
+    }
+  }
+}
+
+async function post(client: AtlasClient, route: Route, decision: RouteDecision, request: DownloadRequest): Promise<unknown> {
+  const operations = downloadOperations[route];
+  const { body } = await client.call({
+    method: 'POST',
+    path: operations.requestPath(decision.groupId, decision.clusterName),
+    mediaType: operations.mediaType,
+    body: operations.requestBody(request.snapshotId, request.targetDeploymentItemName),
+    signal: request.signal,
+  });
+  return body;
+}

@@ -1,0 +1,206 @@
+import type { Dispatcher } from 'undici';
+import { z } from 'zod';
+import { ValidationError } from '../errors/validation-error.js';
+import type { RouteFlag } from '../policy/types.js';
+import { describeValue } from '../validation/describe-value.js';
+
+/** A programmatic API key: HTTP Digest, public key as user, private key as password. */
+export interface ApiKeyCredentials {
+  readonly publicKey: string;
+  readonly privateKey: string;
+}
+
+/** A Service Account: OAuth 2.0 client credentials, exchanged for a Bearer token. */
+export interface ServiceAccountCredentials {
+  readonly clientId: string;
+  readonly clientSecret: string;
+}
+
+/** What a route flag source is asked with, once per call. */
+export interface RouteFlagContext {
+  readonly groupId: string;
+  readonly clusterName: string;
+  /** The `environment` option, when given. */
+  readonly environment?: string | undefined;
+  /** The `appVersion` option, when given. */
+  readonly appVersion?: string | undefined;
+}
+
+/** A flag source: evaluated per call, it answers the route flag for that cluster. */
+export type RouteFlagSource = (context: RouteFlagContext) => RouteFlag | Promise<RouteFlag>;
+
+/** Timeouts of each Atlas request, in milliseconds. */
+export interface ShimTimeouts {
+  /** Time to establish a connection. Default 10 000. */
+  readonly connectMs?: number;
+  /** Time to receive the response headers once the request is sent. Default 30 000. */
+  readonly headersMs?: number;
+  /** Longest pause between two chunks of a response body. Default 30 000. */
+  readonly bodyMs?: number;
+}
+
+/** Options of {@link createSnapshotShim}. Only `credentials` is required. */
+export interface SnapshotShimOptions {
+  /** Atlas origin. Default `'https://cloud.mongodb.com'`. Must be https unless the host is loopback. */
+  readonly baseUrl?: string;
+  /** A programmatic API key (digest) or a service account (OAuth client credentials). Required. */
+  readonly credentials: ApiKeyCredentials | ServiceAccountCredentials;
+  /** The route flag, or a flag source evaluated per call. Default `'auto'`. */
+  readonly route?: RouteFlag | RouteFlagSource;
+  /** When the tenant endpoint is sunset. Default `2026-01-22T00:00:00Z`. */
+  readonly sunsetDate?: Date | string;
+  /** The clock. Default `() => new Date()`. */
+  readonly now?: () => Date;
+  /** Let the `tenant` flag call the tenant endpoint after its sunset. Default `false`. */
+  readonly allowSunsetEndpoint?: boolean;
+  /** How long a resolved cluster kind is cached, per (baseUrl, groupId, clusterName). Default 600 000 (10 minutes); 0 disables the cache. */
+  readonly clusterKindTtlMs?: number;
+  /** An undici Dispatcher to send requests through (to share pools, or to test). Default: a keep-alive Agent the shim owns and `close()` closes. */
+  readonly dispatcher?: Dispatcher;
+  /** Appended to `User-Agent: atlas-snapshot-shim/<version>`. Default none. */
+  readonly userAgent?: string;
+  /** Request timeouts. Defaults in {@link ShimTimeouts}. */
+  readonly timeouts?: ShimTimeouts;
+  /** Environment name given to flag sources (e.g. `'production'`). Default none. */
+  readonly environment?: string;
+  /** The calling application's version, given to flag sources. Default none. */
+  readonly appVersion?: string;
+}
+
+/** Options after validation, with every default applied. */
+export interface ResolvedShimOptions {
+  readonly baseUrl: string;
+  readonly credentials: ApiKeyCredentials | ServiceAccountCredentials;
+  readonly route: RouteFlag | RouteFlagSource;
+  readonly sunsetDate: Date;
+  readonly now: () => Date;
+  readonly allowSunsetEndpoint: boolean;
+  readonly clusterKindTtlMs: number;
+  readonly dispatcher: Dispatcher | undefined;
+  readonly userAgent: string | undefined;
+  readonly timeouts: Required<ShimTimeouts>;
+  readonly environment: string | undefined;
+  readonly appVersion: string | undefined;
+}
+
+/** The default sunset instant of the tenant endpoints (`x-sunset: 2026-01-22`). */
+export const DEFAULT_SUNSET_DATE = '2026-01-22T00:00:00Z';
+/** The default Atlas origin. */
+export const DEFAULT_BASE_URL = 'https://cloud.mongodb.com';
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** True for hosts that never leave this machine. */
+export function isLoopbackHost(hostname: string): boolean {
+  return LOOPBACK_HOSTS.has(hostname) || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+
+const secret = z.string().min(1).max(4096);
+const token = z.string().min(1).max(512).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
+const millis = z.number().int().min(0).max(2_147_483_647);
+
+// Each entry: the schema and the words that tell a caller what is allowed.
+const fields = {
+  baseUrl: [
+    z
+      .string()
+      .refine((value) => {
+        if (!URL.canParse(value)) return false;
+        const url = new URL(value);
+        const originOnly = (url.pathname === '/' || url.pathname === '') && !url.search && !url.hash && !url.username && !url.password;
+        return originOnly && (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname)));
+      }),
+    "an https origin such as 'https://cloud.mongodb.com' (http only for a loopback host), without path, query or credentials",
+  ],
+  credentials: [
+    z.union([
+      z.strictObject({ publicKey: token, privateKey: secret }),
+      z.strictObject({ clientId: token, clientSecret: secret }),
+    ]),
+    'either { publicKey, privateKey } (an API key) or { clientId, clientSecret } (a service account), non-empty strings',
+  ],
+  route: [
+    z.union([z.enum(['auto', 'tenant', 'flex']), z.custom<RouteFlagSource>((value) => typeof value === 'function')]),
+    "'auto', 'tenant', 'flex', or a function (context) => route",
+  ],
+  sunsetDate: [
+    z.union([z.date(), z.iso.datetime({ offset: true })]).refine((value) => !Number.isNaN(new Date(value).getTime())),
+    'a valid Date or an ISO 8601 date-time string with a time zone',
+  ],
+  now: [z.custom<() => Date>((value) => typeof value === 'function'), 'a function returning a Date'],
+  allowSunsetEndpoint: [z.boolean(), 'true or false'],
+  clusterKindTtlMs: [millis, 'an integer number of milliseconds, 0 or more'],
+  dispatcher: [
+    z.custom<Dispatcher>((value) => typeof value === 'object' && value !== null && typeof (value as Dispatcher).dispatch === 'function'),
+    'an undici Dispatcher (Agent, Pool, MockAgent…)',
+  ],
+  userAgent: [z.string().max(256).regex(/^[\x20-\x7e]*$/), 'printable ASCII, at most 256 characters'],
+  timeouts: [
+    z.strictObject({ connectMs: millis.optional(), headersMs: millis.optional(), bodyMs: millis.optional() }),
+    '{ connectMs?, headersMs?, bodyMs? }, each an integer number of milliseconds',
+  ],
+  environment: [z.string().min(1).max(128), 'a non-empty string of at most 128 characters'],
+  appVersion: [z.string().min(1).max(128), 'a non-empty string of at most 128 characters'],
+} as const satisfies Record<string, readonly [z.ZodType, string]>;
+
+function check<K extends keyof typeof fields>(name: K, value: unknown): z.output<(typeof fields)[K][0]> | undefined {
+  if (value === undefined) return undefined;
+  const [schema, allowed] = fields[name];
+  const result = schema.safeParse(value);
+  // Credentials are secret: say which shape was wrong, never echo the values.
+  if (!result.success) {
+    const received = name === 'credentials' ? describeCredentialShape(value) : describeValue(value);
+    throw new ValidationError(`options.${name}`, allowed, received);
+  }
+  return result.data as z.output<(typeof fields)[K][0]>;
+}
+
+function describeCredentialShape(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return describeValue(value);
+  const keys = Object.keys(value);
+  return keys.length ? `an object with keys ${keys.join(', ')}` : 'an empty object';
+}
+
+/**
+ * Validates {@link SnapshotShimOptions} and applies the defaults.
+ *
+ * @throws {ValidationError} naming the first wrong option (`options.<name>`) and what it allows.
+ */
+export function resolveShimOptions(input: unknown): ResolvedShimOptions {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new ValidationError('options', 'an object with at least { credentials }', describeValue(input));
+  }
+  const options = input as Record<string, unknown>;
+  const known = new Set(Object.keys(fields));
+  for (const key of Object.keys(options)) {
+    if (!known.has(key)) throw new ValidationError(`options.${key}`, `one of the known options: ${[...known].join(', ')}`, 'an unknown option');
+  }
+  const credentials = check('credentials', options.credentials);
+  if (credentials === undefined) throw new ValidationError('options.credentials', fields.credentials[1], 'undefined');
+  const timeouts = check('timeouts', options.timeouts) ?? {};
+  const sunsetDate = check('sunsetDate', options.sunsetDate);
+  return {
+    baseUrl: new URL(check('baseUrl', options.baseUrl) ?? DEFAULT_BASE_URL).origin,
+    credentials,
+    route: check('route', options.route) ?? 'auto',
+    sunsetDate: new Date(sunsetDate ?? DEFAULT_SUNSET_DATE),
+    now: check('now', options.now) ?? (() => new Date()),
+    allowSunsetEndpoint: check('allowSunsetEndpoint', options.allowSunsetEndpoint) ?? false,
+    clusterKindTtlMs: check('clusterKindTtlMs', options.clusterKindTtlMs) ?? 600_000,
+    dispatcher: check('dispatcher', options.dispatcher),
+    userAgent: check('userAgent', options.userAgent),
+    timeouts: {
+      connectMs: timeouts.connectMs ?? 10_000,
+      headersMs: timeouts.headersMs ?? 30_000,
+      bodyMs: timeouts.bodyMs ?? 30_000,
+    },
+    environment: check('environment', options.environment),
+    appVersion: check('appVersion', options.appVersion),
+  };
+}
+
+/** True when the credentials are a programmatic API key (digest). */
+export function isApiKey(credentials: ApiKeyCredentials | ServiceAccountCredentials): credentials is ApiKeyCredentials {
+  return 'publicKey' in credentials;
+}
+

@@ -1,0 +1,49 @@
+/**
+ * atlas-snapshot-shim: one call to download MongoDB Atlas shared-tier (M2/M5) and Flex
+ * cluster snapshots across the tenant endpoint sunset (2026-01-22).
+ *
+ * @packageDocumentation
+ */
+export {
+  createSnapshotShim,
+  type DownloadSnapshotInput,
+  type ExplainRouteInput,
+  type RoutedSnapshotDownload,
+  type SnapshotShim,
+} from './facade/create-snapshot-shim.js';
+export {
+  DEFAULT_BASE_URL,
+  DEFAULT_SUNSET_DATE,
+  type ApiKeyCredentials,
+  type RouteFlagContext,
+  type RouteFlagSource,
+  type ServiceAccountCredentials,
+  type ShimTimeouts,
+  type SnapshotShimOptions,
+} from './facade/shim-options.js';
+export type { RouteDecision, RouteEndpoint, RouteFallback } from './facade/route-decision.js';
+export { decideRoute, type RouteSubject } from './policy/decide-route.js';
+export { classifyClusterDescription, type ClusterKindFinding } from './policy/classify-cluster.js';
+export {
+  CLUSTER_KINDS,
+  ROUTE_FLAGS,
+  type ClusterKind,
+  type Route,
+  type RouteFlag,
+  type RoutePolicyDecision,
+  type RoutePolicyInput,
+} from './policy/types.js';
+export { normalizeFlexRestoreJob, normalizeTenantRestore } from './model/normalize.js';
+export type { AtlasLink, DeliveryType, DownloadStatus, KnownDownloadStatus, SnapshotDownload } from './model/snapshot-download.js';
+export {
+  AtlasApiError,
+  AtlasResponseError,
+  AuthError,
+  ShimError,
+  SunsetError,
+  UnsupportedClusterError,
+  ValidationError,
+  type AtlasRequestInfo,
+} from './errors/index.js';
+export { FLEX_MEDIA_TYPE, TENANT_MEDIA_TYPE } from './atlas/endpoints.js';
+export { VERSION } from './version.js';

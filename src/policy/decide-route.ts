@@ -1,0 +1,80 @@
+import { isBefore } from 'date-fns';
+import { SunsetError } from '../errors/sunset-error.js';
+import { UnsupportedClusterError } from '../errors/unsupported-cluster-error.js';
+import type { RoutePolicyDecision, RoutePolicyInput } from './types.js';
+
+/** Cluster name and project, only for the text of an `UnsupportedClusterError`. */
+export interface RouteSubject {
+  readonly groupId?: string | undefined;
+  readonly clusterName?: string | undefined;
+  readonly instanceSize?: string | undefined;
+}
+
+/**
+ * The route policy of DESIGN.md as a pure function: no I/O, no clock of its own.
+ *
+ * | kind | flag | before sunset | at or after |
+ * |---|---|---|---|
+ * | shared | auto | tenant | flex |
+ * | flex, unknown | auto | flex | flex |
+ * | shared, flex, unknown | tenant | tenant (fallback to flex once) | SunsetError unless allowSunsetEndpoint |
+ * | shared, flex, unknown | flex | flex | flex |
+ * | dedicated | any | UnsupportedClusterError | same |
+ *
+ * @throws {UnsupportedClusterError} for a dedicated cluster.
+ * @throws {SunsetError} for the tenant flag at or after the sunset without `allowSunsetEndpoint`.
+ */
+export function decideRoute(input: RoutePolicyInput, subject: RouteSubject = {}): RoutePolicyDecision {
+  const { clusterKind, now, sunsetDate, flag } = input;
+  const afterSunset = !isBefore(now, sunsetDate);
+  const base = { clusterKind, flag, sunsetDate, afterSunset };
+  const when = afterSunset ? 'at or after' : 'before';
+
+  if (clusterKind === 'dedicated') {
+    throw new UnsupportedClusterError(subject.groupId ?? '', subject.clusterName ?? '', subject.instanceSize);
+  }
+
+  if (flag === 'flex') {
+    return {
+      ...base,
+      route: 'flex',
+      reason: `The route flag is 'flex': downloadFlexBackup is used for every cluster kind.`,
+      // A flex flag on a cluster Atlas says is not Flex may go to the tenant endpoint once, while it exists.
+      fallbackRoute: afterSunset && !input.allowSunsetEndpoint ? undefined : 'tenant',
+    };
+  }
+
+  if (flag === 'tenant') {
+    if (afterSunset && !input.allowSunsetEndpoint) throw new SunsetError(sunsetDate, now);
+    return {
+      ...base,
+      route: 'tenant',
+      reason: afterSunset
+        ? `The route flag is 'tenant' and allowSunsetEndpoint is set: calling the tenant endpoint after its sunset (${sunsetDate.toISOString()}).`
+        : `The route flag is 'tenant' ${when} the sunset (${sunsetDate.toISOString()}): the tenant endpoint is tried ` +
+          `for a ${clusterKind} cluster, with the Flex endpoint as a fallback if Atlas refuses it.`,
+      fallbackRoute: 'flex',
+    };
+  }
+
+  // flag === 'auto'
+  if (clusterKind === 'shared' && !afterSunset) {
+    return {
+      ...base,
+      route: 'tenant',
+      reason: `A shared M2/M5 cluster before the sunset (${sunsetDate.toISOString()}): the tenant endpoint still serves it.`,
+      fallbackRoute: 'flex',
+    };
+  }
+  return {
+    ...base,
+    route: 'flex',
+    reason:
+      clusterKind === 'shared'
+        ? `A shared M2/M5 cluster at or after the sunset (${sunsetDate.toISOString()}): Atlas migrated it to Flex.`
+        : clusterKind === 'flex'
+          ? `A Flex cluster: downloadFlexBackup serves it ${when} the sunset.`
+          : `Atlas did not tell the cluster's kind: the Flex endpoint, the current one, is used.`,
+    fallbackRoute: afterSunset && !input.allowSunsetEndpoint ? undefined : 'tenant',
+  };
+}

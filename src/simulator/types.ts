@@ -1,0 +1,92 @@
+/**
+ * Public types of the embedded Atlas simulator. The names are a contract with the rest of the
+ * library's tests: change them only together with their users.
+ */
+
+/** Digest algorithms the simulator can challenge with. Atlas itself uses MD5. */
+export type SimulatorDigestAlgorithm = 'MD5' | 'SHA-256';
+
+/** Options of {@link startAtlasSimulator}; every member is optional. */
+export interface AtlasSimulatorOptions {
+  /**
+   * The clock Atlas uses for the sunset switch, the dates in bodies and `snapshotUrl` expiry.
+   * Default: real time (`() => new Date()`). `setNow` overrides it while set.
+   */
+  readonly now?: () => Date;
+  /** Instant at which the tenant operations disappear and M2/M5 clusters become Flex. Default `2026-01-22T00:00:00Z`. */
+  readonly sunsetDate?: Date | string;
+  /** TCP port on 127.0.0.1. Default 0 (an ephemeral port). */
+  readonly port?: number;
+  /**
+   * Real milliseconds a restore job takes from PENDING through QUEUED and RUNNING to COMPLETED
+   * (or FAILED), in equal quarters, measured on a monotonic clock. Default 1500; 0 completes at once.
+   */
+  readonly jobDurationMs?: number;
+  /** Size of every snapshot file in bytes (deterministic pseudo-random content). Default 262144. */
+  readonly snapshotSizeBytes?: number;
+  /** Algorithm of the digest challenge. Default `'MD5'`, as Atlas. */
+  readonly digestAlgorithm?: SimulatorDigestAlgorithm;
+  /** Real milliseconds a digest nonce stays fresh; after that a correct answer gets `stale=true`. Default 300000. */
+  readonly nonceTtlMs?: number;
+  /** Lifetime of service-account bearer tokens in real seconds. Default 3600. */
+  readonly tokenTtlSeconds?: number;
+}
+
+/** How a request presented itself, from its `Authorization` scheme (not whether it was accepted). */
+export type SimulatorAuthScheme = 'digest' | 'bearer' | 'basic' | 'none';
+
+/** One entry of {@link AtlasSimulator.requests}. */
+export interface SimulatorRequestRecord {
+  readonly method: string;
+  /** Path without the query string. */
+  readonly path: string;
+  /** Status the simulator answered with. */
+  readonly status: number;
+  readonly auth: SimulatorAuthScheme;
+  /** The contract's `operationId`, when the path and method matched one of the 12 operations. */
+  readonly operationId?: string;
+}
+
+/** Names of the seeded clusters, one per kind the library has to tell apart. */
+export interface SimulatorClusterNames {
+  /** Shared-tier M2 (tenant). Becomes a Flex cluster at the sunset. */
+  readonly shared: string;
+  /** Shared-tier M5 (tenant). Becomes a Flex cluster at the sunset. */
+  readonly sharedM5: string;
+  /** Flex cluster created through `createCluster` (or migrated from M2/M5): the tenant API served it until the sunset. */
+  readonly flexLegacy: string;
+  /** Flex cluster created through the Flex API: never served by the tenant or cluster API. */
+  readonly flex: string;
+  /** Dedicated M10: no tenant or Flex operation serves it. */
+  readonly dedicated: string;
+}
+
+/** A running simulator, as {@link startAtlasSimulator} resolves it. */
+export interface AtlasSimulator {
+  /** `http://127.0.0.1:<port>`, no trailing slash. */
+  readonly url: string;
+  /** Programmatic API key accepted by the digest auth (random per start). */
+  readonly apiKey: { readonly publicKey: string; readonly privateKey: string };
+  /** Service account accepted by `POST /api/oauth/token` (random per start). */
+  readonly serviceAccount: { readonly clientId: string; readonly clientSecret: string };
+  /** The seeded project id (24 lowercase hex). */
+  readonly groupId: string;
+  readonly clusters: SimulatorClusterNames;
+  /** Seeded snapshot ids of a cluster, newest first. Throws a TypeError for an unknown name. */
+  snapshotIds(clusterName: string): readonly string[];
+  /** SHA-256 (hex) of what the snapshot's `snapshotUrl` serves. Throws a TypeError for an unknown id. */
+  snapshotSha256(snapshotId: string): string;
+  /** Byte size of what the snapshot's `snapshotUrl` serves. Throws a TypeError for an unknown id. */
+  snapshotSize(snapshotId: string): number;
+  /** Pins the simulated Atlas clock at `date`; `undefined` goes back to the `now` option (or real time). */
+  setNow(date: Date | string | undefined): void;
+  /** Every request answered so far, oldest first (a copy). */
+  readonly requests: readonly SimulatorRequestRecord[];
+  clearRequests(): void;
+  /** Restore jobs created for this snapshot from now on end FAILED instead of COMPLETED. */
+  failJobsFor(snapshotId: string): void;
+  /** Every bearer token issued so far stops being accepted. */
+  revokeTokens(): void;
+  /** Closes the server and every open socket. Idempotent. */
+  stop(): Promise<void>;
+}

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { SunsetError } from '../../src/errors/sunset-error.js';
+import { UnsupportedClusterError } from '../../src/errors/unsupported-cluster-error.js';
+import { decideRoute } from '../../src/policy/decide-route.js';
+import { CLUSTER_KINDS, ROUTE_FLAGS, type ClusterKind, type RouteFlag } from '../../src/policy/types.js';
+
+const sunsetDate = new Date('2026-01-22T00:00:00Z');
+const before = new Date('2026-01-21T23:59:59.999Z');
+const at = sunsetDate;
+const after = new Date('2026-11-28T12:00:00Z');
+
+type Expected = 'tenant' | 'flex' | 'sunset' | 'unsupported';
+
+// DESIGN.md's table, row by row: [kind, flag, before sunset, at or after sunset].
+const table: [ClusterKind, RouteFlag, Expected, Expected][] = [
+  ['shared', 'auto', 'tenant', 'flex'],
+  ['flex', 'auto', 'flex', 'flex'],
+  ['unknown', 'auto', 'flex', 'flex'],
+  ['shared', 'tenant', 'tenant', 'sunset'],
+  ['flex', 'tenant', 'tenant', 'sunset'],
+  ['unknown', 'tenant', 'tenant', 'sunset'],
+  ['shared', 'flex', 'flex', 'flex'],
+  ['flex', 'flex', 'flex', 'flex'],
+  ['unknown', 'flex', 'flex', 'flex'],
+  ['dedicated', 'auto', 'unsupported', 'unsupported'],
+  ['dedicated', 'tenant', 'unsupported', 'unsupported'],
+  ['dedicated', 'flex', 'unsupported', 'unsupported'],
+];
+
+function outcome(clusterKind: ClusterKind, flag: RouteFlag, now: Date, allowSunsetEndpoint = false): Expected {
+  try {
+    return decideRoute({ clusterKind, flag, now, sunsetDate, allowSunsetEndpoint }).route;
+  } catch (error) {
+    if (error instanceof SunsetError) return 'sunset';
+    if (error instanceof UnsupportedClusterError) return 'unsupported';
+    throw error;
+  }
+}
+
+describe('decideRoute: the policy table', () => {
+  it('covers every kind × flag', () => {
+    expect(table).toHaveLength(CLUSTER_KINDS.length * ROUTE_FLAGS.length);
+  });
+  for (const [kind, flag, beforeSunset, afterSunset] of table) {
+    it(`${kind} + ${flag}: ${beforeSunset} before, ${afterSunset} at and after the sunset`, () => {
+      expect(outcome(kind, flag, before)).toBe(beforeSunset);
+      expect(outcome(kind, flag, at)).toBe(afterSunset);
+      expect(outcome(kind, flag, after)).toBe(afterSunset);
+    });
+  }
+});
+
+describe('decideRoute: details', () => {
+  it('lets the tenant flag through after the sunset when allowSunsetEndpoint is set', () => {
+    for (const kind of ['shared', 'flex', 'unknown'] as const) expect(outcome(kind, 'tenant', after, true)).toBe('tenant');
+  });
+  it('a tenant decision before the sunset may fall back to flex once', () => {
+    const decision = decideRoute({ clusterKind: 'flex', flag: 'tenant', now: before, sunsetDate });
+    expect(decision).toMatchObject({ route: 'tenant', fallbackRoute: 'flex', afterSunset: false, clusterKind: 'flex', flag: 'tenant' });
+    expect(decision.reason).toContain('fallback');
+  });
+  it('after the sunset a flex decision never falls back to the gone tenant endpoint', () => {
+    expect(decideRoute({ clusterKind: 'shared', flag: 'auto', now: after, sunsetDate }).fallbackRoute).toBeUndefined();
+    expect(decideRoute({ clusterKind: 'unknown', flag: 'flex', now: after, sunsetDate }).fallbackRoute).toBeUndefined();
+    expect(decideRoute({ clusterKind: 'unknown', flag: 'flex', now: after, sunsetDate, allowSunsetEndpoint: true }).fallbackRoute).toBe('tenant');
+  });
+  it('the sunset error names the date and the way out', () => {
+    expect(() => decideRoute({ clusterKind: 'shared', flag: 'tenant', now: after, sunsetDate })).toThrow(
+      /2026-01-22T00:00:00.000Z.*allowSunsetEndpoint/s,
+    );
+  });
+  it('the dedicated error names Cloud Backup restore jobs and the cluster', () => {
+    expect(() =>
+      decideRoute({ clusterKind: 'dedicated', flag: 'auto', now: before, sunsetDate }, { groupId: 'g', clusterName: 'prod', instanceSize: 'M10' }),
+    ).toThrow(/'prod'.*M10.*Cloud Backup restore jobs/s);
+  });
+  it('honours a configurable sunset instant', () => {
+    const early = new Date('2025-06-01T00:00:00Z');
+    expect(decideRoute({ clusterKind: 'shared', flag: 'auto', now: before, sunsetDate: early }).route).toBe('flex');
+  });
+  it('gives every decision a readable reason', () => {
+    for (const [kind, flag] of table) {
+      for (const now of [before, after]) {
+        try {
+          expect(decideRoute({ clusterKind: kind, flag, now, sunsetDate }).reason.length).toBeGreaterThan(20);
+        } catch (error) {
+          expect(error).toBeInstanceOf(Error);
+        }
+      }
+    }
+  });
+});

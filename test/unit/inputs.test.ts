@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../../src/errors/validation-error.js';
+import {
+  validateClusterName,
+  validateClusterTarget,
+  validateObjectId,
+  validateSignal,
+  validateTargetDeploymentItemName,
+} from '../../src/validation/inputs.js';
+
+function rejection(fn: () => unknown): ValidationError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ValidationError) return error;
+    throw error;
+  }
+  throw new Error('expected a ValidationError');
+}
+
+describe('validateObjectId', () => {
+  it('accepts exactly 24 lowercase hex', () => {
+    expect(validateObjectId('groupId', '5f1a2b3c4d5e6f7a8b9c0d1e')).toBe('5f1a2b3c4d5e6f7a8b9c0d1e');
+  });
+  it.each([
+    ['uppercase', '5F1A2B3C4D5E6F7A8B9C0D1E'],
+    ['too short', '5f1a2b3c'],
+    ['too long', '5f1a2b3c4d5e6f7a8b9c0d1e0'],
+    ['not hex', 'zzzzzzzzzzzzzzzzzzzzzzzz'],
+    ['trailing newline', '5f1a2b3c4d5e6f7a8b9c0d1e\n'],
+    ['a number', 42],
+    ['null', null],
+    ['an object', { toString: () => '5f1a2b3c4d5e6f7a8b9c0d1e' }],
+  ])('refuses %s, naming the field and the rule', (_name, value) => {
+    const error = rejection(() => validateObjectId('snapshotId', value));
+    expect(error.field).toBe('snapshotId');
+    expect(error.message).toContain('24 lowercase hexadecimal');
+  });
+});
+
+describe('validateClusterName', () => {
+  it('accepts the contract pattern up to 64 characters', () => {
+    expect(validateClusterName('clusterName', 'Cluster0')).toBe('Cluster0');
+    expect(validateClusterName('clusterName', 'a'.repeat(64))).toHaveLength(64);
+    expect(validateClusterName('clusterName', 'my-cluster-1')).toBe('my-cluster-1');
+  });
+  it.each([
+    ['empty', ''],
+    ['leading hyphen', '-abc'],
+    ['path traversal', '../etc'],
+    ['a slash', 'a/b'],
+    ['NUL', 'abc\u0000'],
+    ['an underscore', 'a_b'],
+    ['65 characters', 'a'.repeat(65)],
+    ['a huge string', 'a'.repeat(1_000_000)],
+    ['non-ASCII letters', 'clüster'],
+  ])('refuses %s', (_name, value) => {
+    const error = rejection(() => validateClusterName('clusterName', value));
+    expect(error.field).toBe('clusterName');
+    expect(error.message.length).toBeLessThan(400);
+  });
+  it('shows NUL escaped in the message', () => {
+    expect(rejection(() => validateClusterName('clusterName', 'a\u0000b')).message).toContain('\\u0000');
+  });
+});
+
+describe('other inputs', () => {
+  it('targetDeploymentItemName follows the contract pattern (Unicode letters allowed)', () => {
+    expect(validateTargetDeploymentItemName('t', "Clüster(prod):1@x+y'z")).toBeTruthy();
+    expect(() => validateTargetDeploymentItemName('t', 'a/b')).toThrow(ValidationError);
+    expect(() => validateTargetDeploymentItemName('t', 'a b')).toThrow(ValidationError);
+    expect(() => validateTargetDeploymentItemName('t', 'a'.repeat(65))).toThrow(ValidationError);
+  });
+  it('signal must be an AbortSignal when given', () => {
+    expect(validateSignal('signal', undefined)).toBeUndefined();
+    const controller = new AbortController();
+    expect(validateSignal('signal', controller.signal)).toBe(controller.signal);
+    expect(() => validateSignal('signal', { aborted: false })).toThrow(/AbortSignal/);
+  });
+  it('a cluster target must be an object with both fields', () => {
+    expect(() => validateClusterTarget(undefined)).toThrow(/Invalid argument: expected an object/);
+    expect(() => validateClusterTarget({ groupId: '5f1a2b3c4d5e6f7a8b9c0d1e' })).toThrow(/clusterName/);
+  });
+});
