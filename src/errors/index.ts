@@ -5,3 +5,6 @@ export { AtlasResponseError } from './response-error.js';
 export { AuthError } from './auth-error.js';
 export { SunsetError } from './sunset-error.js';
 export { UnsupportedClusterError } from './unsupported-cluster-error.js';
+export { TimeoutError } from './timeout-error.js';
+export { DownloadFailedError, type FailedJob } from './download-failed-error.js';
+export { SnapshotTransferError } from './snapshot-transfer-error.js';
