@@ -83,6 +83,6 @@ export function resolveSimulatorOptions(options: AtlasSimulatorOptions | undefin
     ),
     digestAlgorithm,
     nonceTtlMs: number('nonceTtlMs', options.nonceTtlMs, SIMULATOR_DEFAULTS.nonceTtlMs, 1, MAX_MS, false),
-    tokenTtlSeconds: number('tokenTtlSeconds', options.tokenTtlSeconds, SIMULATOR_DEFAULTS.tokenTtlSeconds, 1, MAX_MS / 1000, false),
+    tokenTtlSeconds: number('tokenTtlSeconds', options.tokenTtlSeconds, SIMULATOR_DEFAULTS.tokenTtlSeconds, 0.001, MAX_MS / 1000, false),
   };
 }

@@ -43,10 +43,19 @@ export interface SeedProject {
 }
 
 const DAY_MS = 86_400_000;
-// Ids are derived from names so they are the same in every run, and tests can pin them.
-const objectId = (label: string): string => createHash('sha256').update(`atlas-snapshot-shim:${label}`).digest('hex').slice(0, 24);
+/** A 24-hex id derived from a label: the same in every run, so tests can pin seeded ids. */
+export const objectId = (label: string): string => createHash('sha256').update(`atlas-snapshot-shim:${label}`).digest('hex').slice(0, 24);
 
-const BLUEPRINT: ReadonlyArray<{ role: keyof SimulatorClusterNames; name: string; kind: SeedClusterKind; size: string; snapshots: number; version: string }> = [
+interface ClusterBlueprint {
+  readonly role: keyof SimulatorClusterNames;
+  readonly name: string;
+  readonly kind: SeedClusterKind;
+  readonly size: string;
+  readonly snapshots: number;
+  readonly version: string;
+}
+
+const BLUEPRINT: readonly ClusterBlueprint[] = [
   { role: 'shared', name: 'shared-m2', kind: 'shared', size: 'M2', snapshots: 3, version: '8.0.4' },
   { role: 'sharedM5', name: 'shared-m5', kind: 'shared', size: 'M5', snapshots: 2, version: '8.0.4' },
   { role: 'flexLegacy', name: 'flex-migrated', kind: 'flexLegacy', size: 'FLEX', snapshots: 3, version: '8.0.4' },

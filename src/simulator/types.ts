@@ -28,7 +28,7 @@ export interface AtlasSimulatorOptions {
   readonly digestAlgorithm?: SimulatorDigestAlgorithm;
   /** Real milliseconds a digest nonce stays fresh; after that a correct answer gets `stale=true`. Default 300000. */
   readonly nonceTtlMs?: number;
-  /** Lifetime of service-account bearer tokens in real seconds. Default 3600. */
+  /** Lifetime of service-account bearer tokens in real seconds (fractions allowed; `expires_in` rounds up). Default 3600. */
   readonly tokenTtlSeconds?: number;
 }
 

@@ -1,0 +1,178 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Dispatcher } from 'undici';
+
+/**
+ * The handler both authentication interceptors put between undici and the caller: it
+ * can hold a request back while credentials are being obtained, swallow one
+ * authentication challenge and send the request again, and otherwise forwards every
+ * event untouched. The caller sees a single request whatever happens underneath.
+ */
+
+/** Options for the next attempt, now or once credentials are at hand. */
+export type NextAttempt = Dispatcher.DispatchOptions | Promise<Dispatcher.DispatchOptions>;
+
+/**
+ * Looks at a response's status and headers and either returns how to build the next
+ * attempt (the response is then swallowed and the request sent again) or undefined to
+ * hand the response to the caller. Called once per response; keeps its own retry budget.
+ */
+export type ResponseInspector = (statusCode: number, headers: IncomingHttpHeaders) => (() => NextAttempt) | undefined;
+
+/**
+ * The controller the caller holds for the whole request. Each attempt has its own
+ * connection controller; this one forwards to the current attempt, and while there is
+ * none (waiting for a token, between attempts) it fails the request itself on abort.
+ */
+class AttemptController implements Dispatcher.DispatchController {
+  #target: Dispatcher.DispatchController | null = null;
+  #paused = false;
+  #aborted = false;
+  #reason: Error | null = null;
+  readonly #failIdle: (reason: Error) => void;
+
+  constructor(failIdle: (reason: Error) => void) {
+    this.#failIdle = failIdle;
+  }
+
+  set target(target: Dispatcher.DispatchController | null) {
+    this.#target = target;
+    // A pause the caller asked for must survive the switch to a new attempt.
+    if (this.#paused) target?.pause();
+  }
+
+  get aborted(): boolean {
+    return this.#aborted || (this.#target?.aborted ?? false);
+  }
+
+  get paused(): boolean {
+    return this.#paused || (this.#target?.paused ?? false);
+  }
+
+  get reason(): Error | null {
+    return this.#reason ?? this.#target?.reason ?? null;
+  }
+
+  abort(reason: Error): void {
+    if (this.#aborted) return;
+    this.#aborted = true;
+    this.#reason = reason;
+    if (this.#target) this.#target.abort(reason);
+    else this.#failIdle(reason);
+  }
+
+  pause(): void {
+    this.#paused = true;
+    this.#target?.pause();
+  }
+
+  resume(): void {
+    this.#paused = false;
+    this.#target?.resume();
+  }
+}
+
+/** Dispatches one caller request, possibly several times, as one request to the caller's handler. */
+export class AuthRetryHandler implements Dispatcher.DispatchHandler {
+  readonly #dispatch: Dispatcher.Dispatch;
+  readonly #handler: Dispatcher.DispatchHandler;
+  readonly #inspect: ResponseInspector;
+  readonly #controller: AttemptController;
+  #started = false;
+  #finished = false;
+  #retry: (() => NextAttempt) | undefined;
+
+  /**
+   * @param dispatch the dispatch function the interceptor wraps; every attempt goes through it.
+   * @param handler the caller's handler.
+   * @param inspect decides, per response, whether to swallow it and try again.
+   */
+  constructor(dispatch: Dispatcher.Dispatch, handler: Dispatcher.DispatchHandler, inspect: ResponseInspector) {
+    this.#dispatch = dispatch;
+    this.#handler = handler;
+    this.#inspect = inspect;
+    this.#controller = new AttemptController((reason) => this.#fail(reason));
+  }
+
+  /**
+   * Sends an attempt. Options at hand go out at once; a promise (a token being fetched)
+   * first starts the caller's request, so its abort signal is honoured while waiting,
+   * and a rejection fails the request through the caller's error path.
+   */
+  send(next: NextAttempt): boolean {
+    if (!(next instanceof Promise)) return this.#finished ? true : this.#dispatchNow(next);
+    // Handlers go on before anything can finish the request, so a late rejection is never unhandled.
+    next.then(
+      (opts) => {
+        if (!this.#finished) this.#dispatchNow(opts);
+      },
+      (err: unknown) => this.#fail(err instanceof Error ? err : new Error(String(err))),
+    );
+    this.#startCaller(undefined);
+    return true;
+  }
+
+  #dispatchNow(opts: Dispatcher.DispatchOptions): boolean {
+    try {
+      return this.#dispatch(opts, this);
+    } catch (err) {
+      this.#fail(err instanceof Error ? err : new Error(String(err)));
+      return true;
+    }
+  }
+
+  #startCaller(context: unknown): void {
+    if (this.#started) return;
+    this.#started = true;
+    this.#handler.onRequestStart?.(this.#controller, context ?? {});
+  }
+
+  #fail(err: Error): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    this.#retry = undefined;
+    this.#handler.onResponseError?.(this.#controller, err);
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController, context: unknown): void {
+    this.#controller.target = controller;
+    this.#startCaller(context);
+  }
+
+  onRequestUpgrade(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders, socket: Duplex): void {
+    this.#handler.onRequestUpgrade?.(this.#controller, statusCode, headers, socket);
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders, statusMessage?: string): void {
+    this.#retry = this.#inspect(statusCode, headers);
+    if (this.#retry === undefined) this.#handler.onResponseStart?.(this.#controller, statusCode, headers, statusMessage);
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    // A swallowed challenge's body is read to the end (keeping the connection reusable) and dropped.
+    if (this.#retry === undefined) this.#handler.onResponseData?.(this.#controller, chunk);
+  }
+
+  onResponseEnd(_controller: Dispatcher.DispatchController, trailers: IncomingHttpHeaders): void {
+    const retry = this.#retry;
+    if (retry === undefined) {
+      this.#finished = true;
+      this.#handler.onResponseEnd?.(this.#controller, trailers);
+      return;
+    }
+    this.#retry = undefined;
+    this.#controller.target = null;
+    let next: NextAttempt;
+    try {
+      next = retry();
+    } catch (err) {
+      this.#fail(err instanceof Error ? err : new Error(String(err)));
+      return;
+    }
+    this.send(next);
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
+    this.#fail(err);
+  }
+}

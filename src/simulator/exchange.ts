@@ -1,0 +1,85 @@
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { SimulatorApiError } from './api-error.js';
+import type { SimulatorAuthScheme, SimulatorRequestRecord } from './types.js';
+
+/** The `Authorization` scheme a request presented, whether or not it turns out valid. */
+export function authSchemeOf(header: string | undefined): SimulatorAuthScheme {
+  const scheme = /^\s*(\S+)/.exec(header ?? '')?.[1]?.toLowerCase();
+  return scheme === 'digest' || scheme === 'bearer' || scheme === 'basic' ? scheme : 'none';
+}
+
+/**
+ * One request and its response. Every answer goes through {@link Exchange.writeHead}, which
+ * records it in the request log before a byte reaches the client, so a test that has read a
+ * response always finds it in `sim.requests`.
+ */
+export class Exchange {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  /** Path without the query, percent-encoding kept (the router decodes each segment). */
+  readonly path: string;
+  readonly query: URLSearchParams;
+  /** The request target exactly as sent (what a digest `uri` must equal). */
+  readonly target: string;
+  readonly auth: SimulatorAuthScheme;
+  /** Set by the router once the path and method matched a contract operation. */
+  operationId: string | undefined;
+  readonly #record: (entry: SimulatorRequestRecord) => void;
+  #recorded = false;
+
+  constructor(req: IncomingMessage, res: ServerResponse, record: (entry: SimulatorRequestRecord) => void) {
+    this.req = req;
+    this.res = res;
+    this.target = req.url ?? '/';
+    // Prefixing the origin (rather than resolving against it) keeps a target like `//x` a path.
+    const url = new URL(`http://127.0.0.1${this.target.startsWith('/') ? '' : '/'}${this.target}`);
+    this.path = url.pathname;
+    this.query = url.searchParams;
+    this.auth = authSchemeOf(req.headers.authorization);
+    this.#record = record;
+  }
+
+  /** Writes the status line and headers, logging the answer once. */
+  writeHead(status: number, headers: OutgoingHttpHeaders): void {
+    if (!this.#recorded) {
+      this.#recorded = true;
+      this.#record({
+        method: this.req.method ?? 'GET',
+        path: this.path,
+        status,
+        auth: this.auth,
+        ...(this.operationId !== undefined ? { operationId: this.operationId } : {}),
+      });
+    }
+    this.res.writeHead(status, headers);
+  }
+
+  /** Sends a JSON body (nothing for HEAD). */
+  sendJson(status: number, body: unknown, contentType: string, headers: OutgoingHttpHeaders = {}, pretty = false): void {
+    const text = JSON.stringify(body, null, pretty ? 2 : undefined);
+    this.writeHead(status, { ...headers, 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text) });
+    this.res.end(this.req.method === 'HEAD' ? undefined : text);
+  }
+
+  /** Sends an Atlas `ApiError` envelope as `application/json`. */
+  sendApiError(error: SimulatorApiError): void {
+    this.sendJson(error.status, error.toBody(), 'application/json', error.headers);
+  }
+
+  /** True once the answer has started; a late failure can then only drop the connection. */
+  get answered(): boolean {
+    return this.#recorded;
+  }
+}
+
+/** Reads a request body up to `limitBytes`; undefined when it is larger. */
+export async function readBody(req: IncomingMessage, limitBytes: number): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limitBytes) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}

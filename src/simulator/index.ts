@@ -1,0 +1,15 @@
+/**
+ * The embedded local Atlas simulator: a real HTTP server on 127.0.0.1 that speaks the contract's
+ * 12 operations and the OAuth token endpoint, for tests and demos of this library.
+ */
+export { startAtlasSimulator } from './start-atlas-simulator.js';
+export type {
+  AtlasSimulator,
+  AtlasSimulatorOptions,
+  SimulatorAuthScheme,
+  SimulatorClusterNames,
+  SimulatorDigestAlgorithm,
+  SimulatorRequestRecord,
+} from './types.js';
+export { SIMULATOR_DEFAULTS } from './options.js';
+export { SIMULATOR_ERROR_CODES, type SimulatorErrorCode } from './error-codes.js';

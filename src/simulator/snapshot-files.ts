@@ -1,0 +1,109 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Exchange } from './exchange.js';
+import { SNAPSHOT_CHUNK_BYTES } from './snapshot-content.js';
+import type { SimulatorState } from './state.js';
+
+/** Path prefix of the files `snapshotUrl` points at. */
+export const SNAPSHOT_FILES_PREFIX = '/snapshot-files/';
+const FILE_PATH = /^\/snapshot-files\/([A-Za-z0-9_-]{16,})\/([a-f0-9]{24})\.tar\.gz$/;
+
+/** A byte range `[start, end]`, both inclusive as in `Content-Range`. */
+interface ByteRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * Parses a `Range` header against a file of `size` bytes (RFC 9110 §14): a range, `'unsatisfiable'`
+ * (416), or undefined to send the whole file, which a server may do for multiple or malformed ranges.
+ */
+export function parseRange(header: string | undefined, size: number): ByteRange | 'unsatisfiable' | undefined {
+  const m = /^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$/i.exec(header ?? '');
+  if (m === null) return undefined;
+  const [, first = '', last = ''] = m;
+  if (first === '' && last === '') return undefined;
+  if (first === '') {
+    const suffix = Number(last);
+    return suffix === 0 ? 'unsatisfiable' : { start: Math.max(0, size - suffix), end: size - 1 };
+  }
+  const start = Number(first);
+  if (last !== '' && Number(last) < start) return undefined;
+  if (start >= size) return 'unsatisfiable';
+  return { start, end: last === '' ? size - 1 : Math.min(Number(last), size - 1) };
+}
+
+// Atlas's snapshotUrl points at object storage, which answers with small XML documents.
+function sendStorageError(exchange: Exchange, status: number, code: string, message: string): void {
+  const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>\n`;
+  exchange.writeHead(status, { 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(body) });
+  exchange.res.end(exchange.req.method === 'HEAD' ? undefined : body);
+}
+
+/**
+ * Serves `GET`/`HEAD /snapshot-files/<token>/<snapshotId>.tar.gz` without any Atlas auth (the
+ * token is the credential, as in a presigned URL): single ranges, conditional requests, 403 once
+ * the URL expired per the Atlas clock, and a body streamed chunk by chunk with backpressure.
+ */
+export async function serveSnapshotFile(state: SimulatorState, exchange: Exchange): Promise<void> {
+  const method = exchange.req.method ?? 'GET';
+  if (method !== 'GET' && method !== 'HEAD') {
+    exchange.writeHead(405, { Allow: 'GET, HEAD', 'Content-Length': 0 });
+    exchange.res.end();
+    return;
+  }
+  const match = FILE_PATH.exec(exchange.path);
+  const job = match === null ? undefined : state.jobs.byDownloadToken(match[1] as string);
+  const progress = job === undefined ? undefined : state.jobs.progress(job);
+  if (job === undefined || job.snapshotId !== match?.[2] || progress?.expiresAt === undefined) {
+    sendStorageError(exchange, 404, 'NoSuchKey', 'The specified key does not exist.');
+    return;
+  }
+  if (state.clock.now().getTime() >= progress.expiresAt.getTime()) {
+    sendStorageError(exchange, 403, 'AccessDenied', 'Request has expired');
+    return;
+  }
+  const { content } = state;
+  const size = content.size();
+  const etag = content.etag(job.snapshotId);
+  const snapshot = state.project.snapshots.get(job.snapshotId);
+  const headers: Record<string, string | number> = {
+    'Content-Type': 'application/gzip',
+    'Accept-Ranges': 'bytes',
+    ETag: etag,
+    'Content-Disposition': `attachment; filename="${job.clusterName}-${job.snapshotId}.tar.gz"`,
+    ...(snapshot !== undefined ? { 'Last-Modified': snapshot.finishTime.toUTCString() } : {}),
+  };
+  const ifNoneMatch = exchange.req.headers['if-none-match'];
+  if (ifNoneMatch !== undefined && (ifNoneMatch.trim() === '*' || ifNoneMatch.split(',').some((t) => t.trim() === etag))) {
+    exchange.writeHead(304, { ETag: etag, 'Accept-Ranges': 'bytes' });
+    exchange.res.end();
+    return;
+  }
+  // If-Range with another validator means "my partial copy is outdated": send it all.
+  const ifRange = exchange.req.headers['if-range'];
+  const range = ifRange === undefined || String(ifRange).trim() === etag ? parseRange(exchange.req.headers.range, size) : undefined;
+  if (range === 'unsatisfiable') {
+    exchange.writeHead(416, { 'Content-Range': `bytes */${size}`, 'Content-Length': 0, ETag: etag, 'Accept-Ranges': 'bytes' });
+    exchange.res.end();
+    return;
+  }
+  const start = range?.start ?? 0;
+  const end = range?.end ?? size - 1;
+  const status = range === undefined ? 200 : 206;
+  exchange.writeHead(status, {
+    ...headers,
+    'Content-Length': end - start + 1,
+    ...(range !== undefined ? { 'Content-Range': `bytes ${start}-${end}/${size}` } : {}),
+  });
+  if (method === 'HEAD') {
+    exchange.res.end();
+    return;
+  }
+  const body = Readable.from(content.chunks(job.snapshotId, start, end + 1), { objectMode: false, highWaterMark: SNAPSHOT_CHUNK_BYTES });
+  try {
+    await pipeline(body, exchange.res);
+  } catch {
+    // The client went away mid-download (or stop() closed the socket): nothing left to answer.
+  }
+}

@@ -1,0 +1,114 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { OAUTH_TOKEN_PATH } from '../atlas/endpoints.js';
+import { OBJECT_ID_PATTERN } from '../validation/patterns.js';
+import { SimulatorApiError } from './api-error.js';
+import { SIMULATOR_ERROR_CODES } from './error-codes.js';
+import { Exchange } from './exchange.js';
+import { serveTokenRequest } from './handlers/oauth.js';
+import { resolveSimulatorOptions } from './options.js';
+import { serveAtlasOperation } from './router.js';
+import { SNAPSHOT_FILES_PREFIX, serveSnapshotFile } from './snapshot-files.js';
+import { createSimulatorState, type SimulatorState } from './state.js';
+import type { AtlasSimulator, AtlasSimulatorOptions } from './types.js';
+
+async function route(state: SimulatorState, exchange: Exchange): Promise<void> {
+  if (exchange.path === OAUTH_TOKEN_PATH) return serveTokenRequest(state, exchange);
+  if (exchange.path.startsWith(SNAPSHOT_FILES_PREFIX)) return serveSnapshotFile(state, exchange);
+  if (exchange.path.startsWith('/api/atlas/')) return serveAtlasOperation(state, exchange);
+  throw new SimulatorApiError(404, SIMULATOR_ERROR_CODES.resourceNotFound, `Cannot find resource ${exchange.path}.`, {
+    parameters: [exchange.path],
+  });
+}
+
+function handle(state: SimulatorState, req: IncomingMessage, res: ServerResponse): void {
+  const exchange = new Exchange(req, res, (entry) => state.requests.push(entry));
+  route(state, exchange).catch((error: unknown) => {
+    // Once the head is out, the only honest signal of a failure is a cut connection.
+    if (exchange.answered) {
+      res.destroy();
+      return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    const apiError =
+      error instanceof SimulatorApiError ? error : new SimulatorApiError(500, SIMULATOR_ERROR_CODES.unexpectedError, `Unexpected error: ${message}`);
+    exchange.sendApiError(apiError);
+  });
+}
+
+function requireSnapshot(state: SimulatorState, snapshotId: string, caller: string): string {
+  if (typeof snapshotId !== 'string' || !OBJECT_ID_PATTERN.test(snapshotId) || !state.project.snapshots.has(snapshotId)) {
+    throw new TypeError(`${caller}: unknown snapshot id ${JSON.stringify(snapshotId)}`);
+  }
+  return snapshotId;
+}
+
+/**
+ * Starts a local Atlas simulator: a real HTTP server on 127.0.0.1 that speaks the 12 contract
+ * operations (digest or service-account auth, versioned media types, the sunset switch, restore
+ * jobs that progress in real time, downloadable snapshot files) and the OAuth token endpoint.
+ * It never writes to stdout or stderr.
+ *
+ * @throws TypeError when an option is invalid (the message names it).
+ */
+export async function startAtlasSimulator(options?: AtlasSimulatorOptions): Promise<AtlasSimulator> {
+  const resolved = resolveSimulatorOptions(options);
+  const state = createSimulatorState(resolved);
+  const sockets = new Set<Socket>();
+  const server = createServer((req, res) => handle(state, req, res));
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  // Malformed HTTP from a client: answer 400 and drop it, without Node's default logging path.
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(resolved.port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('startAtlasSimulator: the server has no TCP address');
+  state.baseUrl = `http://127.0.0.1:${address.port}`;
+
+  let stopping: Promise<void> | undefined;
+  const { project, credentials } = state;
+  return {
+    url: state.baseUrl,
+    apiKey: credentials.apiKey,
+    serviceAccount: credentials.serviceAccount,
+    groupId: project.groupId,
+    clusters: project.names,
+    snapshotIds(clusterName) {
+      const cluster = project.clusters.get(clusterName);
+      if (cluster === undefined) throw new TypeError(`snapshotIds: unknown cluster ${JSON.stringify(clusterName)}`);
+      return cluster.snapshots.map((snapshot) => snapshot.id);
+    },
+    snapshotSha256: (snapshotId) => state.content.sha256(requireSnapshot(state, snapshotId, 'snapshotSha256')),
+    snapshotSize(snapshotId) {
+      requireSnapshot(state, snapshotId, 'snapshotSize');
+      return state.content.size();
+    },
+    setNow: (date) => state.clock.set(date),
+    get requests() {
+      return [...state.requests];
+    },
+    clearRequests() {
+      state.requests.length = 0;
+    },
+    failJobsFor: (snapshotId) => state.jobs.failFor(requireSnapshot(state, snapshotId, 'failJobsFor')),
+    revokeTokens: () => state.tokens.revokeAll(),
+    stop() {
+      stopping ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      });
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import { AtlasAuthenticator } from './auth.js';
+import { SimulatorClock } from './clock.js';
+import { createCredentials, type SimulatorCredentials } from './credentials.js';
+import { DigestNonceStore } from './digest-nonces.js';
+import { RestoreJobStore } from './jobs.js';
+import type { ResolvedSimulatorOptions } from './options.js';
+import { RateLimitCounter } from './rate-limit.js';
+import { seedProject, type SeedProject } from './seed.js';
+import { SnapshotContent } from './snapshot-content.js';
+import { BearerTokenStore } from './token-store.js';
+import type { SimulatorRequestRecord } from './types.js';
+
+/** Everything one running simulator holds; handlers read it, only the public API mutates it. */
+export interface SimulatorState {
+  readonly options: ResolvedSimulatorOptions;
+  readonly clock: SimulatorClock;
+  readonly credentials: SimulatorCredentials;
+  readonly project: SeedProject;
+  readonly jobs: RestoreJobStore;
+  readonly content: SnapshotContent;
+  readonly tokens: BearerTokenStore;
+  readonly authenticator: AtlasAuthenticator;
+  readonly rateLimit: RateLimitCounter;
+  readonly requests: SimulatorRequestRecord[];
+  /** `http://127.0.0.1:<port>`, known once the server listens; links and `snapshotUrl` start with it. */
+  baseUrl: string;
+}
+
+/** Builds the state of a fresh simulator (seeded against the Atlas clock at start). */
+export function createSimulatorState(options: ResolvedSimulatorOptions): SimulatorState {
+  const clock = new SimulatorClock(options.now);
+  const monotonic = (): number => clock.monotonicMs();
+  let startedAt: Date;
+  try {
+    startedAt = clock.now();
+  } catch {
+    throw new TypeError('startAtlasSimulator: option "now" must be a function returning a valid Date');
+  }
+  const credentials = createCredentials();
+  const tokens = new BearerTokenStore(options.tokenTtlSeconds, monotonic);
+  return {
+    options,
+    clock,
+    credentials,
+    project: seedProject(startedAt),
+    jobs: new RestoreJobStore(monotonic, options.jobDurationMs),
+    content: new SnapshotContent(options.snapshotSizeBytes),
+    tokens,
+    authenticator: new AtlasAuthenticator(credentials, options.digestAlgorithm, new DigestNonceStore(options.nonceTtlMs, monotonic), tokens),
+    rateLimit: new RateLimitCounter(monotonic),
+    requests: [],
+    baseUrl: '',
+  };
+}

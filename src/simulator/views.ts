@@ -1,0 +1,72 @@
+import { atlasPaths } from '../atlas/endpoints.js';
+import type { RestoreJob, RestoreJobStore } from './jobs.js';
+import type { SeedSnapshot } from './seed.js';
+
+/** The contract's `Link`. */
+export interface Link {
+  readonly rel: string;
+  readonly href: string;
+}
+
+/** Which API family a body is shaped for. */
+export type ApiFamily = 'tenant' | 'flex';
+
+/** Path of the file a completed job's `snapshotUrl` points at. */
+export function snapshotFilePath(job: RestoreJob): string {
+  return `/snapshot-files/${job.downloadToken}/${job.snapshotId}.tar.gz`;
+}
+
+/** `BackupTenantSnapshot` or `FlexBackupSnapshot20241113`: the two carry the same fields. */
+export function snapshotView(baseUrl: string, groupId: string, snapshot: SeedSnapshot, family: ApiFamily): Record<string, unknown> {
+  const path =
+    family === 'tenant'
+      ? atlasPaths.getBackupTenantSnapshot(groupId, snapshot.clusterName, snapshot.id)
+      : atlasPaths.getFlexBackupSnapshot(groupId, snapshot.clusterName, snapshot.id);
+  return {
+    expiration: snapshot.expiration.toISOString(),
+    finishTime: snapshot.finishTime.toISOString(),
+    id: snapshot.id,
+    links: [{ rel: 'self', href: `${baseUrl}${path}` }],
+    mongoDBVersion: snapshot.mongoDBVersion,
+    scheduledTime: snapshot.scheduledTime.toISOString(),
+    startTime: snapshot.startTime.toISOString(),
+    status: snapshot.status,
+  };
+}
+
+/**
+ * `TenantRestore` (tenant family, `clusterName`) or `FlexBackupRestoreJob20241113` (Flex family,
+ * `instanceName`) for one job, whichever family created it.
+ */
+export function restoreJobView(
+  baseUrl: string,
+  jobs: RestoreJobStore,
+  job: RestoreJob,
+  snapshot: SeedSnapshot,
+  family: ApiFamily,
+): Record<string, unknown> {
+  const progress = jobs.progress(job);
+  const selfPath =
+    family === 'tenant'
+      ? atlasPaths.getBackupTenantRestore(job.projectId, job.clusterName, job.id)
+      : atlasPaths.getFlexRestoreJob(job.projectId, job.clusterName, job.id);
+  // The contract makes `targetDeploymentItemName` required in `TenantRestore`; a job created
+  // through the Flex family has none, and a download's target is the source cluster itself.
+  const target = job.targetDeploymentItemName ?? (family === 'tenant' ? job.clusterName : undefined);
+  return {
+    ...(family === 'tenant' ? { clusterName: job.clusterName } : { instanceName: job.clusterName }),
+    deliveryType: job.deliveryType,
+    ...(progress.expiresAt !== undefined ? { expirationDate: progress.expiresAt.toISOString() } : {}),
+    id: job.id,
+    links: [{ rel: 'self', href: `${baseUrl}${selfPath}` }],
+    projectId: job.projectId,
+    ...(progress.finishedAt !== undefined ? { restoreFinishedDate: progress.finishedAt.toISOString() } : {}),
+    restoreScheduledDate: job.scheduledAt.toISOString(),
+    snapshotFinishedDate: snapshot.finishTime.toISOString(),
+    snapshotId: job.snapshotId,
+    ...(progress.status === 'COMPLETED' ? { snapshotUrl: `${baseUrl}${snapshotFilePath(job)}` } : {}),
+    status: progress.status,
+    ...(target !== undefined ? { targetDeploymentItemName: target } : {}),
+    ...(job.targetProjectId !== undefined ? { targetProjectId: job.targetProjectId } : {}),
+  };
+}

@@ -1,0 +1,361 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { atlasPaths } from '../../src/atlas/endpoints.js';
+import { ATLAS_OPERATIONS } from '../../src/simulator/operations.js';
+import { SIMULATOR_ERROR_CODES as CODES } from '../../src/simulator/index.js';
+import type { TestResponse } from '../simulator/digest-test-client.js';
+import { AFTER_SUNSET, BEFORE_SUNSET, get, post, startFixture, type SimulatorFixture } from '../simulator/simulator-fixture.js';
+
+const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CONTRACT_PATH = path.resolve(PROJECT_ROOT, '../shared/atlas-openapi/snapshot-download.yaml');
+const CONTRACT_PRESENT = existsSync(CONTRACT_PATH);
+
+type Json = Record<string, any>;
+
+/** What the contract says about one operation. */
+interface ContractOperation {
+  readonly operationId: string;
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  readonly mediaType: string;
+  readonly responseSchema: string;
+  readonly requestSchema?: string;
+  readonly requestMediaType?: string;
+  /** Error statuses the contract lists for it. */
+  readonly errorStatuses: readonly number[];
+}
+
+// OpenAPI 3.0 keywords with no JSON Schema meaning (or with a different one).
+const DROPPED = new Set(['example', 'examples', 'externalDocs', 'readOnly', 'writeOnly', 'xml', 'discriminator']);
+
+/**
+ * OpenAPI 3.0 schema → JSON Schema: drops annotations ajv would misread, keeps `$ref`s (they
+ * resolve inside the document registered under an `$id`). `closed` adds
+ * `additionalProperties: false` to objects, to catch fields the contract does not declare.
+ */
+function toJsonSchema(node: unknown, closed: boolean): unknown {
+  if (Array.isArray(node)) return node.map((item) => toJsonSchema(item, closed));
+  if (typeof node !== 'object' || node === null) return node;
+  const out: Json = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key.startsWith('x-') || DROPPED.has(key)) continue;
+    if (key === 'properties') {
+      out.properties = Object.fromEntries(Object.entries(value as Json).map(([name, schema]) => [name, toJsonSchema(schema, closed)]));
+    } else if (['items', 'additionalProperties', 'not'].includes(key) && typeof value === 'object') {
+      out[key] = toJsonSchema(value, closed);
+    } else {
+      out[key] = value;
+    }
+  }
+  if (closed && out.properties !== undefined && out.additionalProperties === undefined) out.additionalProperties = false;
+  return out;
+}
+
+function refName(ref: string | undefined): string {
+  const name = /^#\/components\/schemas\/(.+)$/.exec(ref ?? '')?.[1];
+  if (name === undefined) throw new Error(`unexpected $ref ${ref}`);
+  return name;
+}
+
+function contractOperations(contract: Json): ContractOperation[] {
+  const operations: ContractOperation[] = [];
+  for (const [pathTemplate, item] of Object.entries(contract.paths as Json)) {
+    for (const [method, op] of Object.entries(item as Json)) {
+      const [mediaType, content] = Object.entries(op.responses['200'].content as Json)[0] as [string, Json];
+      const request = op.requestBody ? (Object.entries(op.requestBody.content as Json)[0] as [string, Json]) : undefined;
+      operations.push({
+        operationId: op.operationId,
+        method: method.toUpperCase() as 'GET' | 'POST',
+        path: pathTemplate,
+        mediaType,
+        responseSchema: refName(content.schema.$ref),
+        ...(request ? { requestMediaType: request[0], requestSchema: refName(request[1].schema.$ref) } : {}),
+        errorStatuses: Object.keys(op.responses).filter((s) => s !== '200').map(Number),
+      });
+    }
+  }
+  return operations;
+}
+
+// Statuses Atlas answers that the contract does not list for the operation; kept explicit so a
+// new gap shows up as a failure, not silently.
+const UNLISTED: Readonly<Record<number, string>> = {
+  406: 'version negotiation',
+  415: 'versioned Content-Type',
+  405: 'method not in the contract',
+};
+const UNLISTED_FOR: Readonly<Record<string, readonly number[]>> = { getCluster: [400] };
+
+const suite = CONTRACT_PRESENT ? describe : describe.skip;
+const title = CONTRACT_PRESENT
+  ? 'simulator against the official contract (snapshot-download.yaml)'
+  : 'contract absent from ../shared (atlas-openapi/snapshot-download.yaml), so the contract tests were skipped';
+
+suite(title, () => {
+  let fx: SimulatorFixture;
+  let operations: Map<string, ContractOperation>;
+  const validators = new Map<string, { open: ValidateFunction; closed: ValidateFunction }>();
+
+  function validator(schemaName: string): { open: ValidateFunction; closed: ValidateFunction } {
+    const found = validators.get(schemaName);
+    if (found === undefined) throw new Error(`no schema ${schemaName}`);
+    return found;
+  }
+
+  function expectSchema(schemaName: string, body: unknown): void {
+    const { open, closed } = validator(schemaName);
+    expect(open(body), `${schemaName}: ${JSON.stringify(open.errors)}`).toBe(true);
+    expect(closed(body), `${schemaName} (undeclared fields): ${JSON.stringify(closed.errors)}`).toBe(true);
+  }
+
+  function op(operationId: string): ContractOperation {
+    const found = operations.get(operationId);
+    if (found === undefined) throw new Error(`no operation ${operationId}`);
+    return found;
+  }
+
+  /** A 200 answer of `operationId`: versioned Content-Type, rate-limit headers, schema-valid body. */
+  function expectOk(operationId: string, response: TestResponse): Json {
+    const operation = op(operationId);
+    expect(response.status, `${operationId}: ${response.text}`).toBe(200);
+    expect(response.headers['content-type']).toBe(operation.mediaType);
+    expect(response.headers['ratelimit-limit']).toMatch(/^\d+$/);
+    expect(response.headers['ratelimit-remaining']).toMatch(/^\d+$/);
+    expectSchema(operation.responseSchema, response.json);
+    return response.json;
+  }
+
+  /** An error answer: `application/json` `ApiError` whose `error` is the status. */
+  function expectApiError(operationId: string | undefined, response: TestResponse, status: number, errorCode?: string): Json {
+    expect(response.status, response.text).toBe(status);
+    expect(response.headers['content-type']).toBe('application/json');
+    expectSchema('ApiError', response.json);
+    expect(response.json.error).toBe(status);
+    if (errorCode !== undefined) expect(response.json.errorCode).toBe(errorCode);
+    if (operationId !== undefined && UNLISTED[status] === undefined && !(UNLISTED_FOR[operationId] ?? []).includes(status)) {
+      expect(op(operationId).errorStatuses, `${operationId} does not list ${status}`).toContain(status);
+    }
+    return response.json;
+  }
+
+  const url = {
+    getCluster: (name: string) => atlasPaths.getCluster(fx.sim.groupId, name),
+    tenantDownload: (name: string) => atlasPaths.downloadClusterBackupTenant(fx.sim.groupId, name),
+    tenantRestores: (name: string) => atlasPaths.listBackupTenantRestores(fx.sim.groupId, name),
+    tenantRestore: (name: string, id: string) => atlasPaths.getBackupTenantRestore(fx.sim.groupId, name, id),
+    tenantSnapshots: (name: string) => atlasPaths.listClusterBackupSnapshots(fx.sim.groupId, name),
+    tenantSnapshot: (name: string, id: string) => atlasPaths.getBackupTenantSnapshot(fx.sim.groupId, name, id),
+    getFlexCluster: (name: string) => atlasPaths.getFlexCluster(fx.sim.groupId, name),
+    flexDownload: (name: string) => atlasPaths.downloadFlexBackup(fx.sim.groupId, name),
+    flexJobs: (name: string) => atlasPaths.listFlexRestoreJobs(fx.sim.groupId, name),
+    flexJob: (name: string, id: string) => atlasPaths.getFlexRestoreJob(fx.sim.groupId, name, id),
+    flexSnapshots: (name: string) => atlasPaths.listFlexBackupSnapshots(fx.sim.groupId, name),
+    flexSnapshot: (name: string, id: string) => atlasPaths.getFlexBackupSnapshot(fx.sim.groupId, name, id),
+  };
+  const accept = (operationId: string): string => op(operationId).mediaType;
+
+  /** POSTs a body after checking that it is itself valid for the contract's request schema. */
+  async function download(operationId: 'downloadClusterBackupTenant' | 'downloadFlexBackup', path: string, body: Json): Promise<TestResponse> {
+    const operation = op(operationId);
+    expectSchema(operation.requestSchema as string, body);
+    return post(fx.client, path, operation.requestMediaType as string, body);
+  }
+
+  beforeAll(async () => {
+    const contract = parse(readFileSync(CONTRACT_PATH, 'utf8')) as Json;
+    operations = new Map(contractOperations(contract).map((o) => [o.operationId, o]));
+    const addFormats = addFormatsModule.default;
+    for (const closed of [false, true]) {
+      const ajv = new Ajv({ strict: false, allErrors: true });
+      addFormats(ajv);
+      const id = `https://atlas-snapshot-shim.test/contract-${closed ? 'closed' : 'open'}.json`;
+      ajv.addSchema({ $id: id, components: { schemas: toJsonSchema(contract.components.schemas, closed) } });
+      for (const name of Object.keys(contract.components.schemas)) {
+        const validate = ajv.getSchema(`${id}#/components/schemas/${name}`);
+        if (validate === undefined) throw new Error(`cannot compile ${name}`);
+        validators.set(name, { ...(validators.get(name) ?? { open: validate, closed: validate }), [closed ? 'closed' : 'open']: validate });
+      }
+    }
+    fx = await startFixture({ jobDurationMs: 600 });
+  });
+  afterAll(async () => fx?.close());
+
+  it('lists the 12 operations the simulator serves, with their paths, methods and media types', () => {
+    expect(operations.size).toBe(12);
+    const served = ATLAS_OPERATIONS.map((o) => ({ operationId: o.operationId, method: o.method, path: o.template, mediaType: o.mediaType }));
+    const listed = [...operations.values()].map((o) => ({ operationId: o.operationId, method: o.method, path: o.path, mediaType: o.mediaType }));
+    expect(served.sort((a, b) => a.operationId.localeCompare(b.operationId))).toEqual(listed.sort((a, b) => a.operationId.localeCompare(b.operationId)));
+    for (const o of operations.values()) if (o.requestMediaType !== undefined) expect(o.requestMediaType).toBe(o.mediaType);
+  });
+
+  describe('before the sunset', () => {
+    beforeAll(() => fx.sim.setNow(BEFORE_SUNSET));
+
+    it('getCluster describes shared, legacy Flex and dedicated clusters', async () => {
+      const { shared, sharedM5, flexLegacy, dedicated, flex } = fx.sim.clusters;
+      for (const name of [shared, sharedM5, flexLegacy, dedicated]) expectOk('getCluster', await get(fx.client, url.getCluster(name), accept('getCluster')));
+      expectApiError('getCluster', await get(fx.client, url.getCluster(flex), accept('getCluster')), 400, 'CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API');
+      expectApiError('getCluster', await get(fx.client, url.getCluster('missing-cluster'), accept('getCluster')), 404, CODES.clusterNotFound);
+    });
+
+    it('getFlexCluster describes both Flex kinds and refuses the others', async () => {
+      const { shared, flexLegacy, dedicated, flex } = fx.sim.clusters;
+      for (const name of [flex, flexLegacy]) expectOk('getFlexCluster', await get(fx.client, url.getFlexCluster(name), accept('getFlexCluster')));
+      for (const name of [shared, dedicated]) {
+        expectApiError('getFlexCluster', await get(fx.client, url.getFlexCluster(name), accept('getFlexCluster')), 400, 'CANNOT_USE_NON_FLEX_CLUSTER_IN_FLEX_API');
+      }
+    });
+
+    it('the five tenant operations serve an M2 cluster through a job to COMPLETED', async () => {
+      const name = fx.sim.clusters.shared;
+      const list = expectOk('listClusterBackupSnapshots', await get(fx.client, url.tenantSnapshots(name), accept('listClusterBackupSnapshots')));
+      const snapshotId = list.results[0].id as string;
+      expectOk('getBackupTenantSnapshot', await get(fx.client, url.tenantSnapshot(name, snapshotId), accept('getBackupTenantSnapshot')));
+      const created = expectOk(
+        'downloadClusterBackupTenant',
+        await download('downloadClusterBackupTenant', url.tenantDownload(name), { snapshotId, targetDeploymentItemName: name }),
+      );
+      const statuses = new Set<string>([created.status]);
+      let job = created;
+      while (job.status !== 'COMPLETED') {
+        await new Promise((resolve) => setTimeout(resolve, 40));
+        job = expectOk('getBackupTenantRestore', await get(fx.client, url.tenantRestore(name, created.id), accept('getBackupTenantRestore')));
+        statuses.add(job.status);
+      }
+      expect(statuses.size).toBeGreaterThanOrEqual(3);
+      expect(job).toEqual(expect.objectContaining({ snapshotUrl: expect.any(String), expirationDate: expect.any(String), restoreFinishedDate: expect.any(String) }));
+      const restores = expectOk('listBackupTenantRestores', await get(fx.client, url.tenantRestores(name), accept('listBackupTenantRestores')));
+      expect(restores.results.map((r: Json) => r.id)).toContain(created.id);
+    });
+
+    it('the tenant operations serve a legacy Flex cluster, refuse a native one and a dedicated one', async () => {
+      const { flexLegacy, flex, dedicated } = fx.sim.clusters;
+      expectOk('listClusterBackupSnapshots', await get(fx.client, url.tenantSnapshots(flexLegacy), accept('listClusterBackupSnapshots')));
+      const body = { snapshotId: fx.sim.snapshotIds(flex)[0], targetDeploymentItemName: flex };
+      const native = await download('downloadClusterBackupTenant', url.tenantDownload(flex), body);
+      expectApiError('downloadClusterBackupTenant', native, 400, 'CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API');
+      const dedicatedList = await get(fx.client, url.tenantRestores(dedicated), accept('listBackupTenantRestores'));
+      expectApiError('listBackupTenantRestores', dedicatedList, 400, CODES.tenantClusterRequired);
+    });
+
+    it.each(['flex', 'flexLegacy'] as const)('the five Flex operations serve the %s cluster, with FAILED and COMPLETED jobs', async (role) => {
+      const name = fx.sim.clusters[role];
+      const list = expectOk('listFlexBackupSnapshots', await get(fx.client, `${url.flexSnapshots(name)}?itemsPerPage=1`, accept('listFlexBackupSnapshots')));
+      expect(list.links.map((l: Json) => l.rel)).toEqual(['self', 'next']);
+      const [snapshotId, failingId] = fx.sim.snapshotIds(name) as [string, string];
+      expectOk('getFlexBackupSnapshot', await get(fx.client, url.flexSnapshot(name, snapshotId), accept('getFlexBackupSnapshot')));
+      fx.sim.failJobsFor(failingId);
+      const ok = expectOk('downloadFlexBackup', await download('downloadFlexBackup', url.flexDownload(name), { snapshotId }));
+      const bad = expectOk('downloadFlexBackup', await download('downloadFlexBackup', url.flexDownload(name), { snapshotId: failingId }));
+      const seen = new Set<string>();
+      const deadline = Date.now() + 10_000;
+      let done = false;
+      while (!done && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 40));
+        const jobs = expectOk('listFlexRestoreJobs', await get(fx.client, url.flexJobs(name), accept('listFlexRestoreJobs')));
+        const mine = jobs.results.filter((j: Json) => j.id === ok.id || j.id === bad.id);
+        for (const j of mine) seen.add(j.status);
+        done = mine.every((j: Json) => j.status === 'COMPLETED' || j.status === 'FAILED');
+      }
+      expect(seen).toContain('COMPLETED');
+      expect(seen).toContain('FAILED');
+      const completed = expectOk('getFlexRestoreJob', await get(fx.client, url.flexJob(name, ok.id), accept('getFlexRestoreJob')));
+      expect(completed).toMatchObject({ status: 'COMPLETED', instanceName: name, snapshotUrl: expect.stringContaining('/snapshot-files/') });
+      const failed = expectOk('getFlexRestoreJob', await get(fx.client, url.flexJob(name, bad.id), accept('getFlexRestoreJob')));
+      expect(failed.status).toBe('FAILED');
+    });
+  });
+
+  describe('after the sunset', () => {
+    beforeAll(() => fx.sim.setNow(AFTER_SUNSET));
+
+    it('getCluster refuses the migrated M2/M5 and legacy Flex clusters; getFlexCluster describes them', async () => {
+      const { shared, sharedM5, flexLegacy } = fx.sim.clusters;
+      for (const name of [shared, sharedM5, flexLegacy]) {
+        expectApiError('getCluster', await get(fx.client, url.getCluster(name), accept('getCluster')), 400, 'CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API');
+        expectOk('getFlexCluster', await get(fx.client, url.getFlexCluster(name), accept('getFlexCluster')));
+      }
+    });
+
+    it('the five tenant operations answer as removed', async () => {
+      const name = fx.sim.clusters.shared;
+      const snapshotId = fx.sim.snapshotIds(name)[0] as string;
+      const removed = [
+        ['downloadClusterBackupTenant', await download('downloadClusterBackupTenant', url.tenantDownload(name), { snapshotId, targetDeploymentItemName: name })],
+        ['listBackupTenantRestores', await get(fx.client, url.tenantRestores(name), accept('listBackupTenantRestores'))],
+        ['getBackupTenantRestore', await get(fx.client, url.tenantRestore(name, 'a'.repeat(24)), accept('getBackupTenantRestore'))],
+        ['listClusterBackupSnapshots', await get(fx.client, url.tenantSnapshots(name), accept('listClusterBackupSnapshots'))],
+        ['getBackupTenantSnapshot', await get(fx.client, url.tenantSnapshot(name, snapshotId), accept('getBackupTenantSnapshot'))],
+      ] as const;
+      for (const [operationId, response] of removed) {
+        expect(expectApiError(operationId, response, 404, 'RESOURCE_NOT_FOUND').detail).toMatch(/sunset/);
+      }
+    });
+
+    it('the Flex operations serve the migrated M2 cluster to a COMPLETED download', async () => {
+      const name = fx.sim.clusters.shared;
+      const snapshots = expectOk('listFlexBackupSnapshots', await get(fx.client, url.flexSnapshots(name), accept('listFlexBackupSnapshots')));
+      const created = expectOk('downloadFlexBackup', await download('downloadFlexBackup', url.flexDownload(name), { snapshotId: snapshots.results[0].id }));
+      let job = created;
+      while (job.status !== 'COMPLETED') {
+        await new Promise((resolve) => setTimeout(resolve, 40));
+        job = expectOk('getFlexRestoreJob', await get(fx.client, url.flexJob(name, created.id), accept('getFlexRestoreJob')));
+      }
+      expect(job.snapshotUrl).toEqual(expect.any(String));
+    });
+  });
+
+  describe('errors are ApiError envelopes', () => {
+    beforeAll(() => fx.sim.setNow(BEFORE_SUNSET));
+
+    it('401 without credentials', async () => {
+      const response = await fx.client.send('GET', url.flexSnapshots(fx.sim.clusters.flex), { accept: accept('listFlexBackupSnapshots'), auth: 'none' });
+      expectApiError('listFlexBackupSnapshots', response, 401, CODES.unauthorized);
+    });
+
+    it('406 for an unversioned Accept, 415 for an unversioned Content-Type', async () => {
+      const name = fx.sim.clusters.flex;
+      expectApiError('getFlexCluster', await get(fx.client, url.getFlexCluster(name), 'application/json'), 406, 'INVALID_VERSION_DATE');
+      const response = await fx.client.send('POST', url.flexDownload(name), {
+        accept: accept('downloadFlexBackup'),
+        contentType: 'application/json',
+        body: { snapshotId: fx.sim.snapshotIds(name)[0] },
+      });
+      expectApiError('downloadFlexBackup', response, 415, CODES.unsupportedMediaType);
+    });
+
+    it('400 for malformed JSON, missing or invalid attributes and malformed path parameters', async () => {
+      const { shared, flex } = fx.sim.clusters;
+      const tenantType = accept('downloadClusterBackupTenant');
+      const malformed = await fx.client.send('POST', url.tenantDownload(shared), { accept: tenantType, contentType: tenantType, body: '{' });
+      expectApiError('downloadClusterBackupTenant', malformed, 400, CODES.invalidJson);
+      const missing = expectApiError('downloadClusterBackupTenant', await post(fx.client, url.tenantDownload(shared), tenantType, {}), 400, CODES.missingAttribute);
+      expect(missing.badRequestDetail.fields).toHaveLength(2);
+      const invalid = await post(fx.client, url.flexDownload(flex), accept('downloadFlexBackup'), { snapshotId: 'XYZ' });
+      expectApiError('downloadFlexBackup', invalid, 400, CODES.invalidAttribute);
+      const badPath = await get(fx.client, url.flexJob(flex, 'not-an-id'), accept('getFlexRestoreJob'));
+      expectApiError('getFlexRestoreJob', badPath, 400, CODES.invalidParameter);
+      const badPage = await get(fx.client, `${url.flexJobs(flex)}?itemsPerPage=501`, accept('listFlexRestoreJobs'));
+      expectApiError('listFlexRestoreJobs', badPage, 400, CODES.invalidParameter);
+    });
+
+    it('404 for unknown clusters, jobs, snapshots and paths; 405 for other methods', async () => {
+      const { flex, shared } = fx.sim.clusters;
+      expectApiError('getFlexCluster', await get(fx.client, url.getFlexCluster('ghost'), accept('getFlexCluster')), 404, CODES.clusterNotFound);
+      const unknownJob = await get(fx.client, url.tenantRestore(shared, 'b'.repeat(24)), accept('getBackupTenantRestore'));
+      expectApiError('getBackupTenantRestore', unknownJob, 404, CODES.restoreJobNotFound);
+      const unknownSnap = await get(fx.client, url.flexSnapshot(flex, 'c'.repeat(24)), accept('getFlexBackupSnapshot'));
+      expectApiError('getFlexBackupSnapshot', unknownSnap, 404, CODES.snapshotNotFound);
+      const unknownSnapshot = await download('downloadFlexBackup', url.flexDownload(flex), { snapshotId: 'd'.repeat(24) });
+      expectApiError('downloadFlexBackup', unknownSnapshot, 404, CODES.snapshotNotFound);
+      expectApiError(undefined, await get(fx.client, `/api/atlas/v2/groups/${fx.sim.groupId}/unknown`, accept('getFlexCluster')), 404, CODES.resourceNotFound);
+      const wrongMethod = await fx.client.send('PATCH', url.getFlexCluster(flex), { accept: accept('getFlexCluster') });
+      expectApiError('getFlexCluster', wrongMethod, 405, CODES.methodNotAllowed);
+    });
+  });
+});
