@@ -83,7 +83,9 @@ export function createSnapshotShim(options: SnapshotShimOptions): SnapshotShim {
     bodyTimeoutMs: resolved.timeouts.bodyMs,
   });
   const kinds = new ClusterKindCache(resolved.clusterKindTtlMs);
-  const cacheKey = (target: ClusterTarget): string => `${resolved.baseUrl}|${target.groupId}|${target.clusterName}`;
+  // Atlas migrates shared clusters to Flex at the sunset: a kind found on one side of it says nothing of the other.
+  const cacheKey = (target: ClusterTarget): string =>
+    `${resolved.baseUrl}|${target.groupId}|${target.clusterName}|${resolved.now() >= resolved.sunsetDate ? 'after' : 'before'}-sunset`;
 
   function clusterKind(target: ClusterTarget, signal: AbortSignal | undefined): Promise<ClusterKindFinding> {
     // The look-up is shared by concurrent callers, so it runs without any one caller's signal.

@@ -252,6 +252,15 @@ describe('cluster-kind caching', () => {
     expect(lookups()).toHaveLength(1);
   });
 
+  it('a kind found before the sunset is not reused after it (Atlas migrates shared clusters then)', async () => {
+    const shim = shimWith();
+    expect((await shim.explainRoute({ groupId: sim.groupId, clusterName: sim.clusters.shared })).clusterKind).toBe('shared');
+    at(AFTER);
+    sim.setNow(AFTER);
+    expect((await shim.explainRoute({ groupId: sim.groupId, clusterName: sim.clusters.shared })).clusterKind).toBe('flex');
+    expect(lookups().length).toBeGreaterThanOrEqual(2);
+  });
+
   it('a TTL of 0 asks again each time', async () => {
     const shim = shimWith({ clusterKindTtlMs: 0 });
     await shim.explainRoute({ groupId: sim.groupId, clusterName: sim.clusters.shared });
