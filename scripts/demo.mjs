@@ -33,13 +33,7 @@ try {
       console.log(`  route    ${decision.route} → ${decision.endpoint.operationId} (${decision.endpoint.mediaType})`);
       console.log(`  kind     ${decision.clusterKind} (told by ${decision.clusterKindSource})`);
       console.log(`  why      ${decision.reason}`);
-      let job = download;
-      while (job.status !== 'COMPLETED' && job.status !== 'FAILED') {
-        await new Promise((resolve) => setTimeout(resolve, 150));
-        job = await shim.getDownload(job);
-        console.log(`  status   ${job.status}`);
-      }
-      if (job.status !== 'COMPLETED') throw new Error(`job ${job.id} ended ${job.status}`);
+      const job = await shim.waitForDownload(download, { pollIntervalMs: 150, onStatus: (j) => console.log(`  status   ${j.status}`) });
       console.log(`  ready    ${new URL(job.snapshotUrl).pathname.split('/').pop()} until ${job.expirationDate?.toISOString()}\n`);
     } catch (error) {
       if (!(error instanceof ShimError) || !title.includes('refused')) {

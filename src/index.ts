@@ -39,11 +39,15 @@ export {
   AtlasApiError,
   AtlasResponseError,
   AuthError,
+  DownloadFailedError,
+  SnapshotTransferError,
+  TimeoutError,
   ShimError,
   SunsetError,
   UnsupportedClusterError,
   ValidationError,
   type AtlasRequestInfo,
 } from './errors/index.js';
+export type { WaitForDownloadOptions } from './workflow/wait-for-download.js';
 export { FLEX_MEDIA_TYPE, TENANT_MEDIA_TYPE } from './atlas/endpoints.js';
 export { VERSION } from './version.js';

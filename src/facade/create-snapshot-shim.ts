@@ -24,6 +24,7 @@ import { createAtlasDispatcher } from './atlas-dispatcher.js';
 import { evaluateFlag } from './evaluate-flag.js';
 import { requestDownload } from './request-download.js';
 import { toRouteDecision, type RouteDecision } from './route-decision.js';
+import { waitForDownload, type WaitForDownloadOptions } from '../workflow/wait-for-download.js';
 import { resolveShimOptions, type SnapshotShimOptions } from './shim-options.js';
 
 /** Arguments of {@link SnapshotShim.downloadSnapshot}. */
@@ -64,6 +65,12 @@ export interface SnapshotShim {
   explainRoute(input: ExplainRouteInput): Promise<RouteDecision>;
   /** Re-reads a job from the endpoint family that created it. */
   getDownload<T extends SnapshotDownload>(download: T, options?: { signal?: AbortSignal }): Promise<T>;
+  /**
+   * Polls the job through the endpoint family that created it until it is COMPLETED
+   * (resolves with the job and its `snapshotUrl`) or FAILED (rejects with
+   * `DownloadFailedError`). Defaults in {@link WaitForDownloadOptions}.
+   */
+  waitForDownload<T extends SnapshotDownload>(download: T, options?: WaitForDownloadOptions<T>): Promise<T>;
   /** Releases the connections the shim opened. Idempotent. */
   close(): Promise<void>;
 }
@@ -179,6 +186,10 @@ export function createSnapshotShim(options: SnapshotShimOptions): SnapshotShim {
         projectId: fresh.projectId ?? target.groupId,
         clusterName: fresh.clusterName ?? target.clusterName,
       };
+    },
+
+    waitForDownload(download, options) {
+      return waitForDownload(download, (job, signal) => this.getDownload(job, { signal }), options);
     },
 
     close: () => atlas.close(),

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { DownloadFailedError } from '../../src/errors/download-failed-error.js';
+import { TimeoutError } from '../../src/errors/timeout-error.js';
+import { ValidationError } from '../../src/errors/validation-error.js';
+import { normalizeFlexRestoreJob } from '../../src/model/normalize.js';
+import type { SnapshotDownload } from '../../src/model/snapshot-download.js';
+import { pollDelay } from '../../src/workflow/poll-delay.js';
+import { waitForDownload } from '../../src/workflow/wait-for-download.js';
+
+const job = (status: string): SnapshotDownload => normalizeFlexRestoreJob({ id: 'a'.repeat(24), status, instanceName: 'c' });
+
+function sequence(...statuses: string[]) {
+  let index = 0;
+  const calls: number[] = [];
+  const reread = async () => {
+    calls.push(performance.now());
+    const status = statuses[Math.min(index, statuses.length - 1)] as string;
+    index += 1;
+    return job(status);
+  };
+  return { reread, calls };
+}
+
+describe('pollDelay', () => {
+  const schedule = { pollIntervalMs: 1000, maxPollIntervalMs: 5000 };
+  it('starts near the interval, grows, and is capped', () => {
+    expect(pollDelay(0, schedule, () => 0.5)).toBe(1000);
+    expect(pollDelay(1, schedule, () => 0.5)).toBe(1500);
+    expect(pollDelay(2, schedule, () => 0.5)).toBe(2250);
+    expect(pollDelay(20, schedule, () => 0.5)).toBe(5000);
+    expect(pollDelay(20, schedule, () => 1)).toBe(5000);
+  });
+  it('jitters within ±10 %', () => {
+    expect(pollDelay(0, schedule, () => 0)).toBe(900);
+    expect(pollDelay(0, schedule, () => 0.999999)).toBe(1100);
+  });
+});
+
+describe('waitForDownload', () => {
+  it('polls until COMPLETED, reporting each status change, unknown ones included', async () => {
+    const { reread } = sequence('QUEUED', 'QUEUED', 'SOMETHING_NEW', 'RUNNING', 'COMPLETED');
+    const seen: (string | undefined)[] = [];
+    const done = await waitForDownload(job('PENDING'), reread, { pollIntervalMs: 1, maxPollIntervalMs: 2, onStatus: (j) => seen.push(j.status) });
+    expect(done.status).toBe('COMPLETED');
+    expect(seen).toEqual(['QUEUED', 'SOMETHING_NEW', 'RUNNING', 'COMPLETED']);
+  });
+  it('returns a COMPLETED job at once without polling', async () => {
+    const { reread, calls } = sequence('FAILED');
+    expect((await waitForDownload(job('COMPLETED'), reread)).status).toBe('COMPLETED');
+    expect(calls).toHaveLength(0);
+  });
+  it('throws DownloadFailedError carrying the job when Atlas says FAILED', async () => {
+    const { reread } = sequence('RUNNING', 'FAILED');
+    const error = await waitForDownload(job('PENDING'), reread, { pollIntervalMs: 1 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DownloadFailedError);
+    expect((error as DownloadFailedError).job.status).toBe('FAILED');
+    expect((error as Error).message).toMatch(/FAILED.*new download/);
+  });
+  it('times out with the time waited and the last status', async () => {
+    const { reread } = sequence('RUNNING');
+    const error = await waitForDownload(job('PENDING'), reread, { pollIntervalMs: 5, maxPollIntervalMs: 5, timeoutMs: 60 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as TimeoutError).lastStatus).toBe('RUNNING');
+    expect((error as TimeoutError).waitedMs).toBeGreaterThanOrEqual(50);
+    expect((error as Error).message).toMatch(/timed out after \d+ ms; the last status seen was RUNNING/);
+  });
+  it('stops when the signal aborts, with its reason', async () => {
+    const { reread } = sequence('RUNNING');
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('enough')), 30);
+    await expect(waitForDownload(job('PENDING'), reread, { pollIntervalMs: 5, signal: controller.signal })).rejects.toThrow('enough');
+  });
+  it('spaces polls by a growing delay', async () => {
+    const { reread, calls } = sequence('RUNNING', 'RUNNING', 'RUNNING', 'COMPLETED');
+    const start = performance.now();
+    await waitForDownload(job('PENDING'), reread, { pollIntervalMs: 20, maxPollIntervalMs: 1000 });
+    const gaps = calls.map((t, i) => t - (i === 0 ? start : (calls[i - 1] as number)));
+    expect(gaps[0]).toBeGreaterThanOrEqual(17);
+    expect(gaps[3]).toBeGreaterThan(gaps[0] as number);
+  });
+  it('refuses wrong options before polling', async () => {
+    const { reread, calls } = sequence('COMPLETED');
+    for (const options of [{ timeoutMs: 0 }, { pollIntervalMs: -1 }, { pollIntervalMs: 1.5 }, { onStatus: 'x' }]) {
+      await expect(waitForDownload(job('PENDING'), reread, options as never)).rejects.toBeInstanceOf(ValidationError);
+    }
+    expect(calls).toHaveLength(0);
+  });
+});
