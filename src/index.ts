@@ -48,6 +48,8 @@ export {
   ValidationError,
   type AtlasRequestInfo,
 } from './errors/index.js';
+export type { DownloadResult, DownloadToInput } from './facade/snapshot-workflow.js';
+export type { SavedSnapshot, SaveProgress, SaveSnapshotOptions } from './download/save-snapshot-file.js';
 export type { WaitForDownloadOptions } from './workflow/wait-for-download.js';
 export { FLEX_MEDIA_TYPE, TENANT_MEDIA_TYPE } from './atlas/endpoints.js';
 export { VERSION } from './version.js';

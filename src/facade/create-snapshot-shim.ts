@@ -25,6 +25,8 @@ import { evaluateFlag } from './evaluate-flag.js';
 import { requestDownload } from './request-download.js';
 import { toRouteDecision, type RouteDecision } from './route-decision.js';
 import { waitForDownload, type WaitForDownloadOptions } from '../workflow/wait-for-download.js';
+import type { SavedSnapshot, SaveSnapshotOptions } from '../download/save-snapshot-file.js';
+import { downloadTo, saveSnapshotOf, type DownloadResult, type DownloadToInput } from './snapshot-workflow.js';
 import { resolveShimOptions, type SnapshotShimOptions } from './shim-options.js';
 
 /** Arguments of {@link SnapshotShim.downloadSnapshot}. */
@@ -71,6 +73,15 @@ export interface SnapshotShim {
    * `DownloadFailedError`). Defaults in {@link WaitForDownloadOptions}.
    */
   waitForDownload<T extends SnapshotDownload>(download: T, options?: WaitForDownloadOptions<T>): Promise<T>;
+  /**
+   * Streams a COMPLETED job's snapshot to a file path (through a temporary file, fsynced
+   * and renamed when complete; resumable) or a Writable, and returns its path, size and
+   * SHA-256. No Atlas credential is sent to the snapshot host. An expired URL is renewed
+   * once by requesting the same snapshot again.
+   */
+  saveSnapshot(download: SnapshotDownload, destination: string | NodeJS.WritableStream, options?: SaveSnapshotOptions): Promise<SavedSnapshot>;
+  /** Checks the destination, requests the download, waits for it and saves it: the common case in one call. */
+  download(input: DownloadToInput): Promise<DownloadResult>;
   /** Releases the connections the shim opened. Idempotent. */
   close(): Promise<void>;
 }
@@ -190,6 +201,14 @@ export function createSnapshotShim(options: SnapshotShimOptions): SnapshotShim {
 
     waitForDownload(download, options) {
       return waitForDownload(download, (job, signal) => this.getDownload(job, { signal }), options);
+    },
+
+    saveSnapshot(download, destination, options = {}) {
+      return saveSnapshotOf(this, download, destination, options, { now: resolved.now, dispatcher: resolved.dispatcher });
+    },
+
+    download(input) {
+      return downloadTo(this, input);
     },
 
     close: () => atlas.close(),

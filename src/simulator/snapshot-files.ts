@@ -100,9 +100,17 @@ export async function serveSnapshotFile(state: SimulatorState, exchange: Exchang
     exchange.res.end();
     return;
   }
-  const body = Readable.from(content.chunks(job.snapshotId, start, end + 1), { objectMode: false, highWaterMark: SNAPSHOT_CHUNK_BYTES });
+  const cut = state.snapshotCuts.remaining > 0 ? Math.min(end + 1, start + state.snapshotCuts.afterBytes) : undefined;
+  if (cut !== undefined) state.snapshotCuts.remaining -= 1;
+  const body = Readable.from(content.chunks(job.snapshotId, start, cut ?? end + 1), { objectMode: false, highWaterMark: SNAPSHOT_CHUNK_BYTES });
   try {
-    await pipeline(body, exchange.res);
+    if (cut === undefined) {
+      await pipeline(body, exchange.res);
+    } else {
+      // Send the first bytes, then drop the connection without ending the response.
+      for await (const chunk of body) if (!exchange.res.write(chunk)) await new Promise((resolve) => exchange.res.once('drain', resolve));
+      exchange.req.socket.destroy();
+    }
   } catch {
     // The client went away mid-download (or stop() closed the socket): nothing left to answer.
   }

@@ -103,6 +103,13 @@ export async function startAtlasSimulator(options?: AtlasSimulatorOptions): Prom
     },
     failJobsFor: (snapshotId) => state.jobs.failFor(requireSnapshot(state, snapshotId, 'failJobsFor')),
     revokeTokens: () => state.tokens.revokeAll(),
+    cutSnapshotTransfers(afterBytes, times = 1) {
+      if (!Number.isInteger(afterBytes) || afterBytes < 0 || !Number.isInteger(times) || times < 0) {
+        throw new TypeError('cutSnapshotTransfers: afterBytes and times must be integers, 0 or more');
+      }
+      state.snapshotCuts.afterBytes = afterBytes;
+      state.snapshotCuts.remaining = times;
+    },
     stop() {
       stopping ??= new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -22,6 +22,8 @@ export interface SimulatorState {
   readonly authenticator: AtlasAuthenticator;
   readonly rateLimit: RateLimitCounter;
   readonly requests: SimulatorRequestRecord[];
+  /** Snapshot-file responses still to be cut short: each sends `afterBytes` of its body, then drops the connection. */
+  readonly snapshotCuts: { afterBytes: number; remaining: number };
   /** `http://127.0.0.1:<port>`, known once the server listens; links and `snapshotUrl` start with it. */
   baseUrl: string;
 }
@@ -49,6 +51,7 @@ export function createSimulatorState(options: ResolvedSimulatorOptions): Simulat
     authenticator: new AtlasAuthenticator(credentials, options.digestAlgorithm, new DigestNonceStore(options.nonceTtlMs, monotonic), tokens),
     rateLimit: new RateLimitCounter(monotonic),
     requests: [],
+    snapshotCuts: { afterBytes: 0, remaining: 0 },
     baseUrl: '',
   };
 }

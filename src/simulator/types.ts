@@ -87,6 +87,11 @@ export interface AtlasSimulator {
   failJobsFor(snapshotId: string): void;
   /** Every bearer token issued so far stops being accepted. */
   revokeTokens(): void;
+  /**
+   * The next `times` snapshot-file responses (default 1) send `afterBytes` bytes of their
+   * body and then drop the connection, as a storage host that fails mid-transfer does.
+   */
+  cutSnapshotTransfers(afterBytes: number, times?: number): void;
   /** Closes the server and every open socket. Idempotent. */
   stop(): Promise<void>;
 }

@@ -1,0 +1,25 @@
+import { inspect } from 'node:util';
+import { ShimError } from '../errors/shim-error.js';
+import { adviceFor } from './exit-codes.js';
+
+/**
+ * The one line (two with advice) the CLI prints for an error: what failed and what to do.
+ * The stack only with `verbose`. Library errors carry no secrets; foreign errors are
+ * reduced to their message, and every known secret is masked all the same.
+ */
+export function renderError(error: unknown, code: number, options: { verbose: boolean; secrets: readonly string[] }): string {
+  const message = error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error);
+  let text = `atlas-snapshot: ${message}\n  ${adviceFor(code)}\n`;
+  if (options.verbose) {
+    const details = error instanceof ShimError ? JSON.stringify(error.toJSON(), null, 2) : '';
+    text += `${details ? `${details}\n` : ''}${error instanceof Error ? (error.stack ?? '') : inspect(error)}\n`;
+  }
+  return mask(text, options.secrets);
+}
+
+/** Replaces every occurrence of each secret with `***`. */
+export function mask(text: string, secrets: readonly string[]): string {
+  let masked = text;
+  for (const secret of secrets) if (secret.length >= 4) masked = masked.split(secret).join('***');
+  return masked;
+}

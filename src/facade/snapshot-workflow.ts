@@ -1,0 +1,82 @@
+import type { Dispatcher } from 'undici';
+import { checkDestination, saveSnapshotFile, type SavedSnapshot, type SaveSnapshotOptions } from '../download/save-snapshot-file.js';
+import { ValidationError } from '../errors/validation-error.js';
+import type { SnapshotDownload } from '../model/snapshot-download.js';
+import { describeValue } from '../validation/describe-value.js';
+import { validateArgumentObject, validateClusterTarget, validateObjectId, validateSignal } from '../validation/inputs.js';
+import type { WaitForDownloadOptions } from '../workflow/wait-for-download.js';
+import type { DownloadSnapshotInput, RoutedSnapshotDownload } from './create-snapshot-shim.js';
+
+/** The facade methods the workflow is built from. */
+interface WorkflowSteps {
+  downloadSnapshot(input: DownloadSnapshotInput): Promise<RoutedSnapshotDownload>;
+  waitForDownload<T extends SnapshotDownload>(download: T, options?: WaitForDownloadOptions<T>): Promise<T>;
+}
+
+/** Arguments of `shim.download`: the snapshot, where to save it, and the options of each step. */
+export interface DownloadToInput
+  extends DownloadSnapshotInput,
+    Omit<WaitForDownloadOptions<RoutedSnapshotDownload>, 'signal'>,
+    Omit<SaveSnapshotOptions, 'signal'> {
+  /** A file path (written through a temporary file and renamed when complete), or a Writable (left open). */
+  readonly destination: string | NodeJS.WritableStream;
+}
+
+/** What `shim.download` returns: the completed job, and the saved file. */
+export interface DownloadResult extends SavedSnapshot {
+  /** The COMPLETED job, with the route decision that created it. */
+  readonly job: RoutedSnapshotDownload;
+}
+
+/**
+ * Saves a COMPLETED job's snapshot. When the URL has expired (its four hours are over, or
+ * the host answers 403/410), asks Atlas once for a fresh download of the same snapshot,
+ * waits for it, and continues.
+ */
+export async function saveSnapshotOf(
+  steps: WorkflowSteps,
+  download: SnapshotDownload,
+  destination: string | NodeJS.WritableStream,
+  options: SaveSnapshotOptions,
+  context: { now: () => Date; dispatcher: Dispatcher | undefined },
+): Promise<SavedSnapshot> {
+  const job = validateArgumentObject('download', download);
+  if (typeof job.snapshotUrl !== 'string') {
+    throw new ValidationError('download.snapshotUrl', "a COMPLETED job's snapshotUrl (wait for it with waitForDownload first)", describeValue(job.snapshotUrl));
+  }
+  const target = validateClusterTarget({ groupId: job.projectId, clusterName: job.clusterName }, 'download');
+  const snapshotId = validateObjectId('download.snapshotId', job.snapshotId);
+  const signal = validateSignal('options.signal', options.signal);
+  return saveSnapshotFile({
+    ...options,
+    source: { url: job.snapshotUrl, expiresAt: download.expirationDate },
+    destination,
+    now: context.now,
+    dispatcher: context.dispatcher,
+    async renew() {
+      const fresh = await steps.downloadSnapshot({ ...target, snapshotId, ...(signal ? { signal } : {}) });
+      const done = await steps.waitForDownload(fresh, signal ? { signal } : {});
+      if (done.snapshotUrl === undefined) throw new ValidationError('snapshotUrl', 'a COMPLETED job with a snapshotUrl', 'a job without one');
+      return { url: done.snapshotUrl, expiresAt: done.expirationDate };
+    },
+  });
+}
+
+/**
+ * The common case in one call: checks the destination (before anything is requested),
+ * requests the download, waits for the job, and saves the snapshot.
+ */
+export async function downloadTo(
+  steps: WorkflowSteps & { saveSnapshot(download: SnapshotDownload, destination: string | NodeJS.WritableStream, options?: SaveSnapshotOptions): Promise<SavedSnapshot> },
+  input: DownloadToInput,
+): Promise<DownloadResult> {
+  const args = validateArgumentObject('download argument', input);
+  validateClusterTarget(args, 'download argument');
+  validateObjectId('snapshotId', args.snapshotId);
+  await checkDestination(input.destination);
+  const { destination, signal, timeoutMs, pollIntervalMs, maxPollIntervalMs, onStatus, onProgress, resume, progressIntervalMs, maxResumeAttempts, ...request } = input;
+  const requested = await steps.downloadSnapshot({ ...request, ...(signal ? { signal } : {}) });
+  const job = await steps.waitForDownload(requested, { signal, timeoutMs, pollIntervalMs, maxPollIntervalMs, onStatus });
+  const saved = await steps.saveSnapshot(job, destination, { signal, onProgress, resume, progressIntervalMs, maxResumeAttempts });
+  return { ...saved, job };
+}

@@ -1,0 +1,232 @@
+import { chmod, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { inspect } from 'node:util';
+import { Agent, request, type Dispatcher } from 'undici';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createDigestAuthInterceptor } from '../../src/auth/digest-interceptor.js';
+import { createCredentialStripInterceptor, stripCredentialHeaders } from '../../src/download/snapshot-dispatcher.js';
+import { checkDestination, saveSnapshotFile, type SnapshotSource } from '../../src/download/save-snapshot-file.js';
+import { SnapshotTransferError } from '../../src/errors/snapshot-transfer-error.js';
+import { ValidationError } from '../../src/errors/validation-error.js';
+import { startDigestServer } from './helpers/digest-server.js';
+import { makeTempDir, startSnapshotHost } from './helpers/snapshot-host.js';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function setup(size = 64 * 1024) {
+  const host = await startSnapshotHost(size);
+  const dir = await makeTempDir();
+  const agent = new Agent();
+  cleanups.push(() => host.close(), () => dir.remove(), () => agent.close());
+  const renew = vi.fn(async (): Promise<SnapshotSource> => ({ url: host.signedUrl() }));
+  return { host, dir: dir.path, renew, agent };
+}
+
+async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => expect.fail('expected a rejection'),
+    (error: unknown) => error,
+  );
+}
+
+const isRoot = process.getuid?.() === 0;
+
+describe('checkDestination', () => {
+  it('resolves a path in a writable directory to an absolute file destination', async () => {
+    const { dir } = await setup();
+    await expect(checkDestination(join(dir, 'a', '..', 'out.gz'))).resolves.toEqual({ kind: 'file', path: join(dir, 'out.gz'), directory: dir });
+  });
+
+  it.each([
+    ['a missing directory', (dir: string) => join(dir, 'missing', 'out.gz'), /directory ".*missing" does not exist/],
+    ['an existing directory', (dir: string) => dir, /is an existing directory/],
+    ['a path ending in a separator', (dir: string) => `${dir}/new/`, /ends with a separator/],
+    ['a NUL character', (dir: string) => join(dir, 'out\0.gz'), /contains a NUL character/],
+    ['an empty path', () => '', /is empty/],
+  ])('refuses %s with phase destination', async (_what, pathOf, message) => {
+    const { dir } = await setup();
+    const error = await rejectionOf(checkDestination(pathOf(dir)));
+    expect(error).toBeInstanceOf(SnapshotTransferError);
+    expect(error).toMatchObject({ phase: 'destination', status: undefined, bytesWritten: 0 });
+    expect((error as Error).message).toMatch(message);
+  });
+
+  it('refuses a path under a file (ENOTDIR), naming the directory', async () => {
+    const { dir } = await setup();
+    await writeFile(join(dir, 'plain-file'), 'x');
+    const error = await rejectionOf(checkDestination(join(dir, 'plain-file', 'out.gz')));
+    expect(error).toMatchObject({ name: 'SnapshotTransferError', phase: 'destination' });
+    expect((error as Error).message).toContain(join(dir, 'plain-file'));
+  });
+
+  it.skipIf(isRoot)('refuses a directory that is not writable (skipped as root: root may write to any directory)', async () => {
+    const { dir } = await setup();
+    const locked = join(dir, 'locked');
+    await mkdir(locked);
+    await chmod(locked, 0o500);
+    cleanups.push(() => chmod(locked, 0o700));
+    const error = await rejectionOf(checkDestination(join(locked, 'out.gz')));
+    expect(error).toMatchObject({ name: 'SnapshotTransferError', phase: 'destination' });
+    expect((error as Error).message).toMatch(/locked" is not writable/);
+  });
+
+  it('accepts an open stream and refuses an ended or destroyed one', async () => {
+    const open = new PassThrough();
+    await expect(checkDestination(open)).resolves.toEqual({ kind: 'stream', stream: open });
+    const ended = new PassThrough();
+    ended.end();
+    await expect(checkDestination(ended)).rejects.toMatchObject({ phase: 'destination' });
+    const destroyed = new PassThrough();
+    destroyed.destroy();
+    await expect(checkDestination(destroyed)).rejects.toMatchObject({ phase: 'destination' });
+  });
+
+  it('refuses something that is neither a path nor a stream with a ValidationError', async () => {
+    await expect(checkDestination(42 as unknown as string)).rejects.toBeInstanceOf(ValidationError);
+    await expect(checkDestination({ write: 1 } as unknown as string)).rejects.toMatchObject({ field: 'destination' });
+  });
+});
+
+describe('saveSnapshotFile: refusals before any request', () => {
+  it('refuses a bad destination without contacting the host', async () => {
+    const { host, dir, renew, agent } = await setup();
+    await writeFile(join(dir, 'plain-file'), 'x');
+    for (const destination of [join(dir, 'missing', 'out.gz'), dir, join(dir, 'plain-file', 'x'), join(dir, 'a\0b')]) {
+      const error = await rejectionOf(saveSnapshotFile({ source: { url: host.signedUrl() }, destination, renew, dispatcher: agent }));
+      expect(error).toMatchObject({ name: 'SnapshotTransferError', phase: 'destination' });
+    }
+    expect(host.requests).toHaveLength(0);
+    expect(renew).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    ['file:', 'file:///etc/passwd?X-Amz-Signature=SECRET'],
+    ['ftp:', 'ftp://127.0.0.1/snap.tar.gz?X-Amz-Signature=SECRET'],
+    ['javascript:', 'javascript:alert(1)//?X-Amz-Signature=SECRET'],
+    ['data:', 'data:application/gzip;base64,SECRET'],
+    ['http: to a non-loopback host', 'http://storage.example.com/snap.tar.gz?X-Amz-Signature=SECRET'],
+    ['a URL with credentials', 'https://user:SECRET@storage.example.com/snap.tar.gz'],
+    ['a relative URL', '/snap.tar.gz?X-Amz-Signature=SECRET'],
+  ])('refuses %s with a ValidationError that hides the query, before any I/O', async (_what, url) => {
+    const { host, dir, renew, agent } = await setup();
+    const destination = join(dir, 'out.gz');
+    const error = await rejectionOf(saveSnapshotFile({ source: { url }, destination, renew, dispatcher: agent }));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({ field: 'source.url' });
+    expect(JSON.stringify(error)).not.toContain('SECRET');
+    expect(inspect(error)).not.toContain('SECRET');
+    expect(host.requests).toHaveLength(0);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('refuses a renewed source with a bad scheme', async () => {
+    const { host, dir, agent } = await setup();
+    const stale = host.signedUrl();
+    host.expireTokens();
+    const renew = async (): Promise<SnapshotSource> => ({ url: 'ftp://127.0.0.1/snap.tar.gz' });
+    const error = await rejectionOf(saveSnapshotFile({ source: { url: stale }, destination: join(dir, 'out.gz'), renew, dispatcher: agent }));
+    expect(error).toMatchObject({ name: 'ValidationError', field: 'renewed source.url' });
+    expect(host.requests).toHaveLength(1);
+  });
+
+  it.each([
+    [{ progressIntervalMs: -1 }, 'options.progressIntervalMs'],
+    [{ maxResumeAttempts: 1.5 }, 'options.maxResumeAttempts'],
+    [{ resume: 'yes' }, 'options.resume'],
+    [{ onProgress: 'log' }, 'options.onProgress'],
+    [{ signal: {} }, 'options.signal'],
+    [{ renew: undefined }, 'renew'],
+    [{ source: { url: 'https://h/x', expiresAt: new Date(Number.NaN) } }, 'source.expiresAt'],
+  ])('refuses bad input %o naming %s', async (bad, field) => {
+    const { host, dir, renew, agent } = await setup();
+    const params = { source: { url: host.signedUrl() }, destination: join(dir, 'out.gz'), renew, dispatcher: agent, ...bad };
+    const error = await rejectionOf(saveSnapshotFile(params as Parameters<typeof saveSnapshotFile>[0]));
+    expect(error).toMatchObject({ name: 'ValidationError', field });
+    expect(host.requests).toHaveLength(0);
+  });
+});
+
+describe('saveSnapshotFile: credentials and secrets', () => {
+  it('sends no Authorization or Cookie header through the default dispatcher', async () => {
+    const { host, dir, renew } = await setup();
+    host.faults.cutAfter = [];
+    await saveSnapshotFile({ source: { url: host.signedUrl() }, destination: join(dir, 'out.gz'), renew });
+    expect(host.requests).toHaveLength(1);
+    expect(host.requests[0]!.headers.authorization).toBeUndefined();
+    expect(host.requests[0]!.headers.cookie).toBeUndefined();
+  });
+
+  it('sends none through a dispatcher the caller also uses, signed in, for Atlas', async () => {
+    const { host, dir, renew } = await setup();
+    const atlas = await startDigestServer({ username: 'pub', password: 'private-key-secret' });
+    const agent = new Agent();
+    cleanups.push(() => atlas.close(), () => agent.close());
+    const dispatcher = agent.compose(createDigestAuthInterceptor({ publicKey: 'pub', privateKey: 'private-key-secret', origin: atlas.origin }));
+    const warm = await request(`${atlas.origin}/api/atlas/v2/groups`, { dispatcher });
+    await warm.body.dump();
+    expect(atlas.requests.some((r) => r.headers.authorization !== undefined)).toBe(true);
+    await saveSnapshotFile({ source: { url: host.signedUrl() }, destination: join(dir, 'out.gz'), renew, dispatcher });
+    expect(host.requests.map((r) => r.headers.authorization)).toEqual([undefined]);
+  });
+
+  it('strips Authorization and Cookie from every header form undici accepts', async () => {
+    expect(stripCredentialHeaders({ Authorization: 'Bearer x', 'x-keep': '1', cookie: 'a=b' })).toEqual({ 'x-keep': '1' });
+    expect(stripCredentialHeaders(['authorization', 'Basic y', 'x-keep', '1', 'COOKIE', 'c'])).toEqual(['x-keep', '1']);
+    expect(stripCredentialHeaders(new Map([['AUTHORIZATION', 'z'], ['x-keep', '1']]))).toEqual({ 'x-keep': '1' });
+    expect(stripCredentialHeaders(null)).toBeNull();
+
+    const { host } = await setup();
+    const agent = new Agent();
+    cleanups.push(() => agent.close());
+    const dispatcher: Dispatcher = agent.compose(createCredentialStripInterceptor());
+    const response = await request(host.signedUrl(), { dispatcher, headers: { authorization: 'Bearer leaked', cookie: 'session=1' } });
+    await response.body.dump();
+    expect(host.requests[0]!.headers.authorization).toBeUndefined();
+    expect(host.requests[0]!.headers.cookie).toBeUndefined();
+  });
+
+  it('never puts the query string (the signature) in an error message, its JSON or its inspection', async () => {
+    const { host, dir, agent } = await setup(1024 * 1024);
+    const destination = join(dir, 'out.gz');
+    const errors: unknown[] = [];
+    const tokens: string[] = [];
+    const signed = (): string => {
+      const url = host.signedUrl();
+      tokens.push(new URL(url).searchParams.get('X-Amz-Signature')!);
+      return url;
+    };
+    const save = (extra: object = {}) =>
+      rejectionOf(saveSnapshotFile({ source: { url: signed() }, destination, renew: async () => ({ url: signed() }), dispatcher: agent, ...extra }));
+
+    host.faults.failWith = 404;
+    errors.push(await save());
+    host.faults.failWith = 503;
+    errors.push(await save());
+    host.faults.failWith = undefined;
+    host.faults.cutAfter = [300_000, 300_000];
+    errors.push(await save({ maxResumeAttempts: 1 }));
+    host.faults.cutAfter = [];
+    const doomed = signed();
+    host.expireTokens();
+    errors.push(
+      await rejectionOf(
+        saveSnapshotFile({ source: { url: doomed }, destination, renew: async () => ({ url: doomed }), dispatcher: agent }),
+      ),
+    );
+    errors.push(await rejectionOf(saveSnapshotFile({ source: { url: `ftp://127.0.0.1/x?X-Amz-Signature=${tokens[0]}` }, destination, renew: async () => ({ url: signed() }) })));
+
+    expect(errors.map((e) => (e as { status?: number }).status)).toEqual([404, 503, undefined, 403, undefined]);
+    for (const error of errors) {
+      const renderings = [(error as Error).message, JSON.stringify(error), inspect(error, { depth: 10 }), String((error as Error).stack)];
+      for (const text of renderings) {
+        expect(text).not.toContain('X-Amz-Signature');
+        for (const token of tokens) expect(text).not.toContain(token);
+      }
+      expect((error as Error).message).toMatch(/127\.0\.0\.1(:\d+)?\/(backups|x)/);
+    }
+  });
+});

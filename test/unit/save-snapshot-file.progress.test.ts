@@ -1,0 +1,103 @@
+import { createReadStream } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Agent } from 'undici';
+import { afterEach, describe, expect, it } from 'vitest';
+import { saveSnapshotFile, type SaveProgress } from '../../src/download/save-snapshot-file.js';
+import { makeTempDir, startSnapshotHost } from './helpers/snapshot-host.js';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function setup(size: number) {
+  const host = await startSnapshotHost(size);
+  const dir = await makeTempDir();
+  const agent = new Agent();
+  cleanups.push(() => host.close(), () => dir.remove(), () => agent.close());
+  const destination = join(dir.path, 'snapshot.tar.gz');
+  return { host, destination, base: { destination, dispatcher: agent, renew: async () => ({ url: host.signedUrl() }) } };
+}
+
+async function fileSha256(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+describe('saveSnapshotFile: progress', () => {
+  it('reports at most once per progressIntervalMs over a slow transfer, and once at the end with the full size', async () => {
+    const { host, base } = await setup(96 * 1024);
+    host.faults.drip = { bytes: 2048, intervalMs: 5 };
+    const calls: Array<SaveProgress & { at: number }> = [];
+    const started = performance.now();
+    const saved = await saveSnapshotFile({
+      ...base,
+      source: { url: host.signedUrl() },
+      progressIntervalMs: 50,
+      onProgress: (progress) => calls.push({ ...progress, at: performance.now() }),
+    });
+    const duration = performance.now() - started;
+    expect(duration).toBeGreaterThan(150);
+    expect(calls.length).toBeGreaterThanOrEqual(3);
+    expect(calls.length).toBeLessThanOrEqual(duration / 50 + 2);
+    // Every call but the final one is at least an interval after the previous.
+    for (let i = 1; i < calls.length - 1; i += 1) expect(calls[i]!.at - calls[i - 1]!.at).toBeGreaterThanOrEqual(49);
+    const bytes = calls.map((c) => c.bytes);
+    expect(bytes).toEqual([...bytes].sort((a, b) => a - b));
+    expect(calls.at(-1)).toMatchObject({ bytes: host.size, total: host.size });
+    expect(calls.at(-1)!.bytesPerSecond).toBeGreaterThan(0);
+    expect(saved.bytes).toBe(host.size);
+  });
+
+  it('counts the bytes resumed from a partial file', async () => {
+    const { host, base } = await setup(2 * 1024 * 1024);
+    host.faults.cutAfter = [1_500_000];
+    await saveSnapshotFile({ ...base, source: { url: host.signedUrl() }, maxResumeAttempts: 0 }).catch(() => undefined);
+    const calls: SaveProgress[] = [];
+    await saveSnapshotFile({ ...base, source: { url: host.signedUrl() }, progressIntervalMs: 0, onProgress: (p) => calls.push(p) });
+    const offset = Number(/^bytes=(\d+)-$/.exec(String(host.requests[1]!.headers.range))![1]);
+    expect(offset).toBeGreaterThan(1_000_000);
+    expect(calls[0]!.bytes).toBeGreaterThan(offset);
+    expect(calls.at(-1)!.bytes).toBe(host.size);
+  });
+
+  it('rethrows what onProgress throws', async () => {
+    const { host, base } = await setup(256 * 1024);
+    const thrown = new Error('progress sink failed');
+    await expect(
+      saveSnapshotFile({
+        ...base,
+        source: { url: host.signedUrl() },
+        progressIntervalMs: 0,
+        onProgress: () => {
+          throw thrown;
+        },
+      }),
+    ).rejects.toBe(thrown);
+  });
+});
+
+describe('saveSnapshotFile: memory', () => {
+  it('saves 64 MiB with rss growth under 64 MiB', async () => {
+    const size = 64 * 1024 * 1024;
+    const { host, destination, base } = await setup(size);
+    const before = process.memoryUsage().rss;
+    let peak = before;
+    const saved = await saveSnapshotFile({
+      ...base,
+      source: { url: host.signedUrl() },
+      progressIntervalMs: 20,
+      onProgress: () => {
+        peak = Math.max(peak, process.memoryUsage().rss);
+      },
+    });
+    peak = Math.max(peak, process.memoryUsage().rss);
+    expect(saved.bytes).toBe(size);
+    expect(peak - before).toBeLessThan(64 * 1024 * 1024);
+    expect(await fileSha256(destination)).toBe(saved.sha256);
+    expect(saved.sha256).toBe(host.sha256());
+  }, 60_000);
+});
