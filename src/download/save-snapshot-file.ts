@@ -24,7 +24,13 @@ export interface SaveSnapshotParams extends SaveSnapshotOptions {
   destination: string | NodeJS.WritableStream;
   /** Asks Atlas for a fresh download of the same snapshot. Called at most once per save. */
   renew: () => Promise<SnapshotSource>;
-  /** The undici dispatcher for the snapshot host. Default: a module-level keep-alive Agent without any authentication. */
+  /**
+   * The undici dispatcher for the snapshot host. Default: a module-level keep-alive Agent
+   * without any authentication (connect timeout 10 s, headers and body timeouts 30 s; a
+   * body timeout counts as a connection cut). Never pass one that signs requests for the
+   * storage host: `Authorization` is stripped before your dispatcher sees the request,
+   * but interceptors inside it run after that.
+   */
   dispatcher?: Dispatcher;
   /** The clock `expiresAt` is compared with. Default `() => new Date()`. */
   now?: () => Date;
