@@ -31,7 +31,7 @@ export function exitCodeFor(error: unknown): number {
   if (error instanceof AuthError) return EXIT_CODES.auth;
   if (error instanceof AtlasApiError) return error.status === 401 || error.status === 403 ? EXIT_CODES.auth : EXIT_CODES.atlas;
   if (error instanceof TimeoutError) return EXIT_CODES.timeout;
-  if (error instanceof SnapshotTransferError) return error.phase === 'destination' ? EXIT_CODES.usage : EXIT_CODES.io;
+  if (error instanceof SnapshotTransferError) return EXIT_CODES.io;
   if (error instanceof ShimError) return EXIT_CODES.atlas;
   if (error instanceof Error && (error.name === 'AbortError' || error.name === 'CliInterrupt')) return EXIT_CODES.interrupted;
   if (error instanceof Error && 'code' in error && typeof error.code === 'string' && /^E[A-Z]+$/.test(error.code)) return EXIT_CODES.io;
