@@ -1,7 +1,7 @@
 import { differenceInMilliseconds, isAfter, isEqual } from 'date-fns';
 import { SnapshotTransferError } from '../errors/snapshot-transfer-error.js';
 import { ValidationError } from '../errors/validation-error.js';
-import { abortable } from '../facade/abortable.js';
+import { abortable } from '../signals/abortable.js';
 import { describeValue } from '../validation/describe-value.js';
 import { describeSnapshotUrl, parseSnapshotUrl } from './snapshot-url.js';
 

@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors/validation-error.js';
-import { isLoopbackHost } from '../facade/shim-options.js';
+import { isLoopbackHost } from '../validation/loopback-host.js';
 import { describeValue } from '../validation/describe-value.js';
 
 const ALLOWED_URL = 'an https URL without user name or password (http only for a loopback host such as 127.0.0.1)';

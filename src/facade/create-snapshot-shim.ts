@@ -19,7 +19,7 @@ import {
   validateTargetDeploymentItemName,
   type ClusterTarget,
 } from '../validation/inputs.js';
-import { abortable } from './abortable.js';
+import { abortable } from '../signals/abortable.js';
 import { createAtlasDispatcher } from './atlas-dispatcher.js';
 import { evaluateFlag } from './evaluate-flag.js';
 import { requestDownload } from './request-download.js';

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ValidationError } from '../errors/validation-error.js';
 import type { RouteFlag } from '../policy/types.js';
 import { describeValue } from '../validation/describe-value.js';
+import { isLoopbackHost } from '../validation/loopback-host.js';
 
 /** A programmatic API key: HTTP Digest, public key as user, private key as password. */
 export interface ApiKeyCredentials {
@@ -87,13 +88,6 @@ export interface ResolvedShimOptions {
 export const DEFAULT_SUNSET_DATE = '2026-01-22T00:00:00Z';
 /** The default Atlas origin. */
 export const DEFAULT_BASE_URL = 'https://cloud.mongodb.com';
-
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-/** True for hosts that never leave this machine. */
-export function isLoopbackHost(hostname: string): boolean {
-  return LOOPBACK_HOSTS.has(hostname) || /^127(\.\d{1,3}){3}$/.test(hostname);
-}
 
 const secret = z.string().min(1).max(4096);
 const token = z.string().min(1).max(512).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
