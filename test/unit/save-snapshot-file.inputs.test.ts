@@ -3,35 +3,17 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { inspect } from 'node:util';
 import { Agent, request, type Dispatcher } from 'undici';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDigestAuthInterceptor } from '../../src/auth/digest-interceptor.js';
 import { createCredentialStripInterceptor, stripCredentialHeaders } from '../../src/download/snapshot-dispatcher.js';
 import { checkDestination, saveSnapshotFile, type SnapshotSource } from '../../src/download/save-snapshot-file.js';
 import { SnapshotTransferError } from '../../src/errors/snapshot-transfer-error.js';
 import { ValidationError } from '../../src/errors/validation-error.js';
 import { startDigestServer } from './helpers/digest-server.js';
-import { makeTempDir, startSnapshotHost } from './helpers/snapshot-host.js';
+import { deferCleanup, rejectionOf, setupSave, useSaveFixtures } from './helpers/save-fixture.js';
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function setup(size = 64 * 1024) {
-  const host = await startSnapshotHost(size);
-  const dir = await makeTempDir();
-  const agent = new Agent();
-  cleanups.push(() => host.close(), () => dir.remove(), () => agent.close());
-  const renew = vi.fn(async (): Promise<SnapshotSource> => ({ url: host.signedUrl() }));
-  return { host, dir: dir.path, renew, agent };
-}
-
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => expect.fail('expected a rejection'),
-    (error: unknown) => error,
-  );
-}
+useSaveFixtures();
+const setup = (size = 64 * 1024) => setupSave(size);
 
 const isRoot = process.getuid?.() === 0;
 
@@ -68,7 +50,7 @@ describe('checkDestination', () => {
     const locked = join(dir, 'locked');
     await mkdir(locked);
     await chmod(locked, 0o500);
-    cleanups.push(() => chmod(locked, 0o700));
+    deferCleanup(() => chmod(locked, 0o700));
     const error = await rejectionOf(checkDestination(join(locked, 'out.gz')));
     expect(error).toMatchObject({ name: 'SnapshotTransferError', phase: 'destination' });
     expect((error as Error).message).toMatch(/locked" is not writable/);
@@ -164,7 +146,7 @@ describe('saveSnapshotFile: credentials and secrets', () => {
     const { host, dir, renew } = await setup();
     const atlas = await startDigestServer({ username: 'pub', password: 'private-key-secret' });
     const agent = new Agent();
-    cleanups.push(() => atlas.close(), () => agent.close());
+    deferCleanup(() => atlas.close(), () => agent.close());
     const dispatcher = agent.compose(createDigestAuthInterceptor({ publicKey: 'pub', privateKey: 'private-key-secret', origin: atlas.origin }));
     const warm = await request(`${atlas.origin}/api/atlas/v2/groups`, { dispatcher });
     await warm.body.dump();
@@ -181,7 +163,7 @@ describe('saveSnapshotFile: credentials and secrets', () => {
 
     const { host } = await setup();
     const agent = new Agent();
-    cleanups.push(() => agent.close());
+    deferCleanup(() => agent.close());
     const dispatcher: Dispatcher = agent.compose(createCredentialStripInterceptor());
     const response = await request(host.signedUrl(), { dispatcher, headers: { authorization: 'Bearer leaked', cookie: 'session=1' } });
     await response.body.dump();

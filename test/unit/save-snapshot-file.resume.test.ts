@@ -1,39 +1,12 @@
-import { createHash } from 'node:crypto';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { Agent } from 'undici';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SnapshotTransferError } from '../../src/errors/snapshot-transfer-error.js';
 import { partialFileFor } from '../../src/download/partial-file.js';
-import { saveSnapshotFile, type SnapshotSource } from '../../src/download/save-snapshot-file.js';
-import { makeTempDir, startSnapshotHost } from './helpers/snapshot-host.js';
+import { saveSnapshotFile } from '../../src/download/save-snapshot-file.js';
+import { exists, rejectionOf, setupSave, SNAPSHOT_PATH, useSaveFixtures } from './helpers/save-fixture.js';
 
-const SNAPSHOT_PATH = '/backups/cluster0/snapshot-2025.tar.gz';
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function setup(size = 256 * 1024) {
-  const host = await startSnapshotHost(size);
-  const dir = await makeTempDir();
-  const agent = new Agent();
-  cleanups.push(() => host.close(), () => dir.remove(), () => agent.close());
-  const destination = join(dir.path, 'snapshot.tar.gz');
-  const renew = vi.fn(async (): Promise<SnapshotSource> => ({ url: host.signedUrl(SNAPSHOT_PATH) }));
-  const base = { destination, renew, dispatcher: agent };
-  return { host, dir: dir.path, destination, renew, base, source: (): SnapshotSource => ({ url: host.signedUrl(SNAPSHOT_PATH) }) };
-}
-
-const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
-const exists = (path: string): Promise<boolean> => stat(path).then(() => true, () => false);
-
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => expect.fail('expected the save to fail'),
-    (error: unknown) => error,
-  );
-}
+useSaveFixtures();
+const setup = setupSave;
 
 describe('saveSnapshotFile: resuming', () => {
   it('survives connection cuts within one call with Range requests, fetching about one file in total', async () => {

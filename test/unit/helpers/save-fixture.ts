@@ -1,0 +1,50 @@
+import { createHash } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Agent } from 'undici';
+import { afterEach, expect, vi } from 'vitest';
+import type { SnapshotSource } from '../../../src/download/save-snapshot-file.js';
+import { makeTempDir, startSnapshotHost } from './snapshot-host.js';
+
+/** The path the test snapshot host serves the snapshot at. */
+export const SNAPSHOT_PATH = '/backups/cluster0/snapshot-2025.tar.gz';
+
+const cleanups: Array<() => Promise<void>> = [];
+
+/** Registers the clean-up of every fixture a test file sets up; call once at the top of the file. */
+export function useSaveFixtures(): void {
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+}
+
+/** Runs `cleanup` after the current test, with the fixtures. */
+export function deferCleanup(...cleanup: Array<() => Promise<void>>): void {
+  cleanups.push(...cleanup);
+}
+
+/** A snapshot host of `size` bytes, a temp directory, an Agent, and a `renew` spy, all closed after the test. */
+export async function setupSave(size = 256 * 1024) {
+  const host = await startSnapshotHost(size);
+  const dir = await makeTempDir();
+  const agent = new Agent();
+  cleanups.push(() => host.close(), () => dir.remove(), () => agent.close());
+  const destination = join(dir.path, 'snapshot.tar.gz');
+  const renew = vi.fn(async (): Promise<SnapshotSource> => ({ url: host.signedUrl(SNAPSHOT_PATH) }));
+  const base = { destination, renew, dispatcher: agent };
+  return { host, dir: dir.path, destination, renew, agent, base, source: (): SnapshotSource => ({ url: host.signedUrl(SNAPSHOT_PATH) }) };
+}
+
+/** SHA-256 of bytes, in hex. */
+export const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+
+/** Whether a path exists. */
+export const exists = (path: string): Promise<boolean> => stat(path).then(() => true, () => false);
+
+/** The rejection of a promise that must reject. */
+export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => expect.fail('expected a rejection'),
+    (error: unknown) => error,
+  );
+}
