@@ -1,86 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Ajv, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { CONTRACT_PRESENT, contractSuiteTitle, loadContract, type ContractOperation, type ContractValidators, type Json } from './contract.js';
 import { atlasPaths } from '../../src/atlas/endpoints.js';
 import { ATLAS_OPERATIONS } from '../../src/simulator/operations.js';
 import { SIMULATOR_ERROR_CODES as CODES } from '../../src/simulator/index.js';
 import type { TestResponse } from '../simulator/digest-test-client.js';
 import { AFTER_SUNSET, BEFORE_SUNSET, get, post, startFixture, type SimulatorFixture } from '../simulator/simulator-fixture.js';
-
-const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CONTRACT_PATH = path.resolve(PROJECT_ROOT, '../shared/atlas-openapi/snapshot-download.yaml');
-const CONTRACT_PRESENT = existsSync(CONTRACT_PATH);
-
-type Json = Record<string, any>;
-
-/** What the contract says about one operation. */
-interface ContractOperation {
-  readonly operationId: string;
-  readonly method: 'GET' | 'POST';
-  readonly path: string;
-  readonly mediaType: string;
-  readonly responseSchema: string;
-  readonly requestSchema?: string;
-  readonly requestMediaType?: string;
-  /** Error statuses the contract lists for it. */
-  readonly errorStatuses: readonly number[];
-}
-
-// OpenAPI 3.0 keywords with no JSON Schema meaning (or with a different one).
-const DROPPED = new Set(['example', 'examples', 'externalDocs', 'readOnly', 'writeOnly', 'xml', 'discriminator']);
-
-/**
- * OpenAPI 3.0 schema → JSON Schema: drops annotations ajv would misread, keeps `$ref`s (they
- * resolve inside the document registered under an `$id`). `closed` adds
- * `additionalProperties: false` to objects, to catch fields the contract does not declare.
- */
-function toJsonSchema(node: unknown, closed: boolean): unknown {
-  if (Array.isArray(node)) return node.map((item) => toJsonSchema(item, closed));
-  if (typeof node !== 'object' || node === null) return node;
-  const out: Json = {};
-  for (const [key, value] of Object.entries(node)) {
-    if (key.startsWith('x-') || DROPPED.has(key)) continue;
-    if (key === 'properties') {
-      out.properties = Object.fromEntries(Object.entries(value as Json).map(([name, schema]) => [name, toJsonSchema(schema, closed)]));
-    } else if (['items', 'additionalProperties', 'not'].includes(key) && typeof value === 'object') {
-      out[key] = toJsonSchema(value, closed);
-    } else {
-      out[key] = value;
-    }
-  }
-  if (closed && out.properties !== undefined && out.additionalProperties === undefined) out.additionalProperties = false;
-  return out;
-}
-
-function refName(ref: string | undefined): string {
-  const name = /^#\/components\/schemas\/(.+)$/.exec(ref ?? '')?.[1];
-  if (name === undefined) throw new Error(`unexpected $ref ${ref}`);
-  return name;
-}
-
-function contractOperations(contract: Json): ContractOperation[] {
-  const operations: ContractOperation[] = [];
-  for (const [pathTemplate, item] of Object.entries(contract.paths as Json)) {
-    for (const [method, op] of Object.entries(item as Json)) {
-      const [mediaType, content] = Object.entries(op.responses['200'].content as Json)[0] as [string, Json];
-      const request = op.requestBody ? (Object.entries(op.requestBody.content as Json)[0] as [string, Json]) : undefined;
-      operations.push({
-        operationId: op.operationId,
-        method: method.toUpperCase() as 'GET' | 'POST',
-        path: pathTemplate,
-        mediaType,
-        responseSchema: refName(content.schema.$ref),
-        ...(request ? { requestMediaType: request[0], requestSchema: refName(request[1].schema.$ref) } : {}),
-        errorStatuses: Object.keys(op.responses).filter((s) => s !== '200').map(Number),
-      });
-    }
-  }
-  return operations;
-}
 
 // Statuses Atlas answers that the contract does not list for the operation; kept explicit so a
 // new gap shows up as a failure, not silently.
@@ -92,16 +16,14 @@ const UNLISTED: Readonly<Record<number, string>> = {
 const UNLISTED_FOR: Readonly<Record<string, readonly number[]>> = { getCluster: [400] };
 
 const suite = CONTRACT_PRESENT ? describe : describe.skip;
-const title = CONTRACT_PRESENT
-  ? 'simulator against the official contract (snapshot-download.yaml)'
-  : 'contract absent from ../shared (atlas-openapi/snapshot-download.yaml), so the contract tests were skipped';
+const title = contractSuiteTitle('the simulator');
 
 suite(title, () => {
   let fx: SimulatorFixture;
   let operations: Map<string, ContractOperation>;
-  const validators = new Map<string, { open: ValidateFunction; closed: ValidateFunction }>();
+  let validators: Map<string, ContractValidators>;
 
-  function validator(schemaName: string): { open: ValidateFunction; closed: ValidateFunction } {
+  function validator(schemaName: string): ContractValidators {
     const found = validators.get(schemaName);
     if (found === undefined) throw new Error(`no schema ${schemaName}`);
     return found;
@@ -167,20 +89,7 @@ suite(title, () => {
   }
 
   beforeAll(async () => {
-    const contract = parse(readFileSync(CONTRACT_PATH, 'utf8')) as Json;
-    operations = new Map(contractOperations(contract).map((o) => [o.operationId, o]));
-    const addFormats = addFormatsModule.default;
-    for (const closed of [false, true]) {
-      const ajv = new Ajv({ strict: false, allErrors: true });
-      addFormats(ajv);
-      const id = `https://atlas-snapshot-shim.test/contract-${closed ? 'closed' : 'open'}.json`;
-      ajv.addSchema({ $id: id, components: { schemas: toJsonSchema(contract.components.schemas, closed) } });
-      for (const name of Object.keys(contract.components.schemas)) {
-        const validate = ajv.getSchema(`${id}#/components/schemas/${name}`);
-        if (validate === undefined) throw new Error(`cannot compile ${name}`);
-        validators.set(name, { ...(validators.get(name) ?? { open: validate, closed: validate }), [closed ? 'closed' : 'open']: validate });
-      }
-    }
+    ({ operations, schemas: validators } = loadContract());
     fx = await startFixture({ jobDurationMs: 600 });
   });
   afterAll(async () => fx?.close());

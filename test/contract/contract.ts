@@ -1,0 +1,119 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { parse } from 'yaml';
+
+// The official contract is read from ../shared, never copied into the project.
+export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const CONTRACT_PATH = path.resolve(PROJECT_ROOT, '../shared/atlas-openapi/snapshot-download.yaml');
+export const CONTRACT_PRESENT = existsSync(CONTRACT_PATH);
+
+export type Json = Record<string, any>;
+
+/** What the contract says about one operation. */
+export interface ContractOperation {
+  readonly operationId: string;
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  readonly mediaType: string;
+  readonly responseSchema: string;
+  readonly requestSchema?: string;
+  readonly requestMediaType?: string;
+  /** Error statuses the contract lists for it. */
+  readonly errorStatuses: readonly number[];
+}
+
+// OpenAPI 3.0 keywords with no JSON Schema meaning (or with a different one).
+const DROPPED = new Set(['example', 'examples', 'externalDocs', 'readOnly', 'writeOnly', 'xml', 'discriminator']);
+
+/**
+ * OpenAPI 3.0 schema → JSON Schema: drops annotations ajv would misread, keeps `$ref`s (they
+ * resolve inside the document registered under an `$id`). `closed` adds
+ * `additionalProperties: false` to objects, to catch fields the contract does not declare.
+ */
+function toJsonSchema(node: unknown, closed: boolean): unknown {
+  if (Array.isArray(node)) return node.map((item) => toJsonSchema(item, closed));
+  if (typeof node !== 'object' || node === null) return node;
+  const out: Json = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key.startsWith('x-') || DROPPED.has(key)) continue;
+    if (key === 'properties') {
+      out.properties = Object.fromEntries(Object.entries(value as Json).map(([name, schema]) => [name, toJsonSchema(schema, closed)]));
+    } else if (['items', 'additionalProperties', 'not'].includes(key) && typeof value === 'object') {
+      out[key] = toJsonSchema(value, closed);
+    } else {
+      out[key] = value;
+    }
+  }
+  if (closed && out.properties !== undefined && out.additionalProperties === undefined) out.additionalProperties = false;
+  return out;
+}
+
+function refName(ref: string | undefined): string {
+  const name = /^#\/components\/schemas\/(.+)$/.exec(ref ?? '')?.[1];
+  if (name === undefined) throw new Error(`unexpected $ref ${ref}`);
+  return name;
+}
+
+export function contractOperations(contract: Json): ContractOperation[] {
+  const operations: ContractOperation[] = [];
+  for (const [pathTemplate, item] of Object.entries(contract.paths as Json)) {
+    for (const [method, op] of Object.entries(item as Json)) {
+      const [mediaType, content] = Object.entries(op.responses['200'].content as Json)[0] as [string, Json];
+      const request = op.requestBody ? (Object.entries(op.requestBody.content as Json)[0] as [string, Json]) : undefined;
+      operations.push({
+        operationId: op.operationId,
+        method: method.toUpperCase() as 'GET' | 'POST',
+        path: pathTemplate,
+        mediaType,
+        responseSchema: refName(content.schema.$ref),
+        ...(request ? { requestMediaType: request[0], requestSchema: refName(request[1].schema.$ref) } : {}),
+        errorStatuses: Object.keys(op.responses).filter((s) => s !== '200').map(Number),
+      });
+    }
+  }
+  return operations;
+}
+
+
+/** A compiled schema of the contract: `open` as written, `closed` refusing undeclared fields. */
+export interface ContractValidators {
+  readonly open: ValidateFunction;
+  readonly closed: ValidateFunction;
+}
+
+/** The parsed contract, its operations by operationId, and a validator pair per component schema. */
+export interface LoadedContract {
+  readonly document: Json;
+  readonly operations: Map<string, ContractOperation>;
+  readonly schemas: Map<string, ContractValidators>;
+}
+
+/** Reads and compiles the contract (call only when CONTRACT_PRESENT). */
+export function loadContract(): LoadedContract {
+  const document = parse(readFileSync(CONTRACT_PATH, 'utf8')) as Json;
+  const operations = new Map(contractOperations(document).map((o) => [o.operationId, o]));
+  const schemas = new Map<string, ContractValidators>();
+  const addFormats = addFormatsModule.default;
+  for (const closed of [false, true]) {
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    addFormats(ajv);
+    const id = `https://atlas-snapshot-shim.test/contract-${closed ? 'closed' : 'open'}.json`;
+    ajv.addSchema({ $id: id, components: { schemas: toJsonSchema(document.components.schemas, closed) } });
+    for (const name of Object.keys(document.components.schemas)) {
+      const validate = ajv.getSchema(`${id}#/components/schemas/${name}`);
+      if (validate === undefined) throw new Error(`cannot compile ${name}`);
+      schemas.set(name, { ...(schemas.get(name) ?? { open: validate, closed: validate }), [closed ? 'closed' : 'open']: validate });
+    }
+  }
+  return { document, operations, schemas };
+}
+
+/** The title of a contract suite: what it checks, or why it was skipped. */
+export function contractSuiteTitle(what: string): string {
+  return CONTRACT_PRESENT
+    ? `${what} (against snapshot-download.yaml)`
+    : `contract absent from ../shared (atlas-openapi/snapshot-download.yaml), so the contract tests of ${what} were skipped`;
+}
