@@ -51,5 +51,13 @@ export {
 export type { DownloadResult, DownloadToInput } from './facade/snapshot-workflow.js';
 export type { SavedSnapshot, SaveProgress, SaveSnapshotOptions } from './download/save-snapshot-file.js';
 export type { WaitForDownloadOptions } from './workflow/wait-for-download.js';
+export type {
+  FlagFailedEvent,
+  FlagInvalidEvent,
+  LegacyRewriteEvent,
+  RouteFallbackEvent,
+  ShimEvent,
+  ShimEventListener,
+} from './events/shim-event.js';
 export { FLEX_MEDIA_TYPE, TENANT_MEDIA_TYPE } from './atlas/endpoints.js';
 export { VERSION } from './version.js';

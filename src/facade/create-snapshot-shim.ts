@@ -1,15 +1,9 @@
-import { createAtlasClient, type AtlasClient } from '../atlas/atlas-client.js';
-import { ClusterKindCache } from '../atlas/cluster-kind-cache.js';
 import { downloadOperations } from '../atlas/download-operations.js';
-import { resolveClusterKind } from '../atlas/resolve-cluster-kind.js';
 import { AtlasResponseError } from '../errors/response-error.js';
 import { UnsupportedClusterError } from '../errors/unsupported-cluster-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import { normalizeRestoreJob } from '../model/normalize.js';
 import type { SnapshotDownload } from '../model/snapshot-download.js';
-import type { ClusterKindFinding } from '../policy/classify-cluster.js';
-import { decideRoute } from '../policy/decide-route.js';
-import { VERSION } from '../version.js';
 import { describeValue } from '../validation/describe-value.js';
 import {
   validateArgumentObject,
@@ -17,17 +11,14 @@ import {
   validateObjectId,
   validateSignal,
   validateTargetDeploymentItemName,
-  type ClusterTarget,
 } from '../validation/inputs.js';
-import { abortable } from '../signals/abortable.js';
-import { createAtlasDispatcher } from './atlas-dispatcher.js';
-import { evaluateFlag } from './evaluate-flag.js';
 import { requestDownload } from './request-download.js';
-import { toRouteDecision, type RouteDecision } from './route-decision.js';
+import type { RouteDecision } from './route-decision.js';
+import { createShimCore } from './shim-core.js';
 import { waitForDownload, type WaitForDownloadOptions } from '../workflow/wait-for-download.js';
 import type { SavedSnapshot, SaveSnapshotOptions } from '../download/save-snapshot-file.js';
 import { downloadTo, saveSnapshotOf, type DownloadResult, type DownloadToInput } from './snapshot-workflow.js';
-import { resolveShimOptions, type SnapshotShimOptions } from './shim-options.js';
+import type { SnapshotShimOptions } from './shim-options.js';
 
 /** Arguments of {@link SnapshotShim.downloadSnapshot}. */
 export interface DownloadSnapshotInput {
@@ -91,45 +82,8 @@ export interface SnapshotShim {
  * `ValidationError` naming it, before anything is sent.
  */
 export function createSnapshotShim(options: SnapshotShimOptions): SnapshotShim {
-  const resolved = resolveShimOptions(options);
-  const atlas = createAtlasDispatcher(resolved);
-  const client: AtlasClient = createAtlasClient({
-    baseUrl: resolved.baseUrl,
-    dispatcher: atlas.dispatcher,
-    userAgent: `atlas-snapshot-shim/${VERSION} node/${process.versions.node}${resolved.userAgent ? ` ${resolved.userAgent}` : ''}`,
-    headersTimeoutMs: resolved.timeouts.headersMs,
-    bodyTimeoutMs: resolved.timeouts.bodyMs,
-  });
-  const kinds = new ClusterKindCache(resolved.clusterKindTtlMs);
-  // Atlas migrates shared clusters to Flex at the sunset: a kind found on one side of it says nothing of the other.
-  const cacheKey = (target: ClusterTarget): string =>
-    `${resolved.baseUrl}|${target.groupId}|${target.clusterName}|${resolved.now() >= resolved.sunsetDate ? 'after' : 'before'}-sunset`;
-
-  function clusterKind(target: ClusterTarget, signal: AbortSignal | undefined): Promise<ClusterKindFinding> {
-    // The look-up is shared by concurrent callers, so it runs without any one caller's signal.
-    return abortable(kinds.get(cacheKey(target), () => resolveClusterKind(client, target)), signal);
-  }
-
-  async function decide(target: ClusterTarget, signal: AbortSignal | undefined): Promise<RouteDecision> {
-    const flag = await evaluateFlag(resolved.route, {
-      ...target,
-      environment: resolved.environment,
-      appVersion: resolved.appVersion,
-    });
-    // A 'flex' flag routes every kind to the Flex endpoint: no need to ask Atlas.
-    const finding: ClusterKindFinding = flag === 'flex' ? { kind: 'unknown', source: 'not-asked' } : await clusterKind(target, signal);
-    const policy = decideRoute(
-      {
-        clusterKind: finding.kind,
-        now: resolved.now(),
-        sunsetDate: resolved.sunsetDate,
-        flag,
-        allowSunsetEndpoint: resolved.allowSunsetEndpoint,
-      },
-      { ...target, instanceSize: finding.instanceSize },
-    );
-    return toRouteDecision(policy, target, finding);
-  }
+  const core = createShimCore(options);
+  const { client } = core;
 
   return {
     async downloadSnapshot(input) {
@@ -143,16 +97,16 @@ export function createSnapshotShim(options: SnapshotShimOptions): SnapshotShim {
       const signal = validateSignal('signal', args.signal);
       signal?.throwIfAborted();
 
-      const decision = await decide(target, signal);
+      const decision = await core.decide(target, signal);
       const requested = await requestDownload(client, decision, { snapshotId, targetDeploymentItemName, signal }, async (to) => {
-        // Atlas contradicted the kind we had: forget it, and make sure a refused Flex
+        // Atlas contradicted the kind we had: ask again, and make sure a refused Flex
         // request is not a dedicated cluster before trying the tenant endpoint.
-        kinds.forget(cacheKey(target));
-        if (to === 'tenant') {
-          const finding = await resolveClusterKind(client, target, signal);
-          if (finding.kind === 'dedicated') throw new UnsupportedClusterError(target.groupId, target.clusterName, finding.instanceSize);
+        const finding = await core.refreshKind(target, signal);
+        if (to === 'tenant' && finding.kind === 'dedicated') {
+          throw new UnsupportedClusterError(target.groupId, target.clusterName, finding.instanceSize);
         }
       });
+      if (requested.decision.fallback) core.emit({ type: 'route-fallback', decision: requested.decision });
       const download = normalizeRestoreJob(requested.decision.route, requested.body);
       if (download.id === undefined) {
         const request = { method: 'POST', path: requested.decision.endpoint.path };
@@ -169,7 +123,7 @@ export function createSnapshotShim(options: SnapshotShimOptions): SnapshotShim {
     async explainRoute(input) {
       const target = validateClusterTarget(input, 'explainRoute argument');
       const signal = validateSignal('signal', (input as unknown as Record<string, unknown>).signal);
-      return decide(target, signal);
+      return core.decide(target, signal);
     },
 
     async getDownload(download, options = {}) {
@@ -204,13 +158,13 @@ export function createSnapshotShim(options: SnapshotShimOptions): SnapshotShim {
     },
 
     saveSnapshot(download, destination, options = {}) {
-      return saveSnapshotOf(this, download, destination, options, { now: resolved.now, dispatcher: resolved.dispatcher });
+      return saveSnapshotOf(this, download, destination, options, { now: core.options.now, dispatcher: core.options.dispatcher });
     },
 
     download(input) {
       return downloadTo(this, input);
     },
 
-    close: () => atlas.close(),
+    close: () => core.close(),
   };
 }

@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 import { ValidationError } from '../errors/validation-error.js';
+import type { ShimEventListener } from '../events/shim-event.js';
 import type { RouteFlag } from '../policy/types.js';
 import { describeValue } from '../validation/describe-value.js';
 import { isLoopbackHost } from '../validation/loopback-host.js';
@@ -66,6 +67,12 @@ export interface SnapshotShimOptions {
   readonly environment?: string;
   /** The calling application's version, given to flag sources. Default none. */
   readonly appVersion?: string;
+  /** Make a flag source's answer that is not a route flag an error, instead of routing as `auto` with a warning event. Default `false`. */
+  readonly strictFlags?: boolean;
+  /** How long a flag source may take before the call routes as `auto` (and reports it). Default 1 000. */
+  readonly flagTimeoutMs?: number;
+  /** Receives route fallbacks, flag warnings and adapter rewrites. Default none. */
+  readonly onEvent?: ShimEventListener;
 }
 
 /** Options after validation, with every default applied. */
@@ -82,6 +89,9 @@ export interface ResolvedShimOptions {
   readonly timeouts: Required<ShimTimeouts>;
   readonly environment: string | undefined;
   readonly appVersion: string | undefined;
+  readonly strictFlags: boolean;
+  readonly flagTimeoutMs: number;
+  readonly onEvent: ShimEventListener | undefined;
 }
 
 /** The default sunset instant of the tenant endpoints (`x-sunset: 2026-01-22`). */
@@ -135,6 +145,9 @@ const fields = {
   ],
   environment: [z.string().min(1).max(128), 'a non-empty string of at most 128 characters'],
   appVersion: [z.string().min(1).max(128), 'a non-empty string of at most 128 characters'],
+  strictFlags: [z.boolean(), 'true or false'],
+  flagTimeoutMs: [z.number().int().min(1).max(60_000), 'an integer number of milliseconds from 1 to 60000'],
+  onEvent: [z.custom<ShimEventListener>((value) => typeof value === 'function'), 'a function (event) => void'],
 } as const satisfies Record<string, readonly [z.ZodType, string]>;
 
 function check<K extends keyof typeof fields>(name: K, value: unknown): z.output<(typeof fields)[K][0]> | undefined {
@@ -190,6 +203,9 @@ export function resolveShimOptions(input: unknown): ResolvedShimOptions {
     },
     environment: check('environment', options.environment),
     appVersion: check('appVersion', options.appVersion),
+    strictFlags: check('strictFlags', options.strictFlags) ?? false,
+    flagTimeoutMs: check('flagTimeoutMs', options.flagTimeoutMs) ?? 1_000,
+    onEvent: check('onEvent', options.onEvent),
   };
 }
 

@@ -6,6 +6,7 @@ import {
   UnsupportedClusterError,
   ValidationError,
   type RoutedSnapshotDownload,
+  type ShimEvent,
   type SnapshotShim,
   type SnapshotShimOptions,
 } from '../../src/index.js';
@@ -217,9 +218,34 @@ describe('the flex flag and flag sources', () => {
     expect(contexts[0]).toEqual({ groupId: sim.groupId, clusterName: sim.clusters.shared, environment: 'staging', appVersion: '2.3.4' });
   });
 
-  it('a flag source answering something else is a ValidationError', async () => {
-    const shim = shimWith({ route: () => 'tenants' as never });
-    await expect(shim.explainRoute({ groupId: sim.groupId, clusterName: sim.clusters.flex })).rejects.toThrow(/route flag/);
+  it('a flag answer that is not a route routes as auto and is reported; strictFlags makes it an error', async () => {
+    const events: ShimEvent[] = [];
+    const lenient = shimWith({ route: () => 'tenants' as never, onEvent: (event) => events.push(event) });
+    const decision = await lenient.explainRoute({ groupId: sim.groupId, clusterName: sim.clusters.shared });
+    expect(decision.flag).toBe('auto');
+    expect(events).toEqual([{ type: 'flag-invalid', groupId: sim.groupId, clusterName: sim.clusters.shared, received: '"tenants"', usedFlag: 'auto' }]);
+    const strict = shimWith({ route: () => 'tenants' as never, strictFlags: true });
+    await expect(strict.explainRoute({ groupId: sim.groupId, clusterName: sim.clusters.flex })).rejects.toThrow(/route flag/);
+  });
+
+  it('a flag source that throws or hangs routes as auto and is reported', async () => {
+    const events: ShimEvent[] = [];
+    const throwing = shimWith({ route: () => { throw new Error('flag service down'); }, onEvent: (event) => events.push(event) });
+    expect((await throwing.explainRoute({ groupId: sim.groupId, clusterName: sim.clusters.flex })).flag).toBe('auto');
+    const hanging = shimWith({ route: () => new Promise(() => {}), flagTimeoutMs: 30, onEvent: (event) => events.push(event) });
+    expect((await hanging.explainRoute({ groupId: sim.groupId, clusterName: sim.clusters.flex })).flag).toBe('auto');
+    expect(events.map((e) => (e.type === 'flag-failed' ? [e.reason, e.message] : e.type))).toEqual([
+      ['threw', 'flag service down'],
+      ['timeout', 'no answer within 30 ms'],
+    ]);
+  });
+
+  it('a fallback is reported as an event, and a throwing listener breaks nothing', async () => {
+    const events: ShimEvent[] = [];
+    const shim = shimWith({ route: 'tenant', onEvent: (event) => { events.push(event); throw new Error('listener bug'); } });
+    const cluster = sim.clusters.flex;
+    const download = await shim.downloadSnapshot({ groupId: sim.groupId, clusterName: cluster, snapshotId: snapshotOf(cluster) });
+    expect(events).toEqual([{ type: 'route-fallback', decision: download.decision }]);
   });
 });
 

@@ -1,0 +1,76 @@
+import { createAtlasClient, type AtlasClient } from '../atlas/atlas-client.js';
+import { ClusterKindCache } from '../atlas/cluster-kind-cache.js';
+import { resolveClusterKind } from '../atlas/resolve-cluster-kind.js';
+import { emitEvent, type ShimEvent } from '../events/shim-event.js';
+import type { ClusterKindFinding } from '../policy/classify-cluster.js';
+import { decideRoute } from '../policy/decide-route.js';
+import { abortable } from '../signals/abortable.js';
+import type { ClusterTarget } from '../validation/inputs.js';
+import { VERSION } from '../version.js';
+import { createAtlasDispatcher } from './atlas-dispatcher.js';
+import { evaluateFlag } from './evaluate-flag.js';
+import { toRouteDecision, type RouteDecision } from './route-decision.js';
+import { resolveShimOptions, type ResolvedShimOptions, type SnapshotShimOptions } from './shim-options.js';
+
+/**
+ * What the facade and the drop-in adapters share: validated options, the authenticated
+ * Atlas client, and route decisions with their cluster-kind cache.
+ */
+export interface ShimCore {
+  readonly options: ResolvedShimOptions;
+  readonly client: AtlasClient;
+  /** The route decision for a cluster now (flag, cached kind, policy). */
+  decide(target: ClusterTarget, signal: AbortSignal | undefined): Promise<RouteDecision>;
+  /** Asks Atlas the kind again, after it contradicted the cached one. */
+  refreshKind(target: ClusterTarget, signal: AbortSignal | undefined): Promise<ClusterKindFinding>;
+  /** Reports an event to the `onEvent` option. */
+  emit(event: ShimEvent): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the shared core. Options are validated here: a wrong one throws a
+ * `ValidationError` naming it, before anything is sent.
+ */
+export function createShimCore(options: SnapshotShimOptions): ShimCore {
+  const resolved = resolveShimOptions(options);
+  const atlas = createAtlasDispatcher(resolved);
+  const client = createAtlasClient({
+    baseUrl: resolved.baseUrl,
+    dispatcher: atlas.dispatcher,
+    userAgent: `atlas-snapshot-shim/${VERSION} node/${process.versions.node}${resolved.userAgent ? ` ${resolved.userAgent}` : ''}`,
+    headersTimeoutMs: resolved.timeouts.headersMs,
+    bodyTimeoutMs: resolved.timeouts.bodyMs,
+  });
+  const kinds = new ClusterKindCache(resolved.clusterKindTtlMs);
+  // Atlas migrates shared clusters to Flex at the sunset: a kind found on one side of it says nothing of the other.
+  const cacheKey = (target: ClusterTarget): string =>
+    `${resolved.baseUrl}|${target.groupId}|${target.clusterName}|${resolved.now() >= resolved.sunsetDate ? 'after' : 'before'}-sunset`;
+
+  return {
+    options: resolved,
+    client,
+    async decide(target, signal) {
+      const flag = await evaluateFlag(
+        resolved.route,
+        { ...target, environment: resolved.environment, appVersion: resolved.appVersion },
+        { strict: resolved.strictFlags, timeoutMs: resolved.flagTimeoutMs, onEvent: resolved.onEvent },
+      );
+      // A 'flex' flag routes every kind to the Flex endpoint: no need to ask Atlas. The
+      // look-up is shared by concurrent callers, so it runs without any one caller's signal.
+      const finding: ClusterKindFinding =
+        flag === 'flex' ? { kind: 'unknown', source: 'not-asked' } : await abortable(kinds.get(cacheKey(target), () => resolveClusterKind(client, target)), signal);
+      const policy = decideRoute(
+        { clusterKind: finding.kind, now: resolved.now(), sunsetDate: resolved.sunsetDate, flag, allowSunsetEndpoint: resolved.allowSunsetEndpoint },
+        { ...target, instanceSize: finding.instanceSize },
+      );
+      return toRouteDecision(policy, target, finding);
+    },
+    refreshKind(target, signal) {
+      kinds.forget(cacheKey(target));
+      return resolveClusterKind(client, target, signal);
+    },
+    emit: (event) => emitEvent(resolved.onEvent, event),
+    close: () => atlas.close(),
+  };
+}
