@@ -5,6 +5,10 @@ export default defineConfig({
     index: 'src/index.ts',
     simulator: 'src/simulator/index.ts',
     cli: 'src/cli/main.ts',
+    'adapters/legacy-client': 'adapters/legacy-client.ts',
+    'adapters/undici': 'adapters/undici.ts',
+    'adapters/env': 'adapters/env.ts',
+    'adapters/openfeature': 'adapters/openfeature.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
@@ -14,4 +18,6 @@ export default defineConfig({
   clean: true,
   target: 'node20',
   platform: 'node',
+  // Optional peer: resolved from the user's node_modules, never bundled.
+  external: ['@openfeature/server-sdk'],
 });
