@@ -85,6 +85,11 @@ const randomCnonce = (): string => randomBytes(16).toString('hex');
  *
  * MD5, SHA-256, SHA-512-256 and their `-sess` variants are supported.
  *
+ * Why our own: no maintained package does digest as an undici interceptor. urllib 4 (built
+ * on undici) has a `digestAuth` option, but only inside its own `request()`, and it answers
+ * a fresh challenge on every request (no nonce reuse, no `stale=true`); digest-fetch wraps a
+ * fetch function and is not an undici dispatcher either.
+ *
  * @throws {ValidationError} when an option is missing or malformed (never quoting the private key).
  */
 export function createDigestAuthInterceptor(options: DigestAuthInterceptorOptions): Dispatcher.DispatcherComposeInterceptor {
