@@ -1,0 +1,114 @@
+/**
+ * The JSON shapes of the deprecated shared-tier (tenant) operations, as the contract
+ * (`snapshot-download.yaml`) declares them, and the arguments of the legacy client's
+ * methods. Field types are the contract's: date-times stay ISO 8601 strings, and `status`
+ * and `deliveryType` are open strings, since Atlas may send values the docs do not list.
+ */
+
+/** The contract's `Link` (RFC 5988). */
+export interface TenantLink {
+  readonly href?: string;
+  readonly rel?: string;
+}
+
+/**
+ * The contract's `TenantRestore`: a snapshot download (or restore) job of a shared-tier
+ * cluster. As a request body only `snapshotId`, `targetDeploymentItemName` and
+ * `targetProjectId` are writable; every other field is read-only.
+ */
+export interface TenantRestore {
+  /** The source cluster (read-only). */
+  readonly clusterName?: string;
+  /** `DOWNLOAD` or `RESTORE`, or another value Atlas sends (read-only). */
+  readonly deliveryType?: string;
+  /** When `snapshotUrl` stops working, ISO 8601 (read-only). */
+  readonly expirationDate?: string;
+  /** The restore job id, 24 hex (read-only). */
+  readonly id?: string;
+  readonly links?: readonly TenantLink[];
+  /** The project the job belongs to, 24 hex (read-only). */
+  readonly projectId?: string;
+  readonly restoreFinishedDate?: string;
+  readonly restoreScheduledDate?: string;
+  readonly snapshotFinishedDate?: string;
+  /** The snapshot to download, 24 hex. Required. */
+  readonly snapshotId: string;
+  /** Where to download it from once the job is COMPLETED; valid for four hours (read-only). */
+  readonly snapshotUrl?: string;
+  /** PENDING, QUEUED, RUNNING, COMPLETED, FAILED, or another value Atlas sends (read-only). */
+  readonly status?: string;
+  /** The cluster the snapshot is for; for a download, the source cluster itself. Required. */
+  readonly targetDeploymentItemName: string;
+  /** The project to restore into, 24 hex. */
+  readonly targetProjectId?: string;
+}
+
+/** The contract's `PaginatedTenantRestore`. */
+export interface PaginatedTenantRestore {
+  readonly links?: readonly TenantLink[];
+  readonly results?: readonly TenantRestore[];
+  /** Absent when the query said `includeCount: false`. */
+  readonly totalCount?: number;
+}
+
+/** The contract's `BackupTenantSnapshot`: one daily snapshot of a shared-tier cluster. */
+export interface BackupTenantSnapshot {
+  readonly expiration?: string;
+  readonly finishTime?: string;
+  /** The snapshot id, 24 hex. */
+  readonly id?: string;
+  readonly links?: readonly TenantLink[];
+  readonly mongoDBVersion?: string;
+  readonly scheduledTime?: string;
+  readonly startTime?: string;
+  readonly status?: string;
+}
+
+/** The contract's `PaginatedTenantSnapshot`. */
+export interface PaginatedTenantSnapshot {
+  readonly links?: readonly TenantLink[];
+  readonly results?: readonly BackupTenantSnapshot[];
+  /** Absent when the query said `includeCount: false`. */
+  readonly totalCount?: number;
+}
+
+/** The pagination query of the list operations, as Atlas reads it. */
+export interface TenantListQuery {
+  /** The page to return, from 1. Default (Atlas's) 1. */
+  readonly pageNum?: number;
+  /** Items per page, 1 to 500. Default (Atlas's) 100. */
+  readonly itemsPerPage?: number;
+  /** Whether the answer carries `totalCount`. Default (Atlas's) true. */
+  readonly includeCount?: boolean;
+}
+
+/** Per-call options, after the operation's own arguments. Not part of the legacy signatures. */
+export interface LegacyCallOptions {
+  /** Aborts the call, including any cluster-kind look-up it waits for. Default none. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * The deprecated tenant snapshot operations, by their Atlas Admin API operation names.
+ * Each takes the path parameters in path order, then the body or query, and resolves to
+ * the legacy JSON shape whichever endpoint family served it.
+ */
+export interface LegacyClient {
+  /**
+   * `POST …/clusters/{clusterName}/backup/tenant/download`, or `downloadFlexBackup` when
+   * the route policy says Flex. Requests a download of one snapshot.
+   */
+  downloadClusterBackupTenant(groupId: string, clusterName: string, body: TenantRestore, options?: LegacyCallOptions): Promise<TenantRestore>;
+  /** The older SDKs' name of {@link LegacyClient.downloadClusterBackupTenant}: the very same function. */
+  downloadSharedClusterBackup(groupId: string, clusterName: string, body: TenantRestore, options?: LegacyCallOptions): Promise<TenantRestore>;
+  /** `GET …/backup/tenant/restores/{restoreId}`, or `getFlexRestoreJob`. */
+  getBackupTenantRestore(groupId: string, clusterName: string, restoreId: string, options?: LegacyCallOptions): Promise<TenantRestore>;
+  /** `GET …/backup/tenant/restores`, or `listFlexRestoreJobs`. */
+  listBackupTenantRestores(groupId: string, clusterName: string, query?: TenantListQuery, options?: LegacyCallOptions): Promise<PaginatedTenantRestore>;
+  /** `GET …/backup/tenant/snapshots`, or `listFlexBackupSnapshots`. */
+  listClusterBackupSnapshots(groupId: string, clusterName: string, query?: TenantListQuery, options?: LegacyCallOptions): Promise<PaginatedTenantSnapshot>;
+  /** `GET …/backup/tenant/snapshots/{snapshotId}`, or `getFlexBackupSnapshot`. */
+  getBackupTenantSnapshot(groupId: string, clusterName: string, snapshotId: string, options?: LegacyCallOptions): Promise<BackupTenantSnapshot>;
+  /** Releases the connections the client opened (not a `dispatcher` the caller gave). Idempotent. */
+  close(): Promise<void>;
+}

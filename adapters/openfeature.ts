@@ -1,0 +1,75 @@
+/**
+ * A route flag source backed by an OpenFeature client, so the route can be targeted per
+ * environment, project or cluster from whatever flag service the application already uses.
+ *
+ * `@openfeature/server-sdk` is an optional peer: this module imports its types only, so
+ * loading it (or the core) never requires the package; the caller brings the client.
+ *
+ * @packageDocumentation
+ */
+import type { Client, EvaluationContext } from '@openfeature/server-sdk';
+import { ValidationError } from '../src/errors/validation-error.js';
+import { isRouteFlag } from '../src/facade/evaluate-flag.js';
+import type { RouteFlagContext, RouteFlagSource } from '../src/facade/shim-options.js';
+import type { RouteFlag } from '../src/policy/types.js';
+import { describeValue } from '../src/validation/describe-value.js';
+
+/** The flag key {@link openFeatureFlag} evaluates unless told otherwise. */
+export const DEFAULT_ROUTE_FLAG_KEY = 'atlas-snapshot-route';
+
+/** Options of {@link openFeatureFlag}. */
+export interface OpenFeatureFlagOptions {
+  /** The string flag to evaluate. Default `'atlas-snapshot-route'`. */
+  readonly flagKey?: string;
+  /** What the client answers when the flag is missing or its evaluation fails. Default `'auto'`. */
+  readonly defaultValue?: RouteFlag;
+}
+
+/**
+ * A flag source that evaluates a string flag with an OpenFeature client at each call.
+ *
+ * The evaluation context is the call's: `targetingKey` is `<groupId>/<clusterName>`, with
+ * `groupId`, `clusterName`, and `environment` and `appVersion` when the shim has them, so a
+ * provider can target by any of them.
+ *
+ * The answer is returned as the provider gave it: one that is not a route flag makes the
+ * shim route as `auto` and report `flag-invalid` (or refuse the call with `strictFlags`).
+ * OpenFeature itself answers `defaultValue` when the flag is missing, of another type, or
+ * its provider fails: those calls route by `defaultValue` without an event from the shim
+ * (the SDK reports them through its own logger and hooks).
+ *
+ * @param client - an OpenFeature client (`OpenFeature.getClient()`); only `getStringValue` is used.
+ * @throws {ValidationError} at creation, when the client has no `getStringValue`, or an option is of the wrong kind.
+ */
+export function openFeatureFlag(client: Pick<Client, 'getStringValue'>, options: OpenFeatureFlagOptions = {}): RouteFlagSource {
+  if (typeof (client as Partial<Client> | null)?.getStringValue !== 'function') {
+    throw new ValidationError('client', 'an OpenFeature client (OpenFeature.getClient())', describeValue(client));
+  }
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new ValidationError('options', 'an object { flagKey?, defaultValue? }', describeValue(options));
+  }
+  const flagKey = options.flagKey ?? DEFAULT_ROUTE_FLAG_KEY;
+  if (typeof flagKey !== 'string' || flagKey === '') {
+    throw new ValidationError('options.flagKey', 'a non-empty string', describeValue(flagKey));
+  }
+  const defaultValue = options.defaultValue ?? 'auto';
+  if (!isRouteFlag(defaultValue)) {
+    throw new ValidationError('options.defaultValue', "'auto', 'tenant' or 'flex'", describeValue(defaultValue));
+  }
+  return async (context: RouteFlagContext) => {
+    const answer: string = await client.getStringValue(flagKey, defaultValue, evaluationContextOf(context));
+    // Not narrowed on purpose: the shim checks every source's answer and reports a wrong one.
+    return answer as RouteFlag;
+  };
+}
+
+/** The OpenFeature evaluation context of one call; absent values are left out, as OpenFeature has no `undefined`. */
+function evaluationContextOf(context: RouteFlagContext): EvaluationContext {
+  return {
+    targetingKey: `${context.groupId}/${context.clusterName}`,
+    groupId: context.groupId,
+    clusterName: context.clusterName,
+    ...(context.environment === undefined ? {} : { environment: context.environment }),
+    ...(context.appVersion === undefined ? {} : { appVersion: context.appVersion }),
+  };
+}
