@@ -101,7 +101,9 @@ export function loadContract(): LoadedContract {
     const ajv = new Ajv({ strict: false, allErrors: true });
     addFormats(ajv);
     const id = `https://atlas-snapshot-shim.test/contract-${closed ? 'closed' : 'open'}.json`;
-    ajv.addSchema({ $id: id, components: { schemas: toJsonSchema(document.components.schemas, closed) } });
+    // Each schema converted on its own: the `schemas` map itself is not an object schema to close.
+    const converted = Object.fromEntries(Object.entries(document.components.schemas as Json).map(([name, schema]) => [name, toJsonSchema(schema, closed)]));
+    ajv.addSchema({ $id: id, components: { schemas: converted } });
     for (const name of Object.keys(document.components.schemas)) {
       const validate = ajv.getSchema(`${id}#/components/schemas/${name}`);
       if (validate === undefined) throw new Error(`cannot compile ${name}`);

@@ -94,6 +94,17 @@ suite(title, () => {
   });
   afterAll(async () => fx?.close());
 
+  it('the closed validators refuse an undeclared field, at the top and nested (so the checks below can fail)', () => {
+    const { open, closed } = validator('TenantRestore');
+    const restore = { snapshotId: 'a'.repeat(24), targetDeploymentItemName: 'c', targetProjectId: 'b'.repeat(24) };
+    expect(open(restore), JSON.stringify(open.errors)).toBe(true);
+    expect(closed(restore), JSON.stringify(closed.errors)).toBe(true);
+    expect(closed({ ...restore, surprise: 1 })).toBe(false);
+    const page = validator('PaginatedTenantRestore');
+    expect(page.closed({ results: [restore] }), JSON.stringify(page.closed.errors)).toBe(true);
+    expect(page.closed({ results: [{ ...restore, surprise: 1 }] })).toBe(false);
+  });
+
   it('lists the 12 operations the simulator serves, with their paths, methods and media types', () => {
     expect(operations.size).toBe(12);
     const served = ATLAS_OPERATIONS.map((o) => ({ operationId: o.operationId, method: o.method, path: o.template, mediaType: o.mediaType }));
