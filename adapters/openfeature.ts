@@ -17,6 +17,9 @@ import { describeValue } from '../src/validation/describe-value.js';
 /** The flag key {@link openFeatureFlag} evaluates unless told otherwise. */
 export const DEFAULT_ROUTE_FLAG_KEY = 'atlas-snapshot-route';
 
+// OpenFeature's `ErrorCode.FLAG_NOT_FOUND`, as a string: the enum is a runtime value of the optional peer.
+const FLAG_NOT_FOUND = 'FLAG_NOT_FOUND';
+
 /** Options of {@link openFeatureFlag}. */
 export interface OpenFeatureFlagOptions {
   /** The string flag to evaluate. Default `'atlas-snapshot-route'`. */
@@ -34,15 +37,17 @@ export interface OpenFeatureFlagOptions {
  *
  * The answer is returned as the provider gave it: one that is not a route flag makes the
  * shim route as `auto` and report `flag-invalid` (or refuse the call with `strictFlags`).
- * OpenFeature itself answers `defaultValue` when the flag is missing, of another type, or
- * its provider fails: those calls route by `defaultValue` without an event from the shim
- * (the SDK reports them through its own logger and hooks).
+ * A flag the provider does not know (`FLAG_NOT_FOUND`) answers `defaultValue`: leaving the
+ * flag unset for an environment is a configuration, not a failure. Any other evaluation
+ * error (provider not ready or failed, type mismatch, parse error, …) is thrown as an
+ * `Error` naming the OpenFeature error code, so the shim routes the call as `auto` and
+ * reports `flag-failed`: a broken flag service never routes silently.
  *
- * @param client - an OpenFeature client (`OpenFeature.getClient()`); only `getStringValue` is used.
- * @throws {ValidationError} at creation, when the client has no `getStringValue`, or an option is of the wrong kind.
+ * @param client - an OpenFeature client (`OpenFeature.getClient()`); only `getStringDetails` is used.
+ * @throws {ValidationError} at creation, when the client has no `getStringDetails`, or an option is of the wrong kind.
  */
-export function openFeatureFlag(client: Pick<Client, 'getStringValue'>, options: OpenFeatureFlagOptions = {}): RouteFlagSource {
-  if (typeof (client as Partial<Client> | null)?.getStringValue !== 'function') {
+export function openFeatureFlag(client: Pick<Client, 'getStringDetails'>, options: OpenFeatureFlagOptions = {}): RouteFlagSource {
+  if (typeof (client as Partial<Client> | null)?.getStringDetails !== 'function') {
     throw new ValidationError('client', 'an OpenFeature client (OpenFeature.getClient())', describeValue(client));
   }
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
@@ -57,9 +62,12 @@ export function openFeatureFlag(client: Pick<Client, 'getStringValue'>, options:
     throw new ValidationError('options.defaultValue', "'auto', 'tenant' or 'flex'", describeValue(defaultValue));
   }
   return async (context: RouteFlagContext) => {
-    const answer: string = await client.getStringValue(flagKey, defaultValue, evaluationContextOf(context));
+    const details = await client.getStringDetails(flagKey, defaultValue, evaluationContextOf(context));
+    if (details.errorCode !== undefined && String(details.errorCode) !== FLAG_NOT_FOUND) {
+      throw new Error(`OpenFeature could not evaluate '${flagKey}' (${details.errorCode}${details.errorMessage ? `: ${details.errorMessage}` : ''})`);
+    }
     // Not narrowed on purpose: the shim checks every source's answer and reports a wrong one.
-    return answer as RouteFlag;
+    return details.value as RouteFlag;
   };
 }
 

@@ -99,8 +99,11 @@ export function createSnapshotShim(options: SnapshotShimOptions): SnapshotShim {
 
       const decision = await core.decide(target, signal);
       const requested = await requestDownload(client, decision, { snapshotId, targetDeploymentItemName, signal }, async (to) => {
-        // Atlas contradicted the kind we had: ask again, and make sure a refused Flex
-        // request is not a dedicated cluster before trying the tenant endpoint.
+        // A known Flex cluster refused by the tenant endpoint is no news (the 'tenant' flag
+        // tries it first by design): nothing to re-read. Otherwise Atlas contradicted the
+        // kind we had: ask again, and make sure a refused Flex request is not a dedicated
+        // cluster before trying the tenant endpoint.
+        if (to === 'flex' && decision.clusterKind === 'flex') return;
         const finding = await core.refreshKind(target, signal);
         if (to === 'tenant' && finding.kind === 'dedicated') {
           throw new UnsupportedClusterError(target.groupId, target.clusterName, finding.instanceSize);

@@ -21,7 +21,7 @@ export interface ShimCore {
   readonly client: AtlasClient;
   /** The route decision for a cluster now (flag, cached kind, policy). */
   decide(target: ClusterTarget, signal: AbortSignal | undefined): Promise<RouteDecision>;
-  /** Asks Atlas the kind again, after it contradicted the cached one. */
+  /** Asks Atlas the kind again, after it contradicted the cached one, and caches the answer. */
   refreshKind(target: ClusterTarget, signal: AbortSignal | undefined): Promise<ClusterKindFinding>;
   /** Reports an event to the `onEvent` option. */
   emit(event: ShimEvent): void;
@@ -67,8 +67,11 @@ export function createShimCore(options: SnapshotShimOptions): ShimCore {
       return toRouteDecision(policy, target, finding);
     },
     refreshKind(target, signal) {
-      kinds.forget(cacheKey(target));
-      return resolveClusterKind(client, target, signal);
+      // Forget, then look up through the cache: the fresh kind is kept for the next call,
+      // and concurrent refreshes of one cluster share one request.
+      const key = cacheKey(target);
+      kinds.forget(key);
+      return abortable(kinds.get(key, () => resolveClusterKind(client, target)), signal);
     },
     emit: (event) => emitEvent(resolved.onEvent, event),
     close: () => atlas.close(),

@@ -103,6 +103,17 @@ describe.each(Object.entries(sources))('%s on the simulator, a shared cluster be
   });
 });
 
+describe('openFeatureFlag on the simulator, a provider that fails', () => {
+  it("routes as auto and reports 'flag-failed' with the OpenFeature error code", async () => {
+    // A boolean flag under the route key: the SDK answers the default with TYPE_MISMATCH.
+    await OpenFeature.setProviderAndWait(new TypedInMemoryProvider({ 'atlas-snapshot-route': { variants: { on: true }, defaultVariant: 'on', disabled: false } } as never));
+    const events: ShimEvent[] = [];
+    const shim = shimWith({ route: openFeatureFlag(OpenFeature.getClient(), { defaultValue: 'flex' }), onEvent: (event) => events.push(event) });
+    expect(await shim.explainRoute(target())).toMatchObject({ flag: 'auto', route: 'tenant', clusterKind: 'shared' });
+    expect(events).toEqual([{ type: 'flag-failed', ...target(), reason: 'threw', message: expect.stringContaining('TYPE_MISMATCH'), usedFlag: 'auto' }]);
+  });
+});
+
 describe('rulesFlag on the simulator, a shared cluster before the sunset', () => {
   const rules = () =>
     rulesFlag([

@@ -70,13 +70,20 @@ describe('openFeatureFlag', () => {
     expect(await openFeatureFlag(OpenFeature.getClient())(call())).toBe('auto');
   });
 
+  it('throws, naming the error code, when the provider fails (so the shim routes auto and reports it)', async () => {
+    await OpenFeature.setProviderAndWait(
+      new TypedInMemoryProvider({ [DEFAULT_ROUTE_FLAG_KEY]: { variants: { on: true }, defaultVariant: 'on', disabled: false } } as never),
+    );
+    await expect(openFeatureFlag(OpenFeature.getClient(), { defaultValue: 'tenant' })(call())).rejects.toThrow(/TYPE_MISMATCH/);
+  });
+
   it('passes a variant that is not a route flag through, for the shim to report', async () => {
     await OpenFeature.setProviderAndWait(routeByEnvironment());
     expect(await openFeatureFlag(OpenFeature.getClient())(call({ environment: 'broken' }))).toBe('sideways');
   });
 
   it.each([
-    ['a client without getStringValue', () => openFeatureFlag({} as never), 'client'],
+    ['a client without getStringDetails', () => openFeatureFlag({} as never), 'client'],
     ['no client', () => openFeatureFlag(undefined as never), 'client'],
     ['an empty flagKey', () => openFeatureFlag(OpenFeature.getClient(), { flagKey: '' }), 'options.flagKey'],
     ['a defaultValue that is not a route flag', () => openFeatureFlag(OpenFeature.getClient(), { defaultValue: 'FLEX' as never }), 'options.defaultValue'],

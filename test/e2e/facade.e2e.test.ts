@@ -145,6 +145,16 @@ describe('the tenant flag', () => {
     expect((await untilDone(shim, download)).status).toBe('COMPLETED');
   });
 
+  it('a fallback that confirms the cached kind asks Atlas no kind again: N downloads cost one look-up', async () => {
+    const shim = shimWith({ route: 'tenant' });
+    const cluster = sim.clusters.flex;
+    await shim.downloadSnapshot({ groupId: sim.groupId, clusterName: cluster, snapshotId: snapshotOf(cluster) });
+    expect(lookups()).toHaveLength(1);
+    const again = await shim.downloadSnapshot({ groupId: sim.groupId, clusterName: cluster, snapshotId: snapshotOf(cluster) });
+    expect(again.decision).toMatchObject({ clusterKind: 'flex', route: 'flex', fallback: { from: 'tenant', to: 'flex' } });
+    expect(lookups()).toHaveLength(1);
+  });
+
   it('is refused after the sunset with a SunsetError, without a request', async () => {
     at(AFTER);
     sim.setNow(AFTER);
