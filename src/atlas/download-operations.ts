@@ -8,6 +8,8 @@ export interface DownloadOperations {
   readonly mediaType: string;
   readonly requestPath: (groupId: string, clusterName: string) => string;
   readonly jobPath: (groupId: string, clusterName: string, jobId: string) => string;
+  /** Path of the GET that lists the cluster's restore jobs (`listBackupTenantRestores`, `listFlexRestoreJobs`): where a job of an ambiguous POST is looked for. */
+  readonly listPath: (groupId: string, clusterName: string) => string;
   /** The POST body the contract requires for this route. */
   readonly requestBody: (snapshotId: string, targetDeploymentItemName: string) => Record<string, string>;
 }
@@ -19,6 +21,7 @@ export const downloadOperations: Readonly<Record<Route, DownloadOperations>> = {
     mediaType: TENANT_MEDIA_TYPE,
     requestPath: atlasPaths.downloadClusterBackupTenant,
     jobPath: atlasPaths.getBackupTenantRestore,
+    listPath: atlasPaths.listBackupTenantRestores,
     // TenantRestore requires both; a download's target is the source cluster itself.
     requestBody: (snapshotId, targetDeploymentItemName) => ({ snapshotId, targetDeploymentItemName }),
   },
@@ -27,6 +30,7 @@ export const downloadOperations: Readonly<Record<Route, DownloadOperations>> = {
     mediaType: FLEX_MEDIA_TYPE,
     requestPath: atlasPaths.downloadFlexBackup,
     jobPath: atlasPaths.getFlexRestoreJob,
+    listPath: atlasPaths.listFlexRestoreJobs,
     requestBody: (snapshotId) => ({ snapshotId }),
   },
 };

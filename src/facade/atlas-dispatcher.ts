@@ -15,6 +15,13 @@ export interface AtlasDispatcher {
  * Builds the authenticated dispatcher: the caller's dispatcher, or a keep-alive Agent of
  * our own (one pool per origin, reused by every call), with digest or service-account
  * authentication composed on top for the Atlas origin only.
+ *
+ * Composition, outermost first: the Atlas client's retry loop (`src/retry`), then this
+ * authentication interceptor, then the pool. Auth sits inside every retry, so each retried
+ * request is signed afresh (a new digest nonce count, or a fresh token after a 401); the
+ * reverse order would replay a used nonce count, which a strict server refuses. Retries
+ * are not an interceptor here: see `createAtlasClient` for why undici's `RetryHandler`
+ * does not fit Atlas calls.
  */
 export function createAtlasDispatcher(options: ResolvedShimOptions): AtlasDispatcher {
   const owned = options.dispatcher === undefined;

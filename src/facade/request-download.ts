@@ -1,5 +1,6 @@
 import type { AtlasClient } from '../atlas/atlas-client.js';
 import { downloadOperations } from '../atlas/download-operations.js';
+import { findDownloadJob } from '../atlas/find-download-job.js';
 import { AtlasApiError } from '../errors/atlas-api-error.js';
 import { contradictionReason } from '../policy/contradiction.js';
 import type { Route } from '../policy/types.js';
@@ -29,6 +30,12 @@ export type BeforeFallback = (to: Route, refusal: AtlasApiError) => Promise<void
  * a refusal that cannot have created a job, tries the other route once (never more) and
  * records the fallback in the decision. If the other route refuses as well because the
  * cluster is not its kind either, the first refusal is the one thrown: it says more.
+ *
+ * The POST creates a job, so it is never simply sent again: after a failure that may have
+ * created one (the connection broke after sending, a 5xx, a success whose body was
+ * unusable) the route's restore jobs are listed, and a recent job for the same snapshot is
+ * adopted as the answer. Only when there is none is the POST sent again, within the retry
+ * policy's bounds. No path creates a second job.
  */
 export async function requestDownload(
   client: AtlasClient,
@@ -62,6 +69,8 @@ async function post(client: AtlasClient, route: Route, decision: RouteDecision, 
     mediaType: operations.mediaType,
     body: operations.requestBody(request.snapshotId, request.targetDeploymentItemName),
     signal: request.signal,
+    findCreated: (since, signal) =>
+      findDownloadJob(client, { route, groupId: decision.groupId, clusterName: decision.clusterName, snapshotId: request.snapshotId }, since, signal),
   });
   return body;
 }

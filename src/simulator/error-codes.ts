@@ -41,6 +41,10 @@ export const SIMULATOR_ERROR_CODES = {
   methodNotAllowed: 'METHOD_NOT_ALLOWED',
   /** Atlas: anything the simulator did not expect (a bug in it, or a `now` clock returning no valid date). */
   unexpectedError: 'UNEXPECTED_ERROR',
+  /** Atlas (the contract's `tooManyRequests` example): the rate limit is spent (HTTP 429, from the `rate-limit` fault). */
+  rateLimited: 'RATE_LIMITED',
+  /** Simulator's choice: the service is overloaded or down for a moment (HTTP 503, from the `server-error` fault). */
+  serviceUnavailable: 'SERVICE_UNAVAILABLE',
 } as const;
 
 /** One of the error codes the simulator emits. */

@@ -1,5 +1,8 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { SimulatorApiError } from './api-error.js';
+import { sendJsonWithFault } from './faults/json-answer-fault.js';
+import type { ResolvedFault } from './faults/resolve-fault.js';
+import type { SimulatorFaultKind } from './faults/types.js';
 import type { SimulatorAuthScheme, SimulatorRequestRecord } from './types.js';
 
 /** The `Authorization` scheme a request presented, whether or not it turns out valid. */
@@ -24,6 +27,10 @@ export class Exchange {
   readonly auth: SimulatorAuthScheme;
   /** Set by the router once the path and method matched a contract operation. */
   operationId: string | undefined;
+  /** The fault this request was given, if any: recorded with it in the request log. */
+  fault: SimulatorFaultKind | undefined;
+  /** A fault that changes the answer once it is written (see `sendJsonWithFault` and the snapshot files). */
+  responseFault: ResolvedFault | undefined;
   readonly #record: (entry: SimulatorRequestRecord) => void;
   #recorded = false;
 
@@ -39,24 +46,43 @@ export class Exchange {
     this.#record = record;
   }
 
+  #log(status: number): void {
+    if (this.#recorded) return;
+    this.#recorded = true;
+    this.#record({
+      method: this.req.method ?? 'GET',
+      path: this.path,
+      status,
+      auth: this.auth,
+      ...(this.operationId !== undefined ? { operationId: this.operationId } : {}),
+      ...(this.fault !== undefined ? { fault: this.fault } : {}),
+    });
+  }
+
   /** Writes the status line and headers, logging the answer once. */
   writeHead(status: number, headers: OutgoingHttpHeaders): void {
-    if (!this.#recorded) {
-      this.#recorded = true;
-      this.#record({
-        method: this.req.method ?? 'GET',
-        path: this.path,
-        status,
-        auth: this.auth,
-        ...(this.operationId !== undefined ? { operationId: this.operationId } : {}),
-      });
-    }
+    this.#log(status);
     this.res.writeHead(status, headers);
   }
 
-  /** Sends a JSON body (nothing for HEAD). */
+  /** Logs the request with status 0: it was received, and never answered. */
+  logUnanswered(): void {
+    this.#log(0);
+  }
+
+  /** Drops the connection with a TCP reset before any answer, logging the request with status 0. */
+  reset(): void {
+    this.#log(0);
+    this.req.socket.resetAndDestroy();
+  }
+
+  /** Sends a JSON body (nothing for HEAD), through the response fault when there is one. */
   sendJson(status: number, body: unknown, contentType: string, headers: OutgoingHttpHeaders = {}, pretty = false): void {
     const text = JSON.stringify(body, null, pretty ? 2 : undefined);
+    if (this.responseFault !== undefined) {
+      sendJsonWithFault(this, status, headers, contentType, text, this.responseFault);
+      return;
+    }
     this.writeHead(status, { ...headers, 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text) });
     this.res.end(this.req.method === 'HEAD' ? undefined : text);
   }

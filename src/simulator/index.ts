@@ -12,4 +12,13 @@ export type {
   SimulatorRequestRecord,
 } from './types.js';
 export { SIMULATOR_DEFAULTS } from './options.js';
+export {
+  SIMULATOR_FAULT_KINDS,
+  type SimulatorFault,
+  type SimulatorFaultKind,
+  type SimulatorFaults,
+  type SimulatorFaultTarget,
+  type SimulatorJobRecord,
+  type SimulatorRandomFaults,
+} from './faults/types.js';
 export { SIMULATOR_ERROR_CODES, type SimulatorErrorCode } from './error-codes.js';

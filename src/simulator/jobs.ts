@@ -88,6 +88,11 @@ export class RestoreJobStore {
     return [...this.#byId.values()].filter((job) => job.clusterName === clusterName).reverse();
   }
 
+  /** The jobs of a snapshot, oldest first. */
+  forSnapshot(snapshotId: string): RestoreJob[] {
+    return [...this.#byId.values()].filter((job) => job.snapshotId === snapshotId);
+  }
+
   /** The job a `snapshotUrl` token belongs to. */
   byDownloadToken(token: string): RestoreJob | undefined {
     return this.#byToken.get(token);

@@ -1,3 +1,4 @@
+import { resolveRandomFaults, type ResolvedRandomFaults } from './faults/resolve-fault.js';
 import type { AtlasSimulatorOptions, SimulatorDigestAlgorithm } from './types.js';
 
 /** {@link AtlasSimulatorOptions} after validation, with every default filled in. */
@@ -10,6 +11,8 @@ export interface ResolvedSimulatorOptions {
   readonly digestAlgorithm: SimulatorDigestAlgorithm;
   readonly nonceTtlMs: number;
   readonly tokenTtlSeconds: number;
+  /** Random faults; undefined (none) by default. */
+  readonly faults: ResolvedRandomFaults | undefined;
 }
 
 /** The documented defaults. */
@@ -23,7 +26,7 @@ export const SIMULATOR_DEFAULTS = {
   tokenTtlSeconds: 3600,
 } as const;
 
-const KNOWN = new Set(['now', 'sunsetDate', 'port', 'jobDurationMs', 'snapshotSizeBytes', 'digestAlgorithm', 'nonceTtlMs', 'tokenTtlSeconds']);
+const KNOWN = new Set(['now', 'sunsetDate', 'port', 'jobDurationMs', 'snapshotSizeBytes', 'digestAlgorithm', 'nonceTtlMs', 'tokenTtlSeconds', 'faults']);
 // Timers in Node hold at most a signed 32-bit millisecond count; larger values would fire at once.
 const MAX_MS = 2_147_483_647;
 
@@ -84,5 +87,6 @@ export function resolveSimulatorOptions(options: AtlasSimulatorOptions | undefin
     digestAlgorithm,
     nonceTtlMs: number('nonceTtlMs', options.nonceTtlMs, SIMULATOR_DEFAULTS.nonceTtlMs, 1, MAX_MS, false),
     tokenTtlSeconds: number('tokenTtlSeconds', options.tokenTtlSeconds, SIMULATOR_DEFAULTS.tokenTtlSeconds, 0.001, MAX_MS / 1000, false),
+    faults: resolveRandomFaults('startAtlasSimulator: option "faults"', options.faults),
   };
 }

@@ -66,6 +66,11 @@ function decodeParams(raw: Record<string, string>): Record<string, string> {
   return params;
 }
 
+/** The contract operation a method and path match, if any: what a fault's `operationId` filter compares. */
+export function operationIdOf(method: string, path: string): string | undefined {
+  return matchPath(path)?.operations.find((operation) => operation.method === method)?.operationId;
+}
+
 /**
  * Serves a request under `/api/atlas/`, checking in Atlas's order: credentials, path, method,
  * sunset (a removed operation no longer has versions to negotiate), version, path parameters,

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Exchange } from './exchange.js';
+import { isBodyFault, writeBodyWithFault } from './faults/faulty-body.js';
 import { SNAPSHOT_CHUNK_BYTES } from './snapshot-content.js';
 import type { SimulatorState } from './state.js';
 
@@ -98,6 +99,10 @@ export async function serveSnapshotFile(state: SimulatorState, exchange: Exchang
   });
   if (method === 'HEAD') {
     exchange.res.end();
+    return;
+  }
+  if (isBodyFault(exchange.responseFault)) {
+    await writeBodyWithFault(exchange, content.chunks(job.snapshotId, start, end + 1), end - start + 1, exchange.responseFault);
     return;
   }
   const cut = state.snapshotCuts.remaining > 0 ? Math.min(end + 1, start + state.snapshotCuts.afterBytes) : undefined;

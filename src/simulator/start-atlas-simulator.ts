@@ -5,9 +5,11 @@ import { OBJECT_ID_PATTERN } from '../validation/patterns.js';
 import { SimulatorApiError } from './api-error.js';
 import { SIMULATOR_ERROR_CODES } from './error-codes.js';
 import { Exchange } from './exchange.js';
+import type { FaultedRequest } from './faults/faulted-request.js';
+import { serveWithFault } from './faults/serve-with-fault.js';
 import { serveTokenRequest } from './handlers/oauth.js';
 import { resolveSimulatorOptions } from './options.js';
-import { serveAtlasOperation } from './router.js';
+import { operationIdOf, serveAtlasOperation } from './router.js';
 import { SNAPSHOT_FILES_PREFIX, serveSnapshotFile } from './snapshot-files.js';
 import { createSimulatorState, type SimulatorState } from './state.js';
 import type { AtlasSimulator, AtlasSimulatorOptions } from './types.js';
@@ -21,9 +23,21 @@ async function route(state: SimulatorState, exchange: Exchange): Promise<void> {
   });
 }
 
+/** What the fault plan needs to know of a request. */
+function describeForFaults(exchange: Exchange): FaultedRequest {
+  const method = exchange.req.method ?? 'GET';
+  const { path } = exchange;
+  const target =
+    path === OAUTH_TOKEN_PATH ? 'oauth' : path.startsWith(SNAPSHOT_FILES_PREFIX) ? 'snapshot-file' : path.startsWith('/api/atlas/') ? 'atlas' : 'other';
+  return { method, path, operationId: operationIdOf(method, path), target, digestSigned: exchange.auth === 'digest' };
+}
+
 function handle(state: SimulatorState, req: IncomingMessage, res: ServerResponse): void {
   const exchange = new Exchange(req, res, (entry) => state.requests.push(entry));
-  route(state, exchange).catch((error: unknown) => {
+  const request = describeForFaults(exchange);
+  const fault = state.faults.take(request);
+  const serve = (): Promise<void> => route(state, exchange);
+  (fault === undefined ? serve() : serveWithFault(state, exchange, request, fault, serve)).catch((error: unknown) => {
     // Once the head is out, the only honest signal of a failure is a cut connection.
     if (exchange.answered) {
       res.destroy();
@@ -102,6 +116,22 @@ export async function startAtlasSimulator(options?: AtlasSimulatorOptions): Prom
       state.requests.length = 0;
     },
     failJobsFor: (snapshotId) => state.jobs.failFor(requireSnapshot(state, snapshotId, 'failJobsFor')),
+    jobsFor(snapshotId) {
+      return state.jobs.forSnapshot(requireSnapshot(state, snapshotId, 'jobsFor')).map((job) => ({
+        id: job.id,
+        clusterName: job.clusterName,
+        snapshotId: job.snapshotId,
+        status: state.jobs.progress(job).status,
+      }));
+    },
+    faults: {
+      inject: (fault) => state.faults.inject(fault),
+      clear: () => state.faults.clear(),
+      random: (options) => state.faults.random(options),
+      get pending() {
+        return state.faults.pending;
+      },
+    },
     revokeTokens: () => state.tokens.revokeAll(),
     cutSnapshotTransfers(afterBytes, times = 1) {
       if (!Number.isInteger(afterBytes) || afterBytes < 0 || !Number.isInteger(times) || times < 0) {

@@ -2,6 +2,7 @@ import { AtlasAuthenticator } from './auth.js';
 import { SimulatorClock } from './clock.js';
 import { createCredentials, type SimulatorCredentials } from './credentials.js';
 import { DigestNonceStore } from './digest-nonces.js';
+import { FaultPlan } from './faults/fault-plan.js';
 import { RestoreJobStore } from './jobs.js';
 import type { ResolvedSimulatorOptions } from './options.js';
 import { RateLimitCounter } from './rate-limit.js';
@@ -22,6 +23,8 @@ export interface SimulatorState {
   readonly authenticator: AtlasAuthenticator;
   readonly rateLimit: RateLimitCounter;
   readonly requests: SimulatorRequestRecord[];
+  /** Injected and random faults (none unless a test or the `faults` option asks). */
+  readonly faults: FaultPlan;
   /** Snapshot-file responses still to be cut short: each sends `afterBytes` of its body, then drops the connection. */
   readonly snapshotCuts: { afterBytes: number; remaining: number };
   /** `http://127.0.0.1:<port>`, known once the server listens; links and `snapshotUrl` start with it. */
@@ -51,6 +54,7 @@ export function createSimulatorState(options: ResolvedSimulatorOptions): Simulat
     authenticator: new AtlasAuthenticator(credentials, options.digestAlgorithm, new DigestNonceStore(options.nonceTtlMs, monotonic), tokens),
     rateLimit: new RateLimitCounter(monotonic),
     requests: [],
+    faults: new FaultPlan(options.faults),
     snapshotCuts: { afterBytes: 0, remaining: 0 },
     baseUrl: '',
   };

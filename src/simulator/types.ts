@@ -1,3 +1,5 @@
+import type { SimulatorFaultKind, SimulatorFaults, SimulatorJobRecord, SimulatorRandomFaults } from './faults/types.js';
+
 /**
  * Public types of the embedded Atlas simulator. The names are a contract with the rest of the
  * library's tests: change them only together with their users.
@@ -30,6 +32,11 @@ export interface AtlasSimulatorOptions {
   readonly nonceTtlMs?: number;
   /** Lifetime of service-account bearer tokens in real seconds (fractions allowed; `expires_in` rounds up). Default 3600. */
   readonly tokenTtlSeconds?: number;
+  /**
+   * Random faults from the start, drawn by a seeded generator (see {@link SimulatorRandomFaults}).
+   * Default none: the simulator answers every request faithfully unless a test injects a fault.
+   */
+  readonly faults?: SimulatorRandomFaults;
 }
 
 /** How a request presented itself, from its `Authorization` scheme (not whether it was accepted). */
@@ -45,6 +52,11 @@ export interface SimulatorRequestRecord {
   readonly auth: SimulatorAuthScheme;
   /** The contract's `operationId`, when the path and method matched one of the 12 operations. */
   readonly operationId?: string;
+  /**
+   * The fault injected into this exchange, when there was one. `status` is then 0 when no
+   * answer was sent: a reset, or a client that left during the fault's latency.
+   */
+  readonly fault?: SimulatorFaultKind;
 }
 
 /** Names of the seeded clusters, one per kind the library has to tell apart. */
@@ -85,6 +97,10 @@ export interface AtlasSimulator {
   clearRequests(): void;
   /** Restore jobs created for this snapshot from now on end FAILED instead of COMPLETED. */
   failJobsFor(snapshotId: string): void;
+  /** The restore jobs of a snapshot, oldest first, whichever API family created them. Throws a TypeError for an unknown id. */
+  jobsFor(snapshotId: string): readonly SimulatorJobRecord[];
+  /** Fault injection: arm faults for the next requests, clear them, or switch random faults. */
+  readonly faults: SimulatorFaults;
   /** Every bearer token issued so far stops being accepted. */
   revokeTokens(): void;
   /**

@@ -96,6 +96,13 @@ describe('the requests the facade sends', () => {
 
   it('a success answer that is not JSON, or has no job id, is an AtlasResponseError', async () => {
     const path = `/api/atlas/v2/groups/${groupId}/flexClusters/flexy/backup/download`;
+    // A success status means a job was created: the shim looks for it before giving up (here, none is listed).
+    const listPath = `/api/atlas/v2/groups/${groupId}/flexClusters/flexy/backup/restoreJobs`;
+    agent
+      .get(ORIGIN)
+      .intercept({ path: (requested) => requested.startsWith(`${listPath}?`), method: 'GET' })
+      .reply(200, { results: [], links: [] }, { headers: { 'content-type': 'application/vnd.atlas.2024-11-13+json' } })
+      .persist();
     agent.get(ORIGIN).intercept({ path, method: 'POST' }).reply(200, '<html>', { headers: { 'content-type': 'text/html' } });
     agent.get(ORIGIN).intercept({ path, method: 'POST' }).reply(200, '{"status":', { headers: { 'content-type': 'application/json' } });
     agent.get(ORIGIN).intercept({ path, method: 'POST' }).reply(200, { status: 'PENDING' });

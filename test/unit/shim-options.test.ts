@@ -42,7 +42,7 @@ describe('resolveShimOptions', () => {
     });
     expect(resolved.baseUrl).toBe('http://127.0.0.1:8080');
     expect(resolved.sunsetDate.toISOString()).toBe('2026-01-31T23:00:00.000Z');
-    expect(resolved.timeouts).toEqual({ connectMs: 10_000, headersMs: 5, bodyMs: 30_000 });
+    expect(resolved.timeouts).toEqual({ connectMs: 10_000, headersMs: 5, bodyMs: 30_000, deadlineMs: 120_000 });
     expect(resolved.dispatcher).toBe(dispatcher);
   });
   it.each([

@@ -1,0 +1,96 @@
+import { request, type Dispatcher } from 'undici';
+import { AtlasResponseError } from '../errors/response-error.js';
+import { transportFailure, type AttemptFailure } from '../retry/attempt-failure.js';
+import { toAtlasApiError } from './api-error-envelope.js';
+
+/** Where and how an attempt is sent. */
+export interface AttemptTarget {
+  readonly baseUrl: string;
+  /** The dispatcher with authentication composed in: every attempt is signed afresh through it. */
+  readonly dispatcher: Dispatcher;
+  readonly userAgent: string;
+  readonly headersTimeoutMs: number;
+  readonly bodyTimeoutMs: number;
+}
+
+/** One request to send. */
+export interface AttemptRequest {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  readonly mediaType: string;
+  /** The JSON text of the body, already serialized (the same bytes on every attempt). */
+  readonly payload: string | undefined;
+  readonly query: Readonly<Record<string, string | number | boolean>> | undefined;
+}
+
+/** A usable answer: status and parsed JSON body. */
+export interface AttemptAnswer {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+/** How one attempt ended: an answer, or a failure with the typed error it would be reported as. */
+export type AttemptOutcome =
+  | { readonly ok: true; readonly answer: AttemptAnswer }
+  | { readonly ok: false; readonly failure: AttemptFailure; readonly error: unknown };
+
+const JSON_MEDIA_TYPE = /^application\/(?:json|vnd\.atlas\.[0-9-]+\+json)\s*(?:;|$)/i;
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function failed(error: unknown): AttemptOutcome {
+  const failure = transportFailure(error);
+  // Anything but a network failure (an abort, a closed dispatcher, an authentication error) ends the call as it is.
+  if (failure === undefined) throw error;
+  return { ok: false, failure, error };
+}
+
+/**
+ * Sends one attempt and reads the whole answer (Atlas answers are small JSON documents),
+ * so a connection that breaks in the middle of a body is a failed attempt like any other.
+ *
+ * @throws anything that is not a network failure: the signal's reason, a closed dispatcher, an `AuthError`.
+ */
+export async function sendAttempt(target: AttemptTarget, attempt: AttemptRequest, signal: AbortSignal): Promise<AttemptOutcome> {
+  const { method, path, mediaType, payload, query } = attempt;
+  const headers: Record<string, string> = { accept: mediaType, 'user-agent': target.userAgent };
+  if (payload !== undefined) headers['content-type'] = mediaType;
+  const requestInfo = { method, path: path.split('?')[0] ?? path };
+  let response: Dispatcher.ResponseData;
+  try {
+    response = await request(`${target.baseUrl}${path}`, {
+      method,
+      headers,
+      body: payload,
+      query,
+      signal,
+      dispatcher: target.dispatcher,
+      headersTimeout: target.headersTimeoutMs,
+      bodyTimeout: target.bodyTimeoutMs,
+    });
+  } catch (error) {
+    return failed(error);
+  }
+  let text: string;
+  try {
+    text = await response.body.text();
+  } catch (error) {
+    return failed(error);
+  }
+  const { statusCode: status } = response;
+  const contentType = headerValue(response.headers['content-type']);
+  if (status >= 400) {
+    return { ok: false, failure: { kind: 'status', status, headers: response.headers }, error: toAtlasApiError(status, contentType, text, requestInfo) };
+  }
+  if (contentType !== undefined && !JSON_MEDIA_TYPE.test(contentType)) {
+    const error = new AtlasResponseError(`expected a JSON body, got content-type ${contentType}`, status, requestInfo);
+    return { ok: false, failure: { kind: 'foreign-body', status, contentType }, error };
+  }
+  try {
+    return { ok: true, answer: { status, body: text === '' ? undefined : JSON.parse(text) } };
+  } catch (error) {
+    return { ok: false, failure: { kind: 'unreadable-body', status }, error: new AtlasResponseError('the body is not valid JSON', status, requestInfo, { cause: error }) };
+  }
+}

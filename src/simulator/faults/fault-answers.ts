@@ -1,0 +1,76 @@
+import { SimulatorApiError } from '../api-error.js';
+import { SIMULATOR_ERROR_CODES as CODES } from '../error-codes.js';
+import type { Exchange } from '../exchange.js';
+import type { SimulatorState } from '../state.js';
+import type { FaultedRequest } from './faulted-request.js';
+import type { ResolvedFault } from './resolve-fault.js';
+
+type RateLimitFault = Extract<ResolvedFault, { kind: 'rate-limit' }>;
+type ServerErrorFault = Extract<ResolvedFault, { kind: 'server-error' }>;
+
+// Atlas's snapshotUrl points at object storage, which answers with small XML documents.
+function sendStorageError(exchange: Exchange, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
+  const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>\n`;
+  exchange.writeHead(status, { ...headers, 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(body) });
+  exchange.res.end(exchange.req.method === 'HEAD' ? undefined : body);
+}
+
+function sendHtml(exchange: Exchange, status: number, title: string, headers: Record<string, string> = {}, contentType = 'text/html; charset=utf-8'): void {
+  const body = `<!DOCTYPE html>\n<html><head><title>${title}</title></head><body><h1>${title}</h1></body></html>\n`;
+  exchange.writeHead(status, { ...headers, 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) });
+  exchange.res.end(exchange.req.method === 'HEAD' ? undefined : body);
+}
+
+/**
+ * 429 `RATE_LIMITED`, as the contract's `tooManyRequests` declares it: `RateLimit-Limit`,
+ * `RateLimit-Remaining: 0` and `Retry-After`. The HTTP-date form comes with a `Date` header
+ * of the same instant, so a client measuring it against `Date` gets exactly the seconds asked.
+ */
+export function sendRateLimited(exchange: Exchange, fault: RateLimitFault): void {
+  const headers: Record<string, string> = { 'RateLimit-Limit': '100', 'RateLimit-Remaining': '0' };
+  if (fault.retryAfterForm === 'delta-seconds') headers['Retry-After'] = String(fault.retryAfterSeconds);
+  if (fault.retryAfterForm === 'http-date') {
+    const now = Date.now();
+    headers.Date = new Date(now).toUTCString();
+    headers['Retry-After'] = new Date(now + fault.retryAfterSeconds * 1000).toUTCString();
+  }
+  exchange.sendApiError(new SimulatorApiError(429, CODES.rateLimited, 'You have exceeded the rate limit. Try again later.', { headers }));
+}
+
+/**
+ * The server error of a fault: 500 and 503 as Atlas `ApiError`s from the API, 502 and 504
+ * as a gateway's HTML page, and the storage host's XML on the snapshot host.
+ */
+export function sendServerError(exchange: Exchange, fault: ServerErrorFault, target: FaultedRequest['target']): void {
+  const headers: Record<string, string> = fault.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(fault.retryAfterSeconds) };
+  if (target === 'snapshot-file') {
+    const code = fault.status === 503 ? 'ServiceUnavailable' : fault.status === 500 ? 'InternalError' : 'BadGateway';
+    sendStorageError(exchange, fault.status, code, 'Please try again.', headers);
+    return;
+  }
+  if (fault.status === 502 || fault.status === 504) {
+    sendHtml(exchange, fault.status, fault.status === 502 ? '502 Bad Gateway' : '504 Gateway Time-out', headers);
+    return;
+  }
+  const apiError =
+    fault.status === 503
+      ? new SimulatorApiError(503, CODES.serviceUnavailable, 'The service is temporarily unavailable.', { headers })
+      : new SimulatorApiError(500, CODES.unexpectedError, 'Unexpected error.', { headers });
+  exchange.sendApiError(apiError);
+}
+
+/** 401 with a fresh challenge and `stale=true`: the credentials were right, only the nonce needs renewing. */
+export function sendStaleNonce(state: SimulatorState, exchange: Exchange): void {
+  const headers = { 'WWW-Authenticate': state.authenticator.challenge(true) };
+  exchange.sendApiError(new SimulatorApiError(401, CODES.unauthorized, 'The digest nonce is stale.', { headers }));
+}
+
+/** The snapshot host's answer to an expired pre-signed URL. */
+export function sendExpiredUrl(exchange: Exchange): void {
+  sendStorageError(exchange, 403, 'AccessDenied', 'Request has expired');
+}
+
+/** An HTML page under the fault's content type, where a JSON answer was due (keeping its status). */
+export function sendWrongContentType(exchange: Exchange, status: number, contentType: string): void {
+  sendHtml(exchange, status, 'Service notice', {}, contentType);
+}

@@ -1,0 +1,130 @@
+/**
+ * Public types of the simulator's fault modes: what can go wrong, to which requests, and how
+ * a running simulator is told. Nothing is injected by default, so a simulator without faults
+ * behaves exactly as before they existed.
+ */
+
+/** Every fault the simulator can inject. */
+export type SimulatorFaultKind =
+  | 'latency'
+  | 'rate-limit'
+  | 'server-error'
+  | 'reset-after-request'
+  | 'reset-mid-body'
+  | 'truncated-body'
+  | 'malformed-json'
+  | 'wrong-content-type'
+  | 'slow-drip'
+  | 'expired-url'
+  | 'stale-nonce';
+
+/** The fault kinds, in a stable order (the random mode draws from it). */
+export const SIMULATOR_FAULT_KINDS: readonly SimulatorFaultKind[] = [
+  'latency',
+  'rate-limit',
+  'server-error',
+  'reset-after-request',
+  'reset-mid-body',
+  'truncated-body',
+  'malformed-json',
+  'wrong-content-type',
+  'slow-drip',
+  'expired-url',
+  'stale-nonce',
+];
+
+/**
+ * Which requests an injected fault applies to, and how often. Every filter given must match;
+ * with none, the next requests the kind can apply to are hit (see {@link SimulatorFault}).
+ */
+export interface SimulatorFaultTarget {
+  /** How many matching requests it hits. Default 1; `Infinity` for every one until `clear()`. */
+  readonly times?: number;
+  /** A contract `operationId`, e.g. `'downloadFlexBackup'`. */
+  readonly operationId?: string;
+  /** A path prefix, e.g. `'/snapshot-files/'` for the snapshot host or `'/api/oauth/token'`. */
+  readonly pathPrefix?: string;
+  /** `'GET'`, `'POST'`, … */
+  readonly method?: string;
+}
+
+/**
+ * One fault to inject. Kinds and their parameters (defaults in parentheses):
+ *
+ * - `latency`: wait `delayMs` (1000) before serving. A client that hangs up meanwhile is not
+ *   served at all, as a proxy that never forwarded the request.
+ * - `rate-limit`: 429 `RATE_LIMITED` with `RateLimit-Limit`, `RateLimit-Remaining: 0` and
+ *   `Retry-After` of `retryAfterSeconds` (1) as delta-seconds, as an HTTP-date (with a `Date`
+ *   header of the same instant), or omitted (`retryAfterForm`: `'delta-seconds'`).
+ * - `server-error`: `status` (503) instead of the answer: 500 and 503 as Atlas `ApiError`s, 502
+ *   and 504 as a gateway's HTML page; `Retry-After` when `retryAfterSeconds` is given. With
+ *   `processed` (false) an Atlas operation runs first (a POST creates its job) and only its
+ *   answer is replaced.
+ * - `reset-after-request`: the request is read whole, then the connection is reset before a
+ *   byte of the answer. With `processed` (true) an Atlas operation runs first.
+ * - `reset-mid-body`: the head and `afterBytes` (half) of the body, then a reset.
+ * - `truncated-body`: the head (with the full `Content-Length`) and `afterBytes` (half) of the
+ *   body, then the connection is closed cleanly.
+ * - `malformed-json`: an Atlas answer's body cut in half, its `Content-Length` matching: not JSON.
+ * - `wrong-content-type`: an HTML page under `contentType` (`'text/html; charset=utf-8'`) instead of the JSON answer.
+ * - `slow-drip`: the body in `pieces` (16) pieces, `intervalMs` (25) apart.
+ * - `expired-url`: the snapshot host answers 403 `AccessDenied` (snapshot files only).
+ * - `stale-nonce`: 401 with a fresh digest challenge and `stale=true` (digest-signed Atlas requests only).
+ *
+ * Body faults hit JSON answers and snapshot files alike, except `malformed-json` and
+ * `wrong-content-type`, which only hit JSON answers.
+ */
+export type SimulatorFault = SimulatorFaultTarget &
+  (
+    | { readonly kind: 'latency'; readonly delayMs?: number }
+    | { readonly kind: 'rate-limit'; readonly retryAfterSeconds?: number; readonly retryAfterForm?: 'delta-seconds' | 'http-date' | 'omit' }
+    | { readonly kind: 'server-error'; readonly status?: 500 | 502 | 503 | 504; readonly retryAfterSeconds?: number; readonly processed?: boolean }
+    | { readonly kind: 'reset-after-request'; readonly processed?: boolean }
+    | { readonly kind: 'reset-mid-body'; readonly afterBytes?: number }
+    | { readonly kind: 'truncated-body'; readonly afterBytes?: number }
+    | { readonly kind: 'malformed-json' }
+    | { readonly kind: 'wrong-content-type'; readonly contentType?: string }
+    | { readonly kind: 'slow-drip'; readonly pieces?: number; readonly intervalMs?: number }
+    | { readonly kind: 'expired-url' }
+    | { readonly kind: 'stale-nonce' }
+  );
+
+/**
+ * Random faults: each request the simulator serves (Atlas operations and snapshot files; not
+ * the OAuth token endpoint) is hit with probability `rate` by one fault drawn from `kinds`
+ * among those that can apply to it, with default parameters (latency 100 ms, `Retry-After: 1`).
+ * A seeded generator makes a run repeatable for the same sequence of requests.
+ */
+export interface SimulatorRandomFaults {
+  /** Probability of a fault per request, from 0 to 1. */
+  readonly rate: number;
+  /** Seed of the generator (an integer). Default 1. */
+  readonly seed?: number;
+  /** Kinds to draw from. Default all. */
+  readonly kinds?: readonly SimulatorFaultKind[];
+}
+
+/** The fault controls of a running simulator (`sim.faults`). */
+export interface SimulatorFaults {
+  /**
+   * Arms a fault for the next matching requests; faults armed earlier are served first, and
+   * an armed fault takes precedence over a random one.
+   *
+   * @throws TypeError naming the wrong member.
+   */
+  inject(fault: SimulatorFault): void;
+  /** Disarms every injected fault (random faults stay as configured). */
+  clear(): void;
+  /** Sets or (with undefined) stops random faults. @throws TypeError for a wrong member. */
+  random(options: SimulatorRandomFaults | undefined): void;
+  /** How many more requests the injected faults will hit (`Infinity` when one is unbounded). */
+  readonly pending: number;
+}
+
+/** One restore job as the simulator holds it: what a test needs to count jobs per snapshot. */
+export interface SimulatorJobRecord {
+  readonly id: string;
+  readonly clusterName: string;
+  readonly snapshotId: string;
+  readonly status: string;
+}

@@ -1,0 +1,165 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { AtlasApiError, AtlasConnectionError, UnconfirmedJobError, type SnapshotShimOptions } from '../../src/index.js';
+import type { AtlasSimulator, SimulatorFault } from '../../src/simulator/index.js';
+import { failureOf, openShims, recordingTimer, requestsOf, shimFor, startSimulator, warmUp } from './fault-fixture.js';
+
+// A fresh simulator per test: with the Atlas clock pinned, every job is "recent", so jobs of
+// an earlier test for the same snapshot would be adopted.
+let sim: AtlasSimulator;
+afterEach(async () => {
+  await Promise.all(openShims.splice(0).map((shim) => shim.close()));
+  await sim?.stop();
+});
+
+const FLEX_POST = 'downloadFlexBackup';
+const FLEX_LIST = 'listFlexRestoreJobs';
+
+/** Starts a simulator, arms the faults, and requests a Flex download with recorded, instant waits. */
+async function requestWith(faults: readonly SimulatorFault[], options: Partial<SnapshotShimOptions> = {}) {
+  sim = await startSimulator();
+  const snapshotId = sim.snapshotIds(sim.clusters.flex)[0] as string;
+  const shim = shimFor(sim, { ...options, retry: { timer: recordingTimer(), ...options.retry } });
+  await warmUp(shim, sim);
+  for (const fault of faults) sim.faults.inject(fault);
+  const request = shim.downloadSnapshot({ groupId: sim.groupId, clusterName: sim.clusters.flex, snapshotId });
+  return { snapshotId, request };
+}
+
+const posts = (operationId = FLEX_POST) => requestsOf(sim, operationId).map((r) => r.status);
+const lookups = (operationId = FLEX_LIST) => requestsOf(sim, operationId).length;
+
+describe('an ambiguous failure of the download POST adopts the job it created', () => {
+  it('a reset after Atlas created the job: the job is found and adopted, never posted again', async () => {
+    const { snapshotId, request } = await requestWith([{ kind: 'reset-after-request', operationId: FLEX_POST }]);
+    const download = await request;
+    const jobs = sim.jobsFor(snapshotId);
+    expect(jobs).toHaveLength(1);
+    expect(download).toMatchObject({ id: jobs[0]?.id, snapshotId, route: 'flex', clusterName: sim.clusters.flex });
+    expect(posts()).toEqual([0]);
+    expect(lookups()).toBe(1);
+  });
+
+  it('a reset before Atlas ran it: nothing is found, so it is posted again, once', async () => {
+    const { snapshotId, request } = await requestWith([{ kind: 'reset-after-request', operationId: FLEX_POST, processed: false }]);
+    const download = await request;
+    expect(sim.jobsFor(snapshotId).map((job) => job.id)).toEqual([download.id]);
+    expect(posts()).toEqual([0, 200]);
+    expect(lookups()).toBe(1);
+  });
+
+  it('a 503 after the job was created: adopted; a 503 before: posted again', async () => {
+    const adopted = await requestWith([{ kind: 'server-error', status: 503, operationId: FLEX_POST, processed: true }]);
+    await adopted.request;
+    expect(sim.jobsFor(adopted.snapshotId)).toHaveLength(1);
+    expect(posts()).toEqual([503]);
+    await sim.stop();
+
+    const reposted = await requestWith([{ kind: 'server-error', status: 503, operationId: FLEX_POST }]);
+    await reposted.request;
+    expect(sim.jobsFor(reposted.snapshotId)).toHaveLength(1);
+    expect(posts()).toEqual([503, 200]);
+  });
+
+  it('a 500 after the job was created: adopted although a 500 is never retried', async () => {
+    const { snapshotId, request } = await requestWith([{ kind: 'server-error', status: 500, operationId: FLEX_POST, processed: true }]);
+    await request;
+    expect(sim.jobsFor(snapshotId)).toHaveLength(1);
+    expect(posts()).toEqual([500]);
+  });
+
+  it('a 500 with no job behind it: the AtlasApiError, after one look-up and no second POST', async () => {
+    const { snapshotId, request } = await requestWith([{ kind: 'server-error', status: 500, operationId: FLEX_POST }]);
+    const error = await failureOf(request);
+    expect((error as AtlasApiError).status).toBe(500);
+    expect(sim.jobsFor(snapshotId)).toHaveLength(0);
+    expect(posts()).toEqual([500]);
+    expect(lookups()).toBe(1);
+  });
+
+  it.each([['malformed-json' as const], ['wrong-content-type' as const], ['truncated-body' as const], ['reset-mid-body' as const]])(
+    'a success answer spoilt on the way (%s): the job it announced is adopted',
+    async (kind) => {
+      const { snapshotId, request } = await requestWith([{ kind, operationId: FLEX_POST }]);
+      const download = await request;
+      expect(sim.jobsFor(snapshotId).map((job) => job.id)).toEqual([download.id]);
+      expect(posts()).toEqual([200]);
+    },
+  );
+
+  it('latency past the headers timeout: Atlas never ran it, the look-up finds nothing, one more POST', async () => {
+    const { snapshotId, request } = await requestWith([{ kind: 'latency', operationId: FLEX_POST, delayMs: 4000 }], { timeouts: { headersMs: 200 } });
+    const download = await request;
+    expect(sim.jobsFor(snapshotId).map((job) => job.id)).toEqual([download.id]);
+    await expect.poll(() => posts().sort()).toEqual([0, 200]);
+  });
+
+  it('the tenant route looks in listBackupTenantRestores', async () => {
+    sim = await startSimulator();
+    const cluster = sim.clusters.shared;
+    const snapshotId = sim.snapshotIds(cluster)[0] as string;
+    const shim = shimFor(sim, { route: 'tenant', retry: { timer: recordingTimer() } });
+    await warmUp(shim, sim);
+    sim.faults.inject({ kind: 'reset-after-request', operationId: 'downloadClusterBackupTenant' });
+    const download = await shim.downloadSnapshot({ groupId: sim.groupId, clusterName: cluster, snapshotId });
+    expect(download.route).toBe('tenant');
+    expect(sim.jobsFor(snapshotId).map((job) => job.id)).toEqual([download.id]);
+    expect(posts('downloadClusterBackupTenant')).toEqual([0]);
+    expect(lookups('listBackupTenantRestores')).toBe(1);
+  });
+});
+
+describe('the download POST is retried only where no job can exist', () => {
+  it('429: nothing was created, so it is sent again after Retry-After, without a look-up', async () => {
+    const { snapshotId, request } = await requestWith([{ kind: 'rate-limit', retryAfterSeconds: 2, operationId: FLEX_POST }]);
+    await request;
+    expect(sim.jobsFor(snapshotId)).toHaveLength(1);
+    expect(posts()).toEqual([429, 200]);
+    expect(lookups()).toBe(0);
+  });
+
+  it('a look-up that fails leaves the POST unconfirmed: UnconfirmedJobError, and no second POST', async () => {
+    const { snapshotId, request } = await requestWith([
+      { kind: 'reset-after-request', operationId: FLEX_POST },
+      { kind: 'server-error', status: 500, operationId: FLEX_LIST, times: Infinity },
+    ]);
+    const error = await failureOf(request);
+    expect(error).toBeInstanceOf(UnconfirmedJobError);
+    expect(error).toMatchObject({ failure: 'ECONNRESET', request: { method: 'POST' } });
+    expect((error as Error).message).toMatch(/no second job was requested/);
+    expect(((error as Error).cause as AtlasApiError).status).toBe(500);
+    expect(sim.jobsFor(snapshotId)).toHaveLength(1);
+    expect(posts()).toEqual([0]);
+  });
+
+  it('resets before Atlas runs it, every time: bounded, one look-up per failure, no job', async () => {
+    const { snapshotId, request } = await requestWith([{ kind: 'reset-after-request', operationId: FLEX_POST, processed: false, times: Infinity }], {
+      retry: { limit: 2 },
+    });
+    const error = await failureOf(request);
+    expect(error).toBeInstanceOf(AtlasConnectionError);
+    expect(error).toMatchObject({ attempts: 3, causeCode: 'ECONNRESET' });
+    expect(posts()).toEqual([0, 0, 0]);
+    expect(lookups()).toBe(3);
+    expect(sim.jobsFor(snapshotId)).toHaveLength(0);
+  });
+});
+
+describe('no path creates a second job', () => {
+  it('under random faults on the POST and the look-up, 12 seeds: at most one job, and the one returned', async () => {
+    const kinds = ['reset-after-request', 'server-error', 'rate-limit', 'malformed-json', 'truncated-body', 'reset-mid-body', 'latency'] as const;
+    for (let seed = 1; seed <= 12; seed += 1) {
+      sim = await startSimulator({ faults: { rate: 0.6, seed, kinds: [...kinds] } });
+      const snapshotId = sim.snapshotIds(sim.clusters.flex)[0] as string;
+      const shim = shimFor(sim, { retry: { timer: recordingTimer(), limit: 6 } });
+      const outcome = await shim.downloadSnapshot({ groupId: sim.groupId, clusterName: sim.clusters.flex, snapshotId }).then(
+        (download) => ({ id: download.id }),
+        (error: unknown) => ({ error }),
+      );
+      const jobs = sim.jobsFor(snapshotId);
+      expect(jobs.length, `seed ${seed}`).toBeLessThanOrEqual(1);
+      if ('id' in outcome) expect(jobs.map((job) => job.id), `seed ${seed}`).toEqual([outcome.id]);
+      await shim.close();
+      await sim.stop();
+    }
+  });
+});

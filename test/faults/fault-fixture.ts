@@ -1,0 +1,76 @@
+import { performance } from 'node:perf_hooks';
+import { expect } from 'vitest';
+import { createSnapshotShim, type RetryTimer, type SnapshotDownload, type SnapshotShim, type SnapshotShimOptions } from '../../src/index.js';
+import { startAtlasSimulator, type AtlasSimulator, type AtlasSimulatorOptions } from '../../src/simulator/index.js';
+
+/** The Atlas clock of every fault test: pinned before the sunset, shared by the simulator and the shim. */
+export const CLOCK = new Date('2025-10-01T12:00:00Z');
+
+/** A retry timer whose waits are instant and recorded; its clock moves by each wait, so time budgets still bind. */
+export interface RecordingTimer extends RetryTimer {
+  /** Every wait asked for, in milliseconds, in order. */
+  readonly sleeps: number[];
+}
+
+/** A {@link RecordingTimer}. */
+export function recordingTimer(): RecordingTimer {
+  const sleeps: number[] = [];
+  let waited = 0;
+  return {
+    sleeps,
+    now: () => performance.now() + waited,
+    async sleep(ms, signal) {
+      signal.throwIfAborted();
+      sleeps.push(ms);
+      waited += ms;
+    },
+  };
+}
+
+/** The error a promise rejects with; a resolution fails the test. */
+export function failureOf(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => expect.unreachable('expected a failure'),
+    (error: unknown) => error,
+  );
+}
+
+/** A simulator pinned at {@link CLOCK}, with fast jobs. */
+export function startSimulator(options: AtlasSimulatorOptions = {}): Promise<AtlasSimulator> {
+  return startAtlasSimulator({ now: () => CLOCK, jobDurationMs: 100, ...options });
+}
+
+/** Shims created by {@link shimFor}, to close after each test. */
+export const openShims: SnapshotShim[] = [];
+
+/**
+ * A shim on the simulator: API key, route `flex` (the POST needs no cluster-kind look-up),
+ * the pinned clock, and a deterministic jitter (0.5) unless the options say otherwise.
+ */
+export function shimFor(sim: AtlasSimulator, options: Partial<SnapshotShimOptions> = {}): SnapshotShim {
+  const shim = createSnapshotShim({
+    baseUrl: sim.url,
+    credentials: sim.apiKey,
+    now: () => CLOCK,
+    route: 'flex',
+    ...options,
+    retry: { random: () => 0.5, ...options.retry },
+  });
+  openShims.push(shim);
+  return shim;
+}
+
+/**
+ * Gets the shim past the digest challenge of first contact (a read of a job that does not
+ * exist), and clears the log: the faults a test arms then hit signed requests only.
+ */
+export async function warmUp(shim: SnapshotShim, sim: AtlasSimulator): Promise<void> {
+  const nobody = { route: 'flex', id: 'f'.repeat(24), projectId: sim.groupId, clusterName: sim.clusters.flex } as SnapshotDownload;
+  await shim.getDownload(nobody).catch(() => undefined);
+  sim.clearRequests();
+}
+
+/** Requests the simulator logged for an operation, the digest challenges (401 without a fault) left out. */
+export function requestsOf(sim: AtlasSimulator, operationId: string) {
+  return sim.requests.filter((record) => record.operationId === operationId && !(record.status === 401 && record.fault === undefined));
+}
