@@ -38,6 +38,11 @@ export interface DigestResponseInput {
   /** Nonce count, as 8 hex digits (`00000001`). */
   readonly nc?: string | undefined;
   readonly cnonce?: string | undefined;
+  /**
+   * `H(username:realm:password)`, when the caller already has it from {@link digestSecretHash}:
+   * it is the same for every request in a realm, so a client computes it once, not per request.
+   */
+  readonly secretHash?: string | undefined;
 }
 
 /** Parsed fields of an `Authorization: Digest …` header. */
@@ -105,10 +110,15 @@ export function parseDigestChallenge(header: string | readonly string[] | undefi
   return best;
 }
 
+/** `H(username:realm:password)`, the part of HA1 (RFC 7616 §3.4.2) that no nonce changes. */
+export function digestSecretHash(algorithm: DigestAlgorithm, username: string, realm: string, password: string): string {
+  return hash(algorithm, `${username}:${realm}:${password}`);
+}
+
 /** Computes the `response` value of RFC 7616 §3.4.1. */
 export function computeDigestResponse(input: DigestResponseInput): string {
   const { algorithm } = input;
-  let ha1 = hash(algorithm, `${input.username}:${input.realm}:${input.password}`);
+  let ha1 = input.secretHash ?? digestSecretHash(algorithm, input.username, input.realm, input.password);
   if (algorithm.endsWith('-sess')) ha1 = hash(algorithm, `${ha1}:${input.nonce}:${input.cnonce ?? ''}`);
   const ha2 = hash(algorithm, `${input.method.toUpperCase()}:${input.uri}`);
   if (input.qop === undefined) return hash(algorithm, `${ha1}:${input.nonce}:${ha2}`);
@@ -122,10 +132,13 @@ export function formatNonceCount(count: number): string {
 
 const quote = (value: string): string => `"${value.replace(/(["\\])/g, '\\$1')}"`;
 
-/** Builds the `Authorization` header value answering `challenge` for one request. */
+/**
+ * Builds the `Authorization` header value answering `challenge` for one request.
+ * `secretHash`, when given, must be {@link digestSecretHash} of the same algorithm, username, realm and password.
+ */
 export function formatDigestAuthorization(
   challenge: DigestChallenge,
-  request: { username: string; password: string; method: string; uri: string; nc: number; cnonce: string },
+  request: { username: string; password: string; method: string; uri: string; nc: number; cnonce: string; secretHash?: string | undefined },
 ): string {
   const qop = challenge.qop.includes('auth') ? 'auth' : undefined;
   const nc = formatNonceCount(request.nc);
@@ -140,6 +153,7 @@ export function formatDigestAuthorization(
     qop,
     nc,
     cnonce: request.cnonce,
+    secretHash: request.secretHash,
   });
   const parts = [
     `username=${quote(request.username)}`,

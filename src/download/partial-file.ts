@@ -78,11 +78,14 @@ export async function removePartial(file: PartialFile): Promise<void> {
   await Promise.all([rm(file.path, { force: true }), rm(file.sidecarPath, { force: true })]);
 }
 
+// Reading the partial file back in 1 MiB chunks instead of the default 64 KiB: 16 times fewer reads and hash calls.
+const REHASH_CHUNK_BYTES = 1024 * 1024;
+
 /** A SHA-256 over the first `length` bytes of the partial file, read as a stream. */
 export async function hashPartial(file: PartialFile, length: number, signal: AbortSignal | undefined): Promise<Hash> {
   const hash = createHash('sha256');
   if (length === 0) return hash;
-  const stream = createReadStream(file.path, { start: 0, end: length - 1, ...(signal ? { signal } : {}) });
+  const stream = createReadStream(file.path, { start: 0, end: length - 1, highWaterMark: REHASH_CHUNK_BYTES, ...(signal ? { signal } : {}) });
   for await (const chunk of stream) hash.update(chunk as Buffer);
   return hash;
 }

@@ -2,8 +2,19 @@ import { ValidationError } from '../errors/validation-error.js';
 import { isLoopbackHost } from '../validation/loopback-host.js';
 import { describeValue } from '../validation/describe-value.js';
 
-const ALLOWED_URL = 'an https URL without user name or password (http only for a loopback host such as 127.0.0.1)';
 const SHOWN_PATH = 120;
+/**
+ * Longest `snapshotUrl` accepted, in characters. Pre-signed storage URLs run to a few
+ * kilobytes (an S3 one with a session token is about 2 KB), and most servers refuse a
+ * request line past 8–16 KB: anything longer is not a snapshot URL, and is refused before
+ * any request instead of costing a DNS look-up or a connection.
+ */
+export const MAX_SNAPSHOT_URL_LENGTH = 16_384;
+// A DNS name is at most 253 characters (RFC 1035 §2.3.4); a longer host cannot resolve.
+const MAX_HOSTNAME_LENGTH = 253;
+const ALLOWED_URL =
+  `an https URL of at most ${MAX_SNAPSHOT_URL_LENGTH} characters, without user name or password ` +
+  '(http only for a loopback host such as 127.0.0.1)';
 
 /**
  * The URL as it may appear in a message: origin and path, never the query string (the
@@ -18,9 +29,11 @@ export function describeSnapshotUrl(url: URL): string {
 // (javascript:, data:) could carry anything after the colon, so only its scheme is shown.
 function describeRejected(value: unknown): string {
   if (typeof value !== 'string') return describeValue(value);
+  if (value.length > MAX_SNAPSHOT_URL_LENGTH) return `a string of ${value.length} characters, longer than ${MAX_SNAPSHOT_URL_LENGTH}`;
   if (!URL.canParse(value)) return `a string of ${value.length} characters that is not an absolute URL`;
   const url = new URL(value);
   if (url.host === '') return `a ${url.protocol} URL`;
+  if (url.hostname.length > MAX_HOSTNAME_LENGTH) return `a ${url.protocol} URL whose host name has ${url.hostname.length} characters`;
   const path = url.pathname.length > SHOWN_PATH ? `${url.pathname.slice(0, SHOWN_PATH)}…` : url.pathname;
   return `${JSON.stringify(`${url.protocol}//${url.host}${path}`)}${url.search ? ' (query string hidden)' : ''}`;
 }
@@ -31,13 +44,16 @@ function describeRejected(value: unknown): string {
  *
  * @param field How the caller names the value in the error. Default `'snapshotUrl'`.
  * @throws {ValidationError} for anything else (file:, ftp:, javascript:, data:, plain http
- * to another host, an unparsable string); the error shows origin and path only.
+ * to another host, an unparsable string, more than {@link MAX_SNAPSHOT_URL_LENGTH}
+ * characters, a host name longer than DNS allows); the error shows origin and path only.
  */
 export function parseSnapshotUrl(value: unknown, field = 'snapshotUrl'): URL {
-  if (typeof value !== 'string' || !URL.canParse(value)) throw new ValidationError(field, ALLOWED_URL, describeRejected(value));
+  if (typeof value !== 'string' || value.length > MAX_SNAPSHOT_URL_LENGTH || !URL.canParse(value)) {
+    throw new ValidationError(field, ALLOWED_URL, describeRejected(value));
+  }
   const url = new URL(value);
   const schemeAllowed = url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
-  if (!schemeAllowed || url.username !== '' || url.password !== '') {
+  if (!schemeAllowed || url.username !== '' || url.password !== '' || url.hostname.length > MAX_HOSTNAME_LENGTH) {
     throw new ValidationError(field, ALLOWED_URL, describeRejected(value));
   }
   return url;

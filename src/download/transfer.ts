@@ -1,25 +1,21 @@
 import type { Hash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
-import { Transform, Writable } from 'node:stream';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Dispatcher } from 'undici';
+import { DestinationWriteFailure } from './destination-write-failure.js';
+import { HashingFileSink } from './file-sink.js';
 import type { PartialFile } from './partial-file.js';
 import type { ProgressMeter } from './progress.js';
+
+export { DestinationWriteFailure } from './destination-write-failure.js';
 
 type Body = Dispatcher.ResponseData['body'];
 
 /**
- * Writing to the destination failed (disk full, permission, a caller's stream erroring).
- * Wrapping it is how a failed pipeline tells a disk error from a network one, since
- * pipeline destroys every stream with the first error whichever stream raised it.
+ * Hashes and counts every chunk on its way to a caller's stream, so the digest is of
+ * exactly what was written. (A file save hashes inside its sink instead: one stage less.)
  */
-export class DestinationWriteFailure extends Error {
-  constructor(cause: unknown) {
-    super(cause instanceof Error ? cause.message : String(cause), { cause });
-  }
-}
-
-/** Hashes and counts every chunk on its way through, so the digest is of exactly what was written. */
 function hashingTap(hash: Hash, meter: ProgressMeter): Transform {
   return new Transform({
     transform(chunk: Buffer, _encoding, callback) {
@@ -35,39 +31,6 @@ function hashingTap(hash: Hash, meter: ProgressMeter): Transform {
   });
 }
 
-async function writeFully(handle: FileHandle, chunk: Buffer): Promise<void> {
-  // A write may take fewer bytes than given (a nearly full disk); the rest must follow.
-  for (let offset = 0; offset < chunk.length; ) {
-    const { bytesWritten } = await handle.write(chunk, offset, chunk.length - offset, null);
-    offset += bytesWritten;
-  }
-}
-
-/** Writes into an open file handle and fsyncs it on end; the owner closes the handle. */
-class FileSink extends Writable {
-  readonly #handle: FileHandle;
-
-  constructor(handle: FileHandle) {
-    super();
-    this.#handle = handle;
-  }
-
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    writeFully(this.#handle, chunk).then(
-      () => callback(),
-      (error: unknown) => callback(new DestinationWriteFailure(error)),
-    );
-  }
-
-  override _final(callback: (error?: Error | null) => void): void {
-    // The rename that follows must never publish a file whose data is still only in the page cache.
-    this.#handle.sync().then(
-      () => callback(),
-      (error: unknown) => callback(new DestinationWriteFailure(error)),
-    );
-  }
-}
-
 /** How {@link writeBodyToFile} writes. */
 export interface FileWrite {
   /** Append to the partial file (a resume), or truncate it and start from byte 0. */
@@ -81,9 +44,10 @@ export interface FileWrite {
 }
 
 /**
- * Streams a response body through the hash into the partial file with backpressure, then
- * fsyncs it. Rejects with a {@link DestinationWriteFailure} for disk errors, with the
- * network error otherwise; the handle is closed (after pending writes) either way.
+ * Streams a response body into the partial file through a {@link HashingFileSink}, with
+ * backpressure (at most the sink's high-water mark is held), then fsyncs it. Rejects with a
+ * {@link DestinationWriteFailure} for disk errors, with the network error otherwise; the
+ * handle is closed (after pending writes and flushes) either way.
  */
 export async function writeBodyToFile(body: Body, file: PartialFile, write: FileWrite): Promise<void> {
   let handle: FileHandle;
@@ -95,7 +59,7 @@ export async function writeBodyToFile(body: Body, file: PartialFile, write: File
   }
   try {
     if (write.beforeWrite !== undefined) await write.beforeWrite().catch((error: unknown) => Promise.reject(new DestinationWriteFailure(error)));
-    await pipeline(body, hashingTap(write.hash, write.meter), new FileSink(handle), write.signal ? { signal: write.signal } : {});
+    await pipeline(body, new HashingFileSink(handle, write.hash, write.meter), write.signal ? { signal: write.signal } : {});
   } finally {
     if (!body.destroyed) body.destroy();
     await handle.close().catch(() => undefined);
