@@ -2,10 +2,15 @@ import { ShimError } from './shim-error.js';
 
 /** The snapshot job's fields a failure report needs; a `SnapshotDownload` fits. */
 export interface FailedJob {
+  /** The restore job id (24 hex), when Atlas sent one. */
   readonly id: string | undefined;
+  /** The endpoint family that ran the job: `tenant` or `flex`. */
   readonly route: string;
+  /** The status Atlas last reported; the message says `FAILED` when absent. */
   readonly status: string | undefined;
+  /** The snapshot the job was for (24 hex), when Atlas said. */
   readonly snapshotId: string | undefined;
+  /** The source cluster, when Atlas said. */
   readonly clusterName: string | undefined;
 }
 

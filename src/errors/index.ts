@@ -8,3 +8,5 @@ export { UnsupportedClusterError } from './unsupported-cluster-error.js';
 export { TimeoutError } from './timeout-error.js';
 export { DownloadFailedError, type FailedJob } from './download-failed-error.js';
 export { SnapshotTransferError } from './snapshot-transfer-error.js';
+export { AtlasConnectionError } from './atlas-connection-error.js';
+export { UnconfirmedJobError } from './unconfirmed-job-error.js';

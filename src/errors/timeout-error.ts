@@ -1,3 +1,4 @@
+import { redactSecrets } from './redact-secrets.js';
 import { ShimError } from './shim-error.js';
 
 /**
@@ -13,7 +14,8 @@ export class TimeoutError extends ShimError {
   constructor(what: string, waitedMs: number, lastStatus?: string) {
     super(`${what} timed out after ${waitedMs} ms${lastStatus ? `; the last status seen was ${lastStatus}` : ''}.`, 'TIMEOUT');
     this.waitedMs = waitedMs;
-    this.lastStatus = lastStatus;
+    // Atlas's word, shown in logs through toJSON(): masked like the message.
+    this.lastStatus = lastStatus === undefined ? undefined : redactSecrets(lastStatus);
   }
 
   override toJSON(): Record<string, unknown> {

@@ -1,3 +1,4 @@
+import { redactSecrets } from './redact-secrets.js';
 import { ShimError } from './shim-error.js';
 
 /**
@@ -17,9 +18,10 @@ export class ValidationError extends ShimError {
 
   constructor(field: string, allowed: string, received: string) {
     super(`Invalid ${field}: expected ${allowed}, received ${received}.`, 'VALIDATION');
+    // What was received is the caller's value (or Atlas's): masked like the message it is part of.
     this.field = field;
     this.allowed = allowed;
-    this.received = received;
+    this.received = redactSecrets(received);
   }
 
   override toJSON(): Record<string, unknown> {

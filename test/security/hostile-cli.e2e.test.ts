@@ -1,0 +1,124 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { EXIT_CODES } from '../../src/cli/exit-codes.js';
+import { startAtlasSimulator, type AtlasSimulator } from '../../src/simulator/index.js';
+import { requireBuiltCli, runCli } from './helpers/run-cli.js';
+
+/**
+ * Hostile command-line values: each ends the CLI with a clear message and the usage exit
+ * code (or the I/O one for an unusable destination), and the simulator's request log shows
+ * that nothing reached Atlas. (NUL cannot be passed in argv at all; the OS refuses it.)
+ */
+
+const BEFORE = '2026-01-10T12:00:00Z';
+let sim: AtlasSimulator;
+let dir: string;
+
+beforeAll(async () => {
+  requireBuiltCli();
+  sim = await startAtlasSimulator({ now: () => new Date(BEFORE) });
+  dir = await mkdtemp(join(tmpdir(), 'atlas-snapshot-hostile-cli-'));
+});
+afterAll(async () => {
+  await sim?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+afterEach(() => {
+  // Refused before anything was sent: no look-up, no token, no download request.
+  expect(sim.requests).toEqual([]);
+  sim.clearRequests();
+});
+
+const env = (): Record<string, string> => ({
+  MONGODB_ATLAS_BASE_URL: sim.url,
+  MONGODB_ATLAS_PUBLIC_API_KEY: sim.apiKey.publicKey,
+  MONGODB_ATLAS_PRIVATE_API_KEY: sim.apiKey.privateKey,
+});
+
+function downloadArgs(overrides: Record<string, string> = {}): string[] {
+  const cluster = sim.clusters.flex;
+  const options: Record<string, string> = {
+    '--project': sim.groupId,
+    '--cluster': cluster,
+    '--snapshot': sim.snapshotIds(cluster)[0] as string,
+    '--out': join(dir, 'snap.tar.gz'),
+    '--now': BEFORE,
+    ...overrides,
+  };
+  // `--flag=value`, so a value starting with '-' is still a value.
+  return ['download', ...Object.entries(options).map(([flag, value]) => `${flag}=${value}`)];
+}
+
+// argv strings are limited to 128 KiB each on Linux: a 100 kB value is as huge as a command line gets.
+const HUGE = 'a'.repeat(100_000);
+
+/** A table row with a printable label for the value, so a 100 kB value does not become the test's name. */
+function row<T extends unknown[]>(flag: string, value: string, ...rest: T): [string, string, string, ...T] {
+  const label = value.length > 40 ? `${JSON.stringify(value.slice(0, 12))}… (${value.length} characters)` : JSON.stringify(value);
+  return [flag, label, value, ...rest];
+}
+
+describe('the CLI refuses hostile values before any request', () => {
+  it.each([
+    row('--project', '../../etc/passwd', /--project/),
+    row('--project', `${'a'.repeat(24)}/x`, /--project/),
+    row('--project', HUGE, /--project/),
+    row('--cluster', '../x', /--cluster/),
+    row('--cluster', 'a/b', /--cluster/),
+    row('--cluster', 'a\\b', /--cluster/),
+    row('--cluster', '-rf', /--cluster/),
+    row('--cluster', HUGE, /--cluster/),
+    row('--snapshot', '..', /--snapshot/),
+    row('--snapshot', `${'b'.repeat(24)}\n`, /--snapshot/),
+    row('--snapshot', HUGE, /--snapshot/),
+    row('--timeout', '1e3', /--timeout/),
+    row('--timeout', '-5', /--timeout/),
+    row('--poll-interval', 'soon', /--poll-interval/),
+    row('--now', 'yesterday', /--now/),
+    row('--base-url', 'file:///etc/passwd', /baseUrl/),
+    row('--base-url', 'ftp://127.0.0.1/', /baseUrl/),
+    row('--base-url', 'http://cloud.mongodb.com', /baseUrl/),
+    row('--base-url', 'http://127.0.0.1.nip.io', /baseUrl/),
+    row('--base-url', 'https://user:pass@cloud.mongodb.com', /baseUrl/),
+    row('--base-url', 'https://cloud.mongodb.com/api/atlas', /baseUrl/),
+    row('--base-url', `https://${HUGE}.com/x?y`, /baseUrl/),
+  ])('download %s=%s is a usage error', async (flag, _label, value, named) => {
+    const result = await runCli(downloadArgs({ [flag]: value }), env());
+    expect(result.code, result.stderr).toBe(EXIT_CODES.usage);
+    expect(result.stderr).toMatch(named);
+    // One message and one piece of advice, however long the value was.
+    expect(result.stderr.length).toBeLessThan(2_000);
+    expect(result.stdout).toBe('');
+  });
+
+  it.each([
+    row('--project', 'not-a-project', /--project/),
+    row('--cluster', '../../etc', /--cluster/),
+    row('--cluster', HUGE, /--cluster/),
+  ])('explain %s=%s is a usage error', async (flag, _label, value) => {
+    const args = ['explain', `--project=${sim.groupId}`, `--cluster=${sim.clusters.flex}`, `--now=${BEFORE}`, `${flag}=${value}`];
+    const result = await runCli(args, env());
+    expect(result.code, result.stderr).toBe(EXIT_CODES.usage);
+    expect(result.stderr.length).toBeLessThan(2_000);
+  });
+
+  it('an http base URL for a non-loopback host is refused from the environment too', async () => {
+    const result = await runCli(downloadArgs(), { ...env(), MONGODB_ATLAS_BASE_URL: 'http://cloud.mongodb.com' });
+    expect(result.code).toBe(EXIT_CODES.usage);
+    expect(result.stderr).toMatch(/baseUrl/);
+  });
+
+  it.each([
+    ['the root directory', () => '/'],
+    ['an existing directory', () => dir],
+    ['a missing directory', () => join(dir, 'missing', 'x.tar.gz')],
+    ['traversal to a missing directory', () => join(dir, '..', 'no-such-dir-here', 'x.tar.gz')],
+    ['a path past PATH_MAX', () => join(dir, 'c'.repeat(5_000))],
+  ])('--out as %s is refused before Atlas is asked for a download', async (_name, out) => {
+    const result = await runCli(downloadArgs({ '--out': out() }), env());
+    expect(result.code, result.stderr).toBe(EXIT_CODES.io);
+    expect(result.stderr).toMatch(/destination|Cannot save/);
+  });
+});

@@ -1,0 +1,244 @@
+import { readdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { inspect } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { createSnapshotShim, SnapshotTransferError } from '../../src/index.js';
+import { completedJob, exact, expectClearRefusal, refusal, useNoNetwork, VALID } from './helpers/no-network.js';
+import { hostileFor, NOT_OBJECTS, without } from './hostile-values.js';
+
+/**
+ * Hostile values at every facade method a JavaScript caller reaches: each is refused with a
+ * typed, readable error before any I/O. "No I/O" is proven by an undici MockAgent that
+ * refuses the network and has no intercepts, behind a counter of every request dispatched
+ * (see `useNoNetwork`).
+ */
+
+const io = useNoNetwork();
+
+describe('the facade', () => {
+  const valid = { groupId: VALID.groupId, clusterName: VALID.clusterName, snapshotId: VALID.snapshotId };
+
+  for (const field of ['groupId', 'clusterName', 'snapshotId'] as const) {
+    it.each(hostileFor(valid[field]))(`downloadSnapshot refuses ${field} as %s`, async (_name, value) => {
+      expectClearRefusal(await refusal(() => io.shim.downloadSnapshot({ ...valid, [field]: value } as never)), exact(field));
+    });
+    if (field !== 'snapshotId') {
+      it.each(hostileFor(valid[field]))(`explainRoute refuses ${field} as %s`, async (_name, value) => {
+        expectClearRefusal(await refusal(() => io.shim.explainRoute({ ...valid, [field]: value } as never)), exact(field));
+      });
+    }
+  }
+
+  it.each(without(hostileFor(VALID.clusterName), 'undefined'))('downloadSnapshot refuses targetDeploymentItemName as %s', async (_name, value) => {
+    expectClearRefusal(await refusal(() => io.shim.downloadSnapshot({ ...valid, targetDeploymentItemName: value } as never)), exact('targetDeploymentItemName'));
+  });
+
+  it.each(without(hostileFor('signal'), 'undefined'))('downloadSnapshot and explainRoute refuse a signal that is %s', async (_name, value) => {
+    expectClearRefusal(await refusal(() => io.shim.downloadSnapshot({ ...valid, signal: value } as never)), exact('signal'));
+    expectClearRefusal(await refusal(() => io.shim.explainRoute({ ...valid, signal: value } as never)), exact('signal'));
+  });
+
+  it.each([...NOT_OBJECTS, ['undefined', undefined] as const])('every method refuses an argument that is %s', async (_name, value) => {
+    expectClearRefusal(await refusal(() => io.shim.downloadSnapshot(value as never)), /argument$/);
+    expectClearRefusal(await refusal(() => io.shim.explainRoute(value as never)), /argument$/);
+    expectClearRefusal(await refusal(() => io.shim.getDownload(value as never)), exact('download'));
+    expectClearRefusal(await refusal(() => io.shim.saveSnapshot(value as never, join(io.dir, 'x.tar.gz'))), exact('download'));
+    expectClearRefusal(await refusal(() => io.shim.download(value as never)), /argument$/);
+  });
+
+  describe('a job read back (getDownload, waitForDownload, saveSnapshot)', () => {
+    const fields = { route: 'flex', projectId: VALID.groupId, clusterName: VALID.clusterName, id: VALID.jobId } as const;
+    const named: Record<keyof typeof fields, RegExp> = {
+      route: exact('download.route'),
+      projectId: exact('groupId'),
+      clusterName: exact('clusterName'),
+      id: exact('download.id'),
+    };
+    for (const field of Object.keys(fields) as Array<keyof typeof fields>) {
+      it.each(hostileFor(fields[field]))(`getDownload and waitForDownload refuse a job whose ${field} is %s`, async (_name, value) => {
+        const job = completedJob({ status: 'RUNNING', [field]: value });
+        expectClearRefusal(await refusal(() => io.shim.getDownload(job)), named[field]);
+        expectClearRefusal(await refusal(() => io.shim.waitForDownload(job, { pollIntervalMs: 0 })), named[field]);
+      });
+    }
+
+    it.each(hostileFor(VALID.snapshotId))('saveSnapshot refuses a job whose snapshotId is %s', async (_name, value) => {
+      expectClearRefusal(await refusal(() => io.shim.saveSnapshot(completedJob({ snapshotId: value }), join(io.dir, 'x.tar.gz'))), exact('download.snapshotId'));
+    });
+
+    it.each(hostileFor(VALID.groupId))('saveSnapshot refuses a job whose projectId is %s', async (_name, value) => {
+      expectClearRefusal(await refusal(() => io.shim.saveSnapshot(completedJob({ projectId: value }), join(io.dir, 'x.tar.gz'))), exact('groupId'));
+    });
+  });
+
+  describe('snapshotUrl', () => {
+    it.each([
+      ['file:', 'file:///etc/passwd'],
+      ['file: with a host', 'file://127.0.0.1/etc/passwd'],
+      ['data:', 'data:application/gzip;base64,H4sIAAAAAAAAA'],
+      ['javascript:', 'javascript:alert(document.cookie)'],
+      ['ftp:', 'ftp://127.0.0.1/snap.tar.gz'],
+      ['ws:', 'ws://127.0.0.1/snap.tar.gz'],
+      ['blob:', 'blob:https://storage.example.com/0f4c'],
+      ['plain http to another host', 'http://storage.example.com/snap.tar.gz?X-Amz-Signature=0123456789abcdef'],
+      ['plain http to a host that only starts like loopback', 'http://127.0.0.1.nip.io/snap.tar.gz'],
+      ['user name and password', 'https://user:0123456789abcdef@storage.example.com/snap.tar.gz'],
+      ['a relative URL', '/snap.tar.gz?X-Amz-Signature=0123456789abcdef'],
+      ['a scheme-relative URL', '//storage.example.com/snap.tar.gz'],
+      ['a 1 MB URL', `https://storage.example.com/${'p'.repeat(1_000_000)}?X-Amz-Signature=0123456789abcdef`],
+      ['a host name longer than DNS allows', `https://${'a'.repeat(300)}.example.com/snap.tar.gz`],
+      ['NUL', 'https://storage.example.com/\u0000?X-Amz-Signature=0123456789abcdef'.replace('https://', 'https\u0000://')],
+      ['the empty string', ''],
+    ])('saveSnapshot refuses a snapshotUrl that is %s, before any request', async (_name, snapshotUrl) => {
+      const error = await refusal(() => io.shim.saveSnapshot(completedJob({ snapshotUrl }), join(io.dir, 'x.tar.gz')));
+      expectClearRefusal(error, /^source\.url$/);
+      expect(await readdir(io.dir)).toEqual([]);
+    });
+
+    it.each(without(hostileFor(VALID.snapshotUrl), 'a NUL', 'a newline', 'a slash', 'a backslash', 'traversal after a valid value', 'undefined', 'the empty string', 'a 1 MB string'))(
+      'saveSnapshot refuses a snapshotUrl that is %s',
+      async (_name, snapshotUrl) => {
+        expectClearRefusal(await refusal(() => io.shim.saveSnapshot(completedJob({ snapshotUrl }), join(io.dir, 'x.tar.gz'))), /^(download\.snapshotUrl|source\.url)$/);
+      },
+    );
+
+    it('a job without a snapshotUrl is refused with a hint to wait for it', async () => {
+      const error = await refusal(() => io.shim.saveSnapshot(completedJob({ snapshotUrl: undefined, status: 'RUNNING' }), join(io.dir, 'x.tar.gz')));
+      expectClearRefusal(error, exact('download.snapshotUrl'));
+      expect((error as Error).message).toMatch(/waitForDownload/);
+    });
+  });
+
+  describe('destination', () => {
+    it.each([
+      ['a NUL', (d: string) => join(d, 'snap\u0000.tar.gz')],
+      ['the empty string', () => ''],
+      ['only spaces', () => '   '],
+      ['the root directory', () => '/'],
+      ['an existing directory', (d: string) => d],
+      ['a path ending in a separator', (d: string) => `${d}/new/`],
+      ['a path under a missing directory', (d: string) => join(d, 'missing', '..', 'missing', 'x.tar.gz')],
+      ['traversal to a directory that does not exist', (d: string) => join(d, '..', 'no-such-dir-here', 'x.tar.gz')],
+      ['a 1 MB path', (d: string) => join(d, 'a'.repeat(1_000_000))],
+      ['a path just past PATH_MAX', (d: string) => join(d, 'b'.repeat(4097))],
+      ['a path through a file', (d: string) => join(d, 'plain-file', 'x.tar.gz')],
+    ])('saveSnapshot and download refuse a destination that is %s, before any request', async (_name, destinationOf) => {
+      const plain = join(io.dir, 'plain-file');
+      await writeFile(plain, 'x');
+      try {
+        const destination = destinationOf(io.dir);
+        expectClearRefusal(await refusal(() => io.shim.saveSnapshot(completedJob(), destination)), /destination/);
+        expectClearRefusal(await refusal(() => io.shim.download({ groupId: VALID.groupId, clusterName: VALID.clusterName, snapshotId: VALID.snapshotId, destination })), /destination/);
+      } finally {
+        await rm(plain, { force: true });
+      }
+    });
+
+    it.each(without(hostileFor('x.tar.gz'), 'path traversal', 'traversal after a valid value', 'a slash', 'a backslash', 'a NUL', 'a newline', 'a 1 MB string', 'the empty string'))(
+      'saveSnapshot and download refuse a destination that is %s',
+      async (_name, destination) => {
+        expectClearRefusal(await refusal(() => io.shim.saveSnapshot(completedJob(), destination as never)), exact('destination'));
+        expectClearRefusal(await refusal(() => io.shim.download({ groupId: VALID.groupId, clusterName: VALID.clusterName, snapshotId: VALID.snapshotId, destination } as never)), exact('destination'));
+      },
+    );
+
+    it('a 1 MB destination makes a one-line message that still shows where it starts and ends', async () => {
+      const error = await refusal(() => io.shim.saveSnapshot(completedJob(), join(io.dir, `${'a'.repeat(1_000_000)}.tar.gz`)));
+      expect(error).toBeInstanceOf(SnapshotTransferError);
+      expect((error as Error).message).toContain(io.dir);
+      expect((error as Error).message).toMatch(/\.tar\.gz".*\(\d+ characters\)/);
+    });
+
+    it('an ended or destroyed stream is refused', async () => {
+      const ended = new PassThrough();
+      ended.end();
+      expectClearRefusal(await refusal(() => io.shim.saveSnapshot(completedJob(), ended)), /destination/);
+      const destroyed = new PassThrough();
+      destroyed.destroy();
+      expectClearRefusal(await refusal(() => io.shim.saveSnapshot(completedJob(), destroyed)), /destination/);
+    });
+  });
+
+  describe('save options', () => {
+    it.each([
+      ['signal', 'an AbortSignal-looking object', { aborted: false, addEventListener() {} }],
+      ['signal', 'a string', 'abort'],
+      ['onProgress', 'a string', 'console.log'],
+      ['onProgress', 'an object', {}],
+      ['resume', 'a string', 'false'],
+      ['resume', 'a number', 0],
+      ['progressIntervalMs', 'a negative number', -1],
+      ['progressIntervalMs', 'NaN', Number.NaN],
+      ['progressIntervalMs', 'a numeric string', '250'],
+      ['maxResumeAttempts', 'a fraction', 1.5],
+      ['maxResumeAttempts', 'a huge number', 1e12],
+      ['maxResumeAttempts', 'a Symbol', Symbol('3')],
+    ])('saveSnapshot refuses options.%s as %s', async (option, _name, value) => {
+      expectClearRefusal(await refusal(() => io.shim.saveSnapshot(completedJob(), join(io.dir, 'x.tar.gz'), { [option]: value } as never)), exact(`options.${option}`));
+    });
+  });
+});
+
+describe('createSnapshotShim options', () => {
+  const KEY = 'k3y-v4lue-0123456789abcdef';
+  const renderings = (error: unknown): string => `${String(error)} ${JSON.stringify(error)} ${inspect(error, { depth: Infinity, showHidden: true })}`;
+
+  it.each(NOT_OBJECTS)('refuses options that are %s', (_name, options) => {
+    expectClearRefusal(refusalOf(() => createSnapshotShim(options as never)), exact('options'));
+  });
+
+  it.each([
+    ['the empty string', ''],
+    ['a 1 MB string', `${KEY}${'x'.repeat(1_000_000)}`],
+    ['a number', 42],
+    ['null', null],
+    ['a Symbol', Symbol(KEY)],
+    ['an object with toString', { toString: () => KEY }],
+    ['an array holding it', [KEY]],
+    ['a boxed string', Object(KEY) as unknown],
+  ])('refuses a private key or client secret that is %s, never echoing it', (_name, secret) => {
+    for (const credentials of [{ publicKey: 'public', privateKey: secret }, { clientId: 'mdb_sa_id_1', clientSecret: secret }]) {
+      const error = refusalOf(() => createSnapshotShim({ credentials } as never));
+      expectClearRefusal(error, exact('options.credentials'));
+      expect(renderings(error)).not.toContain(KEY);
+    }
+  });
+
+  it.each([
+    ['a NUL', 'pub\u0000lic'],
+    ['a newline (header injection)', 'public\r\nX-Injected: 1'],
+    ['a space', 'pub lic'],
+    ['a 1 MB string', 'p'.repeat(1_000_000)],
+    ['non-ASCII', 'pübl1c'],
+  ])('refuses a public key or client id with %s', (_name, value) => {
+    expectClearRefusal(refusalOf(() => createSnapshotShim({ credentials: { publicKey: value, privateKey: KEY } })), exact('options.credentials'));
+    expectClearRefusal(refusalOf(() => createSnapshotShim({ credentials: { clientId: value, clientSecret: KEY } })), exact('options.credentials'));
+  });
+
+  it.each([
+    ['userAgent', 'app/1.0\r\nAuthorization: Bearer x'],
+    ['userAgent', 'u'.repeat(1_000_000)],
+    ['environment', 'e'.repeat(1_000_000)],
+    ['route', '../tenant'],
+    ['route', Symbol('flex')],
+    ['sunsetDate', '2026-01-22'],
+    ['sunsetDate', new Date(Number.NaN)],
+    ['now', new Date()],
+    ['flagTimeoutMs', Number.NaN],
+    ['clusterKindTtlMs', -1],
+    ['timeouts', { connectMs: '10' }],
+  ])('refuses options.%s = %o', (option, value) => {
+    expectClearRefusal(refusalOf(() => createSnapshotShim({ credentials: { publicKey: 'public', privateKey: KEY }, [option]: value })), exact(`options.${option}`));
+  });
+});
+
+/** The error a synchronous call throws; fails when it returns. */
+function refusalOf(call: () => unknown): unknown {
+  try {
+    call();
+  } catch (error) {
+    return error;
+  }
+  return expect.fail('the call was expected to refuse its input, and returned');
+}
