@@ -37,6 +37,7 @@ export { normalizeFlexRestoreJob, normalizeTenantRestore } from './model/normali
 export type { AtlasLink, DeliveryType, DownloadStatus, KnownDownloadStatus, SnapshotDownload } from './model/snapshot-download.js';
 export {
   AtlasApiError,
+  AtlasConnectionError,
   AtlasResponseError,
   AuthError,
   DownloadFailedError,
@@ -45,9 +46,12 @@ export {
   ShimError,
   SunsetError,
   UnsupportedClusterError,
+  UnconfirmedJobError,
   ValidationError,
   type AtlasRequestInfo,
 } from './errors/index.js';
+export { RETRY_DEFAULTS, type RetryOptions, type RetryTimer } from './retry/retry-policy.js';
+export { DEFAULT_CALL_DEADLINE_MS } from './retry/call-deadline.js';
 export type { DownloadResult, DownloadToInput } from './facade/snapshot-workflow.js';
 export type { SavedSnapshot, SaveProgress, SaveSnapshotOptions } from './download/save-snapshot-file.js';
 export type { WaitForDownloadOptions } from './workflow/wait-for-download.js';
@@ -59,5 +63,16 @@ export type {
   ShimEvent,
   ShimEventListener,
 } from './events/shim-event.js';
+export { DIAGNOSTICS_CHANNELS, type DiagnosticsChannelName } from './observability/channel-names.js';
+export type {
+  AtlasRequestMessage,
+  DecisionPurpose,
+  FallbackChannelMessage,
+  ProgressChannelMessage,
+  RetryChannelMessage,
+  RouteChannelMessage,
+} from './observability/channel-messages.js';
+export type { ShimLogger, ShimLogMethod } from './observability/shim-logger.js';
+export { TENANT_ENDPOINT_WARNING_CODE } from './observability/tenant-warning-message.js';
 export { FLEX_MEDIA_TYPE, TENANT_MEDIA_TYPE } from './atlas/endpoints.js';
 export { VERSION } from './version.js';

@@ -7,7 +7,9 @@
 
 /** The contract's `Link` (RFC 5988). */
 export interface TenantLink {
+  /** URL of the related Atlas resource, usually under `https://cloud.mongodb.com/api/atlas`. */
   readonly href?: string;
+  /** How the linked resource relates to this one, such as `self`. */
   readonly rel?: string;
 }
 
@@ -25,11 +27,15 @@ export interface TenantRestore {
   readonly expirationDate?: string;
   /** The restore job id, 24 hex (read-only). */
   readonly id?: string;
+  /** Links to this job and related resources, RFC 5988 (read-only). */
   readonly links?: readonly TenantLink[];
   /** The project the job belongs to, 24 hex (read-only). */
   readonly projectId?: string;
+  /** When Atlas finished the job, ISO 8601 UTC; absent until it has (read-only). */
   readonly restoreFinishedDate?: string;
+  /** When Atlas scheduled the job to run, ISO 8601 UTC (read-only). */
   readonly restoreScheduledDate?: string;
+  /** When Atlas finished taking the snapshot this job serves, ISO 8601 UTC (read-only). */
   readonly snapshotFinishedDate?: string;
   /** The snapshot to download, 24 hex. Required. */
   readonly snapshotId: string;
@@ -39,13 +45,15 @@ export interface TenantRestore {
   readonly status?: string;
   /** The cluster the snapshot is for; for a download, the source cluster itself. Required. */
   readonly targetDeploymentItemName: string;
-  /** The project to restore into, 24 hex. */
+  /** The project of the target cluster, 24 hex. In a download request, omit it or give the `groupId` itself: another project is refused. */
   readonly targetProjectId?: string;
 }
 
 /** The contract's `PaginatedTenantRestore`. */
 export interface PaginatedTenantRestore {
+  /** Links to this page and related resources, RFC 5988. */
   readonly links?: readonly TenantLink[];
+  /** The cluster's restore and download jobs on this page. */
   readonly results?: readonly TenantRestore[];
   /** Absent when the query said `includeCount: false`. */
   readonly totalCount?: number;
@@ -53,20 +61,29 @@ export interface PaginatedTenantRestore {
 
 /** The contract's `BackupTenantSnapshot`: one daily snapshot of a shared-tier cluster. */
 export interface BackupTenantSnapshot {
+  /** When the snapshot expires and can no longer be downloaded, ISO 8601 UTC (read-only). */
   readonly expiration?: string;
+  /** When Atlas finished taking the snapshot, ISO 8601 UTC (read-only). */
   readonly finishTime?: string;
   /** The snapshot id, 24 hex. */
   readonly id?: string;
+  /** Links to this snapshot and related resources, RFC 5988 (read-only). */
   readonly links?: readonly TenantLink[];
+  /** The MongoDB server version the snapshot was taken from, such as `8.0.4` (read-only). */
   readonly mongoDBVersion?: string;
+  /** When Atlas scheduled the snapshot to be taken, ISO 8601 UTC (read-only). */
   readonly scheduledTime?: string;
+  /** When Atlas started taking the snapshot, ISO 8601 UTC (read-only). */
   readonly startTime?: string;
+  /** The snapshot's phase, such as `COMPLETED`; an open string, as Atlas may send others (read-only). */
   readonly status?: string;
 }
 
 /** The contract's `PaginatedTenantSnapshot`. */
 export interface PaginatedTenantSnapshot {
+  /** Links to this page and related resources, RFC 5988. */
   readonly links?: readonly TenantLink[];
+  /** The cluster's snapshots on this page. */
   readonly results?: readonly BackupTenantSnapshot[];
   /** Absent when the query said `includeCount: false`. */
   readonly totalCount?: number;

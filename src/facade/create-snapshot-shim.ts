@@ -1,4 +1,6 @@
+import { inspect, type InspectOptions } from 'node:util';
 import { downloadOperations } from '../atlas/download-operations.js';
+import { REDACTED } from '../errors/redact-secrets.js';
 import { AtlasResponseError } from '../errors/response-error.js';
 import { UnsupportedClusterError } from '../errors/unsupported-cluster-error.js';
 import { ValidationError } from '../errors/validation-error.js';
@@ -75,6 +77,24 @@ export interface SnapshotShim {
   download(input: DownloadToInput): Promise<DownloadResult>;
   /** Releases the connections the shim opened. Idempotent. */
   close(): Promise<void>;
+  /**
+   * What the shim was configured with, for logs: origin, credential kind and its public
+   * half (publicKey or clientId), route, sunset. Never the private key or client secret.
+   * `util.inspect` (and `console.log`) show the same.
+   */
+  toJSON(): Record<string, unknown>;
+}
+
+// The shim in logs and debuggers: the configuration a reader needs, the secret half of the credentials never.
+function describeShim(options: ReturnType<typeof createShimCore>['options']): Record<string, unknown> {
+  const { credentials } = options;
+  return {
+    baseUrl: options.baseUrl,
+    credentials: 'publicKey' in credentials ? { publicKey: credentials.publicKey, privateKey: REDACTED } : { clientId: credentials.clientId, clientSecret: REDACTED },
+    route: typeof options.route === 'function' ? 'flag source' : options.route,
+    sunsetDate: options.sunsetDate.toISOString(),
+    allowSunsetEndpoint: options.allowSunsetEndpoint,
+  };
 }
 
 /**
@@ -85,7 +105,7 @@ export function createSnapshotShim(options: SnapshotShimOptions): SnapshotShim {
   const core = createShimCore(options);
   const { client } = core;
 
-  return {
+  const shim: SnapshotShim = {
     async downloadSnapshot(input) {
       const target = validateClusterTarget(input, 'downloadSnapshot argument');
       const args = input as unknown as Record<string, unknown>;
@@ -126,7 +146,7 @@ export function createSnapshotShim(options: SnapshotShimOptions): SnapshotShim {
     async explainRoute(input) {
       const target = validateClusterTarget(input, 'explainRoute argument');
       const signal = validateSignal('signal', (input as unknown as Record<string, unknown>).signal);
-      return core.decide(target, signal);
+      return core.decide(target, signal, 'explain');
     },
 
     async getDownload(download, options = {}) {
@@ -161,7 +181,7 @@ export function createSnapshotShim(options: SnapshotShimOptions): SnapshotShim {
     },
 
     saveSnapshot(download, destination, options = {}) {
-      return saveSnapshotOf(this, download, destination, options, { now: core.options.now, dispatcher: core.options.dispatcher });
+      return saveSnapshotOf(this, download, destination, options, { now: core.options.now, dispatcher: core.options.dispatcher, observer: core.observer });
     },
 
     download(input) {
@@ -169,5 +189,12 @@ export function createSnapshotShim(options: SnapshotShimOptions): SnapshotShim {
     },
 
     close: () => core.close(),
+
+    toJSON: () => describeShim(core.options),
   };
+  // Not enumerable, so spreading or iterating the shim sees only its methods.
+  Object.defineProperty(shim, inspect.custom, {
+    value: (_depth: number, options: InspectOptions): string => `SnapshotShim ${inspect(describeShim(core.options), options)}`,
+  });
+  return shim;
 }

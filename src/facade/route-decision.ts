@@ -4,9 +4,11 @@ import type { Route, RoutePolicyDecision } from '../policy/types.js';
 
 /** The request a route decision leads to. */
 export interface RouteEndpoint {
+  /** Always `POST`: the request creates a download job. */
   readonly method: 'POST';
   /** Path on the Atlas origin. */
   readonly path: string;
+  /** The Atlas Admin API operation: `downloadClusterBackupTenant` on the tenant route, `downloadFlexBackup` on the Flex one. */
   readonly operationId: 'downloadClusterBackupTenant' | 'downloadFlexBackup';
   /** Versioned media type sent as Accept and Content-Type. */
   readonly mediaType: string;
@@ -14,7 +16,9 @@ export interface RouteEndpoint {
 
 /** A fallback that happened: Atlas contradicted the first decision, and the other route was tried once. */
 export interface RouteFallback {
+  /** The route first decided, which Atlas refused. */
   readonly from: Route;
+  /** The route tried instead, once; the decision's `route` after the fallback. */
   readonly to: Route;
   /** Why, in words. */
   readonly reason: string;
@@ -30,12 +34,17 @@ export interface RouteFallback {
  * without sending the POST; every `SnapshotDownload` from `downloadSnapshot` carries it.
  */
 export interface RouteDecision extends RoutePolicyDecision {
+  /** The cluster's project (24 hex), as the caller gave it. */
   readonly groupId: string;
+  /** The cluster's name, as the caller gave it. */
   readonly clusterName: string;
+  /** The download request for `route`; after a fallback, the one actually sent. */
   readonly endpoint: RouteEndpoint;
   /** Which Atlas operation told the cluster kind, `not-asked` when the flag made it unnecessary, `not-told` when Atlas would not say. */
   readonly clusterKindSource: ClusterKindFinding['source'];
+  /** The instance size `getCluster` reported (M2, M5, M10…); undefined when the kind came from elsewhere or Atlas did not say. */
   readonly instanceSize: string | undefined;
+  /** The fallback taken after Atlas refused the first route; undefined when none happened, and always from `explainRoute`. */
   readonly fallback: RouteFallback | undefined;
 }
 

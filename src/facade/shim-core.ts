@@ -1,7 +1,9 @@
 import { createAtlasClient, type AtlasClient } from '../atlas/atlas-client.js';
 import { ClusterKindCache } from '../atlas/cluster-kind-cache.js';
 import { resolveClusterKind } from '../atlas/resolve-cluster-kind.js';
-import { emitEvent, type ShimEvent } from '../events/shim-event.js';
+import type { ShimEvent } from '../events/shim-event.js';
+import type { DecisionPurpose } from '../observability/channel-messages.js';
+import { createShimObserver, type ShimObserver } from '../observability/shim-observer.js';
 import type { ClusterKindFinding } from '../policy/classify-cluster.js';
 import { decideRoute } from '../policy/decide-route.js';
 import { abortable } from '../signals/abortable.js';
@@ -19,12 +21,18 @@ import { resolveShimOptions, type ResolvedShimOptions, type SnapshotShimOptions 
 export interface ShimCore {
   readonly options: ResolvedShimOptions;
   readonly client: AtlasClient;
-  /** The route decision for a cluster now (flag, cached kind, policy). */
-  decide(target: ClusterTarget, signal: AbortSignal | undefined): Promise<RouteDecision>;
+  /**
+   * The route decision for a cluster now (flag, cached kind, policy). `purpose` (default
+   * `'call'`: a request follows) is `'explain'` for `explainRoute`, which sends nothing and
+   * so does not count as a use of the tenant endpoint.
+   */
+  decide(target: ClusterTarget, signal: AbortSignal | undefined, purpose?: DecisionPurpose): Promise<RouteDecision>;
   /** Asks Atlas the kind again, after it contradicted the cached one, and caches the answer. */
   refreshKind(target: ClusterTarget, signal: AbortSignal | undefined): Promise<ClusterKindFinding>;
-  /** Reports an event to the `onEvent` option. */
+  /** Reports an event to the observer (channels, logger) and the `onEvent` option. */
   emit(event: ShimEvent): void;
+  /** Diagnostics channels, the `logger` option and the tenant-endpoint warning of this shim. */
+  readonly observer: ShimObserver;
   close(): Promise<void>;
 }
 
@@ -34,14 +42,20 @@ export interface ShimCore {
  */
 export function createShimCore(options: SnapshotShimOptions): ShimCore {
   const resolved = resolveShimOptions(options);
+  const observer = createShimObserver(resolved);
   const atlas = createAtlasDispatcher(resolved);
-  const client = createAtlasClient({
+  // Observed here, around the client, so every Atlas call of the facade and the adapters is traced once.
+  const client = observer.traceClient(createAtlasClient({
     baseUrl: resolved.baseUrl,
     dispatcher: atlas.dispatcher,
     userAgent: `atlas-snapshot-shim/${VERSION} node/${process.versions.node}${resolved.userAgent ? ` ${resolved.userAgent}` : ''}`,
     headersTimeoutMs: resolved.timeouts.headersMs,
     bodyTimeoutMs: resolved.timeouts.bodyMs,
-  });
+    connectTimeoutMs: resolved.timeouts.connectMs,
+    deadlineMs: resolved.timeouts.deadlineMs,
+    retry: resolved.retry,
+    now: resolved.now,
+  }));
   const kinds = new ClusterKindCache(resolved.clusterKindTtlMs);
   // Atlas migrates shared clusters to Flex at the sunset: a kind found on one side of it says nothing of the other.
   const cacheKey = (target: ClusterTarget): string =>
@@ -50,11 +64,12 @@ export function createShimCore(options: SnapshotShimOptions): ShimCore {
   return {
     options: resolved,
     client,
-    async decide(target, signal) {
+    observer,
+    async decide(target, signal, purpose = 'call') {
       const flag = await evaluateFlag(
         resolved.route,
         { ...target, environment: resolved.environment, appVersion: resolved.appVersion },
-        { strict: resolved.strictFlags, timeoutMs: resolved.flagTimeoutMs, onEvent: resolved.onEvent },
+        { strict: resolved.strictFlags, timeoutMs: resolved.flagTimeoutMs, onEvent: observer.onEvent },
       );
       // A 'flex' flag routes every kind to the Flex endpoint: no need to ask Atlas. The
       // look-up is shared by concurrent callers, so it runs without any one caller's signal.
@@ -64,7 +79,9 @@ export function createShimCore(options: SnapshotShimOptions): ShimCore {
         { clusterKind: finding.kind, now: resolved.now(), sunsetDate: resolved.sunsetDate, flag, allowSunsetEndpoint: resolved.allowSunsetEndpoint },
         { ...target, instanceSize: finding.instanceSize },
       );
-      return toRouteDecision(policy, target, finding);
+      const decision = toRouteDecision(policy, target, finding);
+      observer.routeDecided(decision, purpose);
+      return decision;
     },
     refreshKind(target, signal) {
       // Forget, then look up through the cache: the fresh kind is kept for the next call,
@@ -73,7 +90,7 @@ export function createShimCore(options: SnapshotShimOptions): ShimCore {
       kinds.forget(key);
       return abortable(kinds.get(key, () => resolveClusterKind(client, target)), signal);
     },
-    emit: (event) => emitEvent(resolved.onEvent, event),
+    emit: (event) => observer.onEvent(event),
     close: () => atlas.close(),
   };
 }

@@ -2,9 +2,12 @@ import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 import { ValidationError } from '../errors/validation-error.js';
 import type { ShimEventListener } from '../events/shim-event.js';
+import { isShimLogger, type ShimLogger } from '../observability/shim-logger.js';
 import type { RouteFlag } from '../policy/types.js';
 import { describeValue } from '../validation/describe-value.js';
 import { isLoopbackHost } from '../validation/loopback-host.js';
+import { DEFAULT_CALL_DEADLINE_MS } from '../retry/call-deadline.js';
+import { RETRY_DEFAULTS, retryPolicy, type RetryOptions, type RetryPolicy, type RetryTimer } from '../retry/retry-policy.js';
 
 /** A programmatic API key: HTTP Digest, public key as user, private key as password. */
 export interface ApiKeyCredentials {
@@ -39,6 +42,13 @@ export interface ShimTimeouts {
   readonly headersMs?: number;
   /** Longest pause between two chunks of a response body. Default 30 000. */
   readonly bodyMs?: number;
+  /**
+   * Overall deadline of one Atlas API call: every attempt, every retry wait and, for the
+   * download POST, the look-up of a job it may have created. When it passes, the request
+   * in flight is aborted (its socket released) and the call rejects with a `TimeoutError`.
+   * Default 120 000.
+   */
+  readonly deadlineMs?: number;
 }
 
 /** Options of {@link createSnapshotShim}. Only `credentials` is required. */
@@ -63,6 +73,14 @@ export interface SnapshotShimOptions {
   readonly userAgent?: string;
   /** Request timeouts. Defaults in {@link ShimTimeouts}. */
   readonly timeouts?: ShimTimeouts;
+  /**
+   * Retries of Atlas API calls: 429 (waiting as `Retry-After` says, or `maxDelayMs` when
+   * `RateLimit-Remaining` is 0), 502, 503, 504 and broken connections, with exponential
+   * backoff and full jitter, bounded by `limit` and `maxElapsedMs`. No other 4xx is ever
+   * retried, and the download POST is sent again only once Atlas shows it created no job.
+   * Defaults in {@link RetryOptions}: `{ limit: 4, baseDelayMs: 500, maxDelayMs: 20000, maxElapsedMs: 60000 }`.
+   */
+  readonly retry?: RetryOptions;
   /** Environment name given to flag sources (e.g. `'production'`). Default none. */
   readonly environment?: string;
   /** The calling application's version, given to flag sources. Default none. */
@@ -73,6 +91,14 @@ export interface SnapshotShimOptions {
   readonly flagTimeoutMs?: number;
   /** Receives route fallbacks, flag warnings and adapter rewrites. Default none. */
   readonly onEvent?: ShimEventListener;
+  /**
+   * A pino-compatible logger (`debug/info/warn/error(record, message)`, `child` optional).
+   * Records: `debug` each Atlas request (method, path, status, duration, attempt) and retry;
+   * `info` route decisions, completed saves and adapter rewrites; `warn` fallbacks, flag
+   * warnings and calls to the tenant endpoint. Nothing at `error`: failures are thrown.
+   * No record carries a secret. Default none (silent).
+   */
+  readonly logger?: ShimLogger;
 }
 
 /** Options after validation, with every default applied. */
@@ -87,11 +113,13 @@ export interface ResolvedShimOptions {
   readonly dispatcher: Dispatcher | undefined;
   readonly userAgent: string | undefined;
   readonly timeouts: Required<ShimTimeouts>;
+  readonly retry: RetryPolicy;
   readonly environment: string | undefined;
   readonly appVersion: string | undefined;
   readonly strictFlags: boolean;
   readonly flagTimeoutMs: number;
   readonly onEvent: ShimEventListener | undefined;
+  readonly logger: ShimLogger | undefined;
 }
 
 /** The default sunset instant of the tenant endpoints (`x-sunset: 2026-01-22`). */
@@ -140,14 +168,33 @@ const fields = {
   ],
   userAgent: [z.string().max(256).regex(/^[\x20-\x7e]*$/), 'printable ASCII, at most 256 characters'],
   timeouts: [
-    z.strictObject({ connectMs: millis.optional(), headersMs: millis.optional(), bodyMs: millis.optional() }),
-    '{ connectMs?, headersMs?, bodyMs? }, each an integer number of milliseconds',
+    z.strictObject({ connectMs: millis.optional(), headersMs: millis.optional(), bodyMs: millis.optional(), deadlineMs: millis.min(1).optional() }),
+    '{ connectMs?, headersMs?, bodyMs?, deadlineMs? }, each an integer number of milliseconds (deadlineMs at least 1)',
+  ],
+  retry: [
+    z
+      .strictObject({
+        limit: z.number().int().min(0).max(100).optional(),
+        baseDelayMs: millis.optional(),
+        maxDelayMs: millis.optional(),
+        maxElapsedMs: millis.optional(),
+        random: z.custom<() => number>((value) => typeof value === 'function').optional(),
+        timer: z
+          .custom<RetryTimer>((value) => {
+            const timer = value as Partial<RetryTimer> | null;
+            return typeof timer === 'object' && timer !== null && typeof timer.now === 'function' && typeof timer.sleep === 'function';
+          })
+          .optional(),
+      })
+      .refine((retry) => (retry.baseDelayMs ?? RETRY_DEFAULTS.baseDelayMs) <= (retry.maxDelayMs ?? RETRY_DEFAULTS.maxDelayMs)),
+    '{ limit?, baseDelayMs?, maxDelayMs?, maxElapsedMs?, random?, timer? }: limit an integer from 0 to 100, the delays integer milliseconds with baseDelayMs <= maxDelayMs, random () => number, timer { now, sleep }',
   ],
   environment: [z.string().min(1).max(128), 'a non-empty string of at most 128 characters'],
   appVersion: [z.string().min(1).max(128), 'a non-empty string of at most 128 characters'],
   strictFlags: [z.boolean(), 'true or false'],
   flagTimeoutMs: [z.number().int().min(1).max(60_000), 'an integer number of milliseconds from 1 to 60000'],
   onEvent: [z.custom<ShimEventListener>((value) => typeof value === 'function'), 'a function (event) => void'],
+  logger: [z.custom<ShimLogger>(isShimLogger), 'a pino-compatible logger: an object with debug, info, warn and error methods (child optional)'],
 } as const satisfies Record<string, readonly [z.ZodType, string]>;
 
 function check<K extends keyof typeof fields>(name: K, value: unknown): z.output<(typeof fields)[K][0]> | undefined {
@@ -200,12 +247,15 @@ export function resolveShimOptions(input: unknown): ResolvedShimOptions {
       connectMs: timeouts.connectMs ?? 10_000,
       headersMs: timeouts.headersMs ?? 30_000,
       bodyMs: timeouts.bodyMs ?? 30_000,
+      deadlineMs: timeouts.deadlineMs ?? DEFAULT_CALL_DEADLINE_MS,
     },
+    retry: retryPolicy(check('retry', options.retry)),
     environment: check('environment', options.environment),
     appVersion: check('appVersion', options.appVersion),
     strictFlags: check('strictFlags', options.strictFlags) ?? false,
     flagTimeoutMs: check('flagTimeoutMs', options.flagTimeoutMs) ?? 1_000,
     onEvent: check('onEvent', options.onEvent),
+    logger: check('logger', options.logger),
   };
 }
 

@@ -2,6 +2,7 @@ import type { Dispatcher } from 'undici';
 import { checkDestination, saveSnapshotFile, type SavedSnapshot, type SaveSnapshotOptions } from '../download/save-snapshot-file.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { SnapshotDownload } from '../model/snapshot-download.js';
+import type { ShimObserver } from '../observability/shim-observer.js';
 import { describeValue } from '../validation/describe-value.js';
 import { validateArgumentObject, validateClusterTarget, validateObjectId, validateSignal } from '../validation/inputs.js';
 import type { WaitForDownloadOptions } from '../workflow/wait-for-download.js';
@@ -31,14 +32,15 @@ export interface DownloadResult extends SavedSnapshot {
 /**
  * Saves a COMPLETED job's snapshot. When the URL has expired (its four hours are over, or
  * the host answers 403/410), asks Atlas once for a fresh download of the same snapshot,
- * waits for it, and continues.
+ * waits for it, and continues. Progress also goes to the `atlas-snapshot-shim:progress`
+ * channel when it has subscribers, and a completed save is logged at `info`.
  */
 export async function saveSnapshotOf(
   steps: WorkflowSteps,
   download: SnapshotDownload,
   destination: string | NodeJS.WritableStream,
   options: SaveSnapshotOptions,
-  context: { now: () => Date; dispatcher: Dispatcher | undefined },
+  context: { now: () => Date; dispatcher: Dispatcher | undefined; observer: ShimObserver },
 ): Promise<SavedSnapshot> {
   const job = validateArgumentObject('download', download);
   if (typeof job.snapshotUrl !== 'string') {
@@ -47,8 +49,11 @@ export async function saveSnapshotOf(
   const target = validateClusterTarget({ groupId: job.projectId, clusterName: job.clusterName }, 'download');
   const snapshotId = validateObjectId('download.snapshotId', job.snapshotId);
   const signal = validateSignal('options.signal', options.signal);
-  return saveSnapshotFile({
+  const route = download.route === 'tenant' || download.route === 'flex' ? download.route : undefined;
+  const subject = { ...target, snapshotId, downloadId: typeof job.id === 'string' ? job.id : undefined, route };
+  const saved = await saveSnapshotFile({
     ...options,
+    onProgress: context.observer.progressFor(subject, options.onProgress),
     source: { url: job.snapshotUrl, expiresAt: download.expirationDate },
     destination,
     now: context.now,
@@ -60,6 +65,8 @@ export async function saveSnapshotOf(
       return { url: done.snapshotUrl, expiresAt: done.expirationDate };
     },
   });
+  context.observer.saved(subject, saved);
+  return saved;
 }
 
 /**

@@ -10,7 +10,9 @@ export type DeliveryType = 'RESTORE' | 'DOWNLOAD' | (string & {});
 
 /** One RFC 5988 link of an Atlas resource. */
 export interface AtlasLink {
+  /** URL of the related Atlas resource, usually under `https://cloud.mongodb.com/api/atlas`; undefined when Atlas sent none. */
   readonly href?: string | undefined;
+  /** How the linked resource relates to this one, such as `self`; undefined when Atlas sent none. */
   readonly rel?: string | undefined;
 }
 
@@ -27,20 +29,31 @@ export interface SnapshotDownload {
   readonly route: Route;
   /** The restore job id (24 hex). */
   readonly id: string | undefined;
+  /** The project the job belongs to (24 hex). */
   readonly projectId: string | undefined;
   /** The source cluster: tenant `clusterName`, or Flex `instanceName`. */
   readonly clusterName: string | undefined;
+  /** The snapshot the job serves (24 hex). */
   readonly snapshotId: string | undefined;
+  /** Where the job is in Atlas's workflow when it was read; `COMPLETED` means `snapshotUrl` is ready. */
   readonly status: DownloadStatus | undefined;
+  /** How Atlas delivers the snapshot: `DOWNLOAD` for a download, `RESTORE` for a job that restores into a cluster. */
   readonly deliveryType: DeliveryType | undefined;
   /** Where to download the snapshot from, once the job is COMPLETED. Valid for four hours. */
   readonly snapshotUrl: string | undefined;
+  /** When `snapshotUrl` stops working; usually absent until the job is COMPLETED. */
   readonly expirationDate: Date | undefined;
+  /** When Atlas scheduled the job, close to when it was requested. */
   readonly restoreScheduledDate: Date | undefined;
+  /** When Atlas finished the job; absent until it has. */
   readonly restoreFinishedDate: Date | undefined;
+  /** When Atlas finished taking the snapshot itself. */
   readonly snapshotFinishedDate: Date | undefined;
+  /** The project of the cluster a restore writes into (24 hex); usually absent for a download. */
   readonly targetProjectId: string | undefined;
+  /** The cluster a restore writes into; for a download, the source cluster. Flex jobs may leave it out. */
   readonly targetDeploymentItemName: string | undefined;
+  /** Links to the job and related resources (RFC 5988); empty when Atlas sent none. */
   readonly links: readonly AtlasLink[];
   /** The body as Atlas sent it. */
   readonly raw: Readonly<Record<string, unknown>>;

@@ -2,6 +2,7 @@ import type { ClusterKind } from './types.js';
 
 /** A cluster kind and the facts it was read from. */
 export interface ClusterKindFinding {
+  /** The kind found; `unknown` when `source` is `not-asked` or `not-told`. */
   readonly kind: ClusterKind;
   /** The instance size Atlas reported (M2, M5, M10…), when it did. */
   readonly instanceSize?: string | undefined;

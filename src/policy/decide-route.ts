@@ -5,8 +5,11 @@ import type { RoutePolicyDecision, RoutePolicyInput } from './types.js';
 
 /** Cluster name and project, only for the text of an `UnsupportedClusterError`. */
 export interface RouteSubject {
+  /** The cluster's project (24 hex), copied to the error's `groupId`; `''` there when absent. */
   readonly groupId?: string | undefined;
+  /** The cluster's name, copied to the error's `clusterName` and message; `''` there when absent. */
   readonly clusterName?: string | undefined;
+  /** The instance size Atlas reported (M10, M30…), named in the error's message when known. */
   readonly instanceSize?: string | undefined;
 }
 

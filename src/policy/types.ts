@@ -21,9 +21,13 @@ export const CLUSTER_KINDS: readonly ClusterKind[] = ['shared', 'flex', 'dedicat
 
 /** Everything the route policy decides from. */
 export interface RoutePolicyInput {
+  /** The cluster's kind as Atlas told it; `unknown` when it would not say or was not asked. */
   readonly clusterKind: ClusterKind;
+  /** The instant to decide for (the shim's `now` clock); compared with `sunsetDate`. */
   readonly now: Date;
+  /** When the tenant endpoint is sunset; from `now` on, the decision is an after-sunset one. */
   readonly sunsetDate: Date;
+  /** The route flag for this call, after any flag source was evaluated. */
   readonly flag: RouteFlag;
   /** Let a `tenant` flag call the tenant endpoint after its sunset. Default false. */
   readonly allowSunsetEndpoint?: boolean | undefined;
@@ -31,11 +35,15 @@ export interface RoutePolicyInput {
 
 /** The policy's answer: which endpoint family, and why. */
 export interface RoutePolicyDecision {
+  /** The endpoint family to call. */
   readonly route: Route;
   /** A sentence a person can read in a log: why this route. */
   readonly reason: string;
+  /** The cluster kind the decision was taken for; `unknown` when Atlas would not say or was not asked. */
   readonly clusterKind: ClusterKind;
+  /** The route flag the decision applied; `auto` when a flag source failed or gave an invalid answer. */
   readonly flag: RouteFlag;
+  /** The tenant endpoint's sunset instant the decision was measured against. */
   readonly sunsetDate: Date;
   /** True when the decision was taken at or after the sunset instant. */
   readonly afterSunset: boolean;
