@@ -7,13 +7,17 @@ export type DecisionPurpose = 'call' | 'explain';
 export interface RouteChannelMessage {
   /** `'call'` when a request follows, `'explain'` for `explainRoute`. */
   readonly purpose: DecisionPurpose;
+  /** The endpoint family decided: `tenant` or `flex`. */
   readonly route: Route;
   /** Why this route, in a sentence. */
   readonly reason: string;
+  /** The cluster kind the decision used (`unknown` when it was not asked or could not be told). */
   readonly clusterKind: ClusterKind;
   /** The route flag the call was evaluated with (after a flag source answered). */
   readonly flag: RouteFlag;
+  /** The project (24 hex). */
   readonly groupId: string;
+  /** The cluster's name. */
   readonly clusterName: string;
   /** Whether the decision was taken at or after the tenant endpoint's sunset. */
   readonly afterSunset: boolean;
@@ -27,6 +31,7 @@ export interface RouteChannelMessage {
  * `snapshotUrl`): it stays undefined.
  */
 export interface AtlasRequestMessage {
+  /** HTTP method of the call. */
   readonly method: 'GET' | 'POST';
   /** Path on the Atlas origin, never a query string. */
   readonly path: string;
@@ -48,6 +53,7 @@ export interface AtlasRequestMessage {
 
 /** Message of the `atlas-snapshot-shim:retry` channel: a failed attempt about to be retried. */
 export interface RetryChannelMessage {
+  /** HTTP method of the retried request. */
   readonly method: string;
   /** Path of the request, never its query string. */
   readonly path: string;
@@ -65,7 +71,9 @@ export interface RetryChannelMessage {
 
 /** Message of the `atlas-snapshot-shim:fallback` channel: Atlas contradicted a route decision, and the other route was used once. */
 export interface FallbackChannelMessage {
+  /** The route Atlas refused. */
   readonly from: Route;
+  /** The route used instead, once. */
   readonly to: Route;
   /** Why, in words. */
   readonly reason: string;
@@ -73,16 +81,23 @@ export interface FallbackChannelMessage {
   readonly status: number;
   /** `errorCode` of Atlas's refusal, when it sent one. */
   readonly errorCode: string | undefined;
+  /** The project (24 hex). */
   readonly groupId: string;
+  /** The cluster's name. */
   readonly clusterName: string;
+  /** The cluster kind the first decision used. */
   readonly clusterKind: ClusterKind;
+  /** The route flag the call was evaluated with. */
   readonly flag: RouteFlag;
 }
 
 /** Message of the `atlas-snapshot-shim:progress` channel: how far a `saveSnapshot` has come. */
 export interface ProgressChannelMessage {
+  /** The project (24 hex). */
   readonly groupId: string;
+  /** The cluster's name. */
   readonly clusterName: string;
+  /** The snapshot being saved. */
   readonly snapshotId: string;
   /** The restore job's id, when the download object had one. */
   readonly downloadId: string | undefined;

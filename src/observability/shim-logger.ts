@@ -7,9 +7,13 @@ export type ShimLogMethod = (record: object, message?: string) => void;
  * so does a bunyan one or a small adapter over `console`.
  */
 export interface ShimLogger {
+  /** Each Atlas request and retry. */
   debug: ShimLogMethod;
+  /** Route decisions, saved snapshots, adapter rewrites. */
   info: ShimLogMethod;
+  /** Fallbacks, flag problems, tenant-endpoint use before the sunset. */
   warn: ShimLogMethod;
+  /** Never called by the shim (failures are thrown); required so any logger fits unchanged. */
   error: ShimLogMethod;
   /** When present, the shim logs through `child({ component: 'atlas-snapshot-shim' })`. */
   child?: (bindings: Record<string, unknown>) => ShimLogger;

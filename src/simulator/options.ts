@@ -17,12 +17,19 @@ export interface ResolvedSimulatorOptions {
 
 /** The documented defaults. */
 export const SIMULATOR_DEFAULTS = {
+  /** When the tenant operations stop answering: Atlas's sunset. */
   sunsetDate: '2026-01-22T00:00:00Z',
+  /** 0: an ephemeral port chosen by the system. */
   port: 0,
+  /** How long a restore job takes from PENDING to COMPLETED, in real milliseconds. */
   jobDurationMs: 1500,
+  /** Size of each seeded snapshot file: 256 KiB. */
   snapshotSizeBytes: 262_144,
+  /** The digest algorithm of the challenges (Atlas's). */
   digestAlgorithm: 'MD5',
+  /** How long a digest nonce is accepted before it is answered `stale=true`. */
   nonceTtlMs: 300_000,
+  /** Lifetime of a service-account access token, in seconds (Atlas's: one hour). */
   tokenTtlSeconds: 3600,
 } as const;
 

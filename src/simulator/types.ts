@@ -44,11 +44,13 @@ export type SimulatorAuthScheme = 'digest' | 'bearer' | 'basic' | 'none';
 
 /** One entry of {@link AtlasSimulator.requests}. */
 export interface SimulatorRequestRecord {
+  /** HTTP method, as the client sent it. */
   readonly method: string;
   /** Path without the query string. */
   readonly path: string;
   /** Status the simulator answered with. */
   readonly status: number;
+  /** The `Authorization` scheme the request carried. */
   readonly auth: SimulatorAuthScheme;
   /** The contract's `operationId`, when the path and method matched one of the 12 operations. */
   readonly operationId?: string;
@@ -78,11 +80,22 @@ export interface AtlasSimulator {
   /** `http://127.0.0.1:<port>`, no trailing slash. */
   readonly url: string;
   /** Programmatic API key accepted by the digest auth (random per start). */
-  readonly apiKey: { readonly publicKey: string; readonly privateKey: string };
+  readonly apiKey: {
+    /** The digest user name. */
+    readonly publicKey: string;
+    /** The digest password: a secret, as Atlas's is. */
+    readonly privateKey: string;
+  };
   /** Service account accepted by `POST /api/oauth/token` (random per start). */
-  readonly serviceAccount: { readonly clientId: string; readonly clientSecret: string };
+  readonly serviceAccount: {
+    /** The OAuth client id (`mdb_sa_id_…`). */
+    readonly clientId: string;
+    /** The OAuth client secret: a secret, as Atlas's is. */
+    readonly clientSecret: string;
+  };
   /** The seeded project id (24 lowercase hex). */
   readonly groupId: string;
+  /** The seeded clusters' names, one per kind. */
   readonly clusters: SimulatorClusterNames;
   /** Seeded snapshot ids of a cluster, newest first. Throws a TypeError for an unknown name. */
   snapshotIds(clusterName: string): readonly string[];
@@ -94,6 +107,7 @@ export interface AtlasSimulator {
   setNow(date: Date | string | undefined): void;
   /** Every request answered so far, oldest first (a copy). */
   readonly requests: readonly SimulatorRequestRecord[];
+  /** Empties {@link AtlasSimulator.requests}, so a test sees only its own requests. */
   clearRequests(): void;
   /** Restore jobs created for this snapshot from now on end FAILED instead of COMPLETED. */
   failJobsFor(snapshotId: string): void;
