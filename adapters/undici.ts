@@ -43,6 +43,10 @@ export type ShimInterceptor = Dispatcher.DispatcherComposeInterceptor & {
  *   `application/vnd.atlas.2023-01-01+json`, with its links pointing at tenant paths. Error
  *   answers (`ApiError`) pass through with their status. Each rewrite is reported as a
  *   `legacy-rewrite` event through `onEvent`, so teams find the call sites left to migrate.
+ *   A rewritten download POST signed by the shim is retried as the facade's is: after an
+ *   ambiguous failure (a reset after sending, a 5xx) the job it may have created is looked
+ *   for and adopted (reported as a `download-adopted` event), and only when there is none
+ *   is it sent again, so a caller never gets a second job.
  * - **Authentication of a rewrite**: a caller's `Authorization: Bearer …` is kept, and the
  *   rewritten request goes through the dispatchers below this interceptor. Any other
  *   request is signed with `shimOptions.credentials` by the shim's own client: a digest

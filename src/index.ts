@@ -56,6 +56,7 @@ export type { DownloadResult, DownloadToInput } from './facade/snapshot-workflow
 export type { SavedSnapshot, SaveProgress, SaveSnapshotOptions } from './download/save-snapshot-file.js';
 export type { WaitForDownloadOptions } from './workflow/wait-for-download.js';
 export type {
+  DownloadAdoptedEvent,
   FlagFailedEvent,
   FlagInvalidEvent,
   LegacyRewriteEvent,
@@ -65,6 +66,7 @@ export type {
 } from './events/shim-event.js';
 export { DIAGNOSTICS_CHANNELS, type DiagnosticsChannelName } from './observability/channel-names.js';
 export type {
+  AdoptChannelMessage,
   AtlasRequestMessage,
   DecisionPurpose,
   FallbackChannelMessage,

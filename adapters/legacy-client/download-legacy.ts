@@ -21,6 +21,7 @@ export async function downloadLegacy(core: ShimCore, target: ClusterTarget, body
   const decision = await core.decide(target, signal);
   const requested = await requestDownload(core.client, decision, { ...body, signal }, fallbackGuard(core, target, signal));
   if (requested.decision.fallback) core.emit({ type: 'route-fallback', decision: requested.decision });
+  if (requested.adoption) core.emit(requested.adoption);
   if (requested.decision.route === 'tenant') return requested.body;
 
   reportRewrite(core, {

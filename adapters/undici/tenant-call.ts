@@ -110,7 +110,15 @@ class TenantCall {
     const request = this.#request;
     const flex = flexRequestFor(request, target, body);
     core.emit({ type: 'legacy-rewrite', operationId: request.operationId, method: request.method, fromPath: request.path, toPath: flex.path, route: 'flex' });
-    const answer = await exchangeWithFlex({ client: core.client, dispatch, opts: this.#opts, flex, controller: this.#controller });
+    const answer = await exchangeWithFlex({
+      client: core.client,
+      dispatch,
+      opts: this.#opts,
+      flex,
+      controller: this.#controller,
+      target,
+      onAdopted: (event) => core.emit(event),
+    });
     return toLegacyAnswer(answer, {
       twin: flex.twin,
       context: { clusterName: target.clusterName, snapshotId: flex.snapshotId },

@@ -10,9 +10,10 @@ import { sendAttempt, type AttemptAnswer } from './send-attempt.js';
 /**
  * Finds what an ambiguous attempt of a creating POST may have created, from the instant
  * the call started (the caller allows for clock skew): the created resource's body, or
- * undefined when there is none. Rejects when it cannot tell.
+ * undefined when there is none. Rejects when it cannot tell. `failure` is how the
+ * attempt failed, so a caller that adopts what it found can say why it had to look.
  */
-export type FindCreated = (since: Date, signal: AbortSignal) => Promise<unknown>;
+export type FindCreated = (since: Date, signal: AbortSignal, failure: AttemptFailure) => Promise<unknown>;
 
 /** One Atlas Admin API call. */
 export interface AtlasCall {
@@ -140,7 +141,7 @@ async function lookFor(
   failure: AttemptFailure,
 ): Promise<unknown> {
   try {
-    return await findCreated(since, signal);
+    return await findCreated(since, signal, failure);
   } catch (error) {
     if (signal.aborted) throw error;
     throw new UnconfirmedJobError(request, describeFailure(failure), { cause: error });

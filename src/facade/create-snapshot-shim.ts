@@ -11,6 +11,7 @@ import {
   validateArgumentObject,
   validateClusterTarget,
   validateObjectId,
+  validateOptionsObject,
   validateSignal,
   validateTargetDeploymentItemName,
 } from '../validation/inputs.js';
@@ -38,8 +39,11 @@ export interface DownloadSnapshotInput {
 
 /** Arguments of {@link SnapshotShim.explainRoute}. */
 export interface ExplainRouteInput {
+  /** The project (24 hex). */
   readonly groupId: string;
+  /** The cluster's name. */
   readonly clusterName: string;
+  /** Aborts the call, including any cluster-kind look-up it waits for. */
   readonly signal?: AbortSignal;
 }
 
@@ -130,6 +134,7 @@ export function createSnapshotShim(options: SnapshotShimOptions): SnapshotShim {
         }
       });
       if (requested.decision.fallback) core.emit({ type: 'route-fallback', decision: requested.decision });
+      if (requested.adoption) core.emit(requested.adoption);
       const download = normalizeRestoreJob(requested.decision.route, requested.body);
       if (download.id === undefined) {
         const request = { method: 'POST', path: requested.decision.endpoint.path };
@@ -149,15 +154,16 @@ export function createSnapshotShim(options: SnapshotShimOptions): SnapshotShim {
       return core.decide(target, signal, 'explain');
     },
 
-    async getDownload(download, options = {}) {
+    async getDownload(download, options) {
       const job = validateArgumentObject('download', download);
+      const { signal: givenSignal } = validateOptionsObject('options', options);
       if (job.route !== 'tenant' && job.route !== 'flex') {
         throw new ValidationError('download.route', "'tenant' or 'flex' (a SnapshotDownload from this library)", describeValue(job.route));
       }
       const route = job.route;
       const target = validateClusterTarget({ groupId: job.projectId, clusterName: job.clusterName }, 'download');
       const id = validateObjectId('download.id', job.id);
-      const signal = validateSignal('options.signal', options.signal);
+      const signal = validateSignal('options.signal', givenSignal);
       const operations = downloadOperations[route];
       const { body } = await client.call({
         method: 'GET',
@@ -180,7 +186,7 @@ export function createSnapshotShim(options: SnapshotShimOptions): SnapshotShim {
       return waitForDownload(download, (job, signal) => this.getDownload(job, { signal }), options);
     },
 
-    saveSnapshot(download, destination, options = {}) {
+    saveSnapshot(download, destination, options) {
       return saveSnapshotOf(this, download, destination, options, { now: core.options.now, dispatcher: core.options.dispatcher, observer: core.observer });
     },
 

@@ -1,9 +1,10 @@
 import type { AtlasClient } from '../atlas/atlas-client.js';
 import { downloadOperations } from '../atlas/download-operations.js';
-import { findDownloadJob } from '../atlas/find-download-job.js';
 import { AtlasApiError } from '../errors/atlas-api-error.js';
+import type { DownloadAdoptedEvent } from '../events/shim-event.js';
 import { contradictionReason } from '../policy/contradiction.js';
 import type { Route } from '../policy/types.js';
+import { adoptingLookup } from './download-adoption.js';
 import { withFallback, type RouteDecision } from './route-decision.js';
 
 /** What the download POST needs beyond the decision. */
@@ -15,8 +16,16 @@ export interface DownloadRequest {
 
 /** The job body Atlas answered, the route that answered it, and the final decision. */
 export interface RequestedDownload {
+  /** The restore job, as Atlas sent it (or as the look-up found it). */
   readonly body: unknown;
+  /** The decision after any fallback: its `route` is the one that answered. */
   readonly decision: RouteDecision;
+  /**
+   * When the POST failed ambiguously and `body` is the job it created, found among the
+   * route's restore jobs: the `download-adopted` event for the caller to emit. Undefined
+   * when Atlas answered the POST itself.
+   */
+  readonly adoption: DownloadAdoptedEvent | undefined;
 }
 
 /**
@@ -34,8 +43,8 @@ export type BeforeFallback = (to: Route, refusal: AtlasApiError) => Promise<void
  * The POST creates a job, so it is never simply sent again: after a failure that may have
  * created one (the connection broke after sending, a 5xx, a success whose body was
  * unusable) the route's restore jobs are listed, and a recent job for the same snapshot is
- * adopted as the answer. Only when there is none is the POST sent again, within the retry
- * policy's bounds. No path creates a second job.
+ * adopted as the answer (and `adoption` says so). Only when there is none is the POST sent
+ * again, within the retry policy's bounds. No path creates a second job.
  */
 export async function requestDownload(
   client: AtlasClient,
@@ -44,7 +53,7 @@ export async function requestDownload(
   beforeFallback: BeforeFallback,
 ): Promise<RequestedDownload> {
   try {
-    return { body: await post(client, decision.route, decision, request), decision };
+    return { ...(await post(client, decision.route, decision, request)), decision };
   } catch (error) {
     const to = decision.fallbackRoute;
     if (!(error instanceof AtlasApiError) || to === undefined) throw error;
@@ -53,7 +62,7 @@ export async function requestDownload(
     await beforeFallback(to, error);
     const fallenBack = withFallback(decision, { from: decision.route, to, reason, status: error.status, errorCode: error.errorCode });
     try {
-      return { body: await post(client, to, fallenBack, request), decision: fallenBack };
+      return { ...(await post(client, to, fallenBack, request)), decision: fallenBack };
     } catch (second) {
       if (second instanceof AtlasApiError && contradictionReason(to, second) !== undefined) throw error;
       throw second;
@@ -61,16 +70,24 @@ export async function requestDownload(
   }
 }
 
-async function post(client: AtlasClient, route: Route, decision: RouteDecision, request: DownloadRequest): Promise<unknown> {
+async function post(
+  client: AtlasClient,
+  route: Route,
+  decision: RouteDecision,
+  request: DownloadRequest,
+): Promise<Pick<RequestedDownload, 'body' | 'adoption'>> {
   const operations = downloadOperations[route];
+  const lookup = { route, groupId: decision.groupId, clusterName: decision.clusterName, snapshotId: request.snapshotId };
+  let adoption: DownloadAdoptedEvent | undefined;
   const { body } = await client.call({
     method: 'POST',
     path: operations.requestPath(decision.groupId, decision.clusterName),
     mediaType: operations.mediaType,
     body: operations.requestBody(request.snapshotId, request.targetDeploymentItemName),
     signal: request.signal,
-    findCreated: (since, signal) =>
-      findDownloadJob(client, { route, groupId: decision.groupId, clusterName: decision.clusterName, snapshotId: request.snapshotId }, since, signal),
+    findCreated: adoptingLookup(client, lookup, (event) => {
+      adoption = event;
+    }),
   });
-  return body;
+  return { body, adoption };
 }

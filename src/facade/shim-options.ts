@@ -5,25 +5,31 @@ import type { ShimEventListener } from '../events/shim-event.js';
 import { isShimLogger, type ShimLogger } from '../observability/shim-logger.js';
 import type { RouteFlag } from '../policy/types.js';
 import { describeValue } from '../validation/describe-value.js';
-import { isLoopbackHost } from '../validation/loopback-host.js';
+import { isAtlasOrigin, MAX_BASE_URL_LENGTH, MAX_HOST_LABEL_LENGTH, MAX_HOST_NAME_LENGTH } from '../validation/base-url.js';
 import { DEFAULT_CALL_DEADLINE_MS } from '../retry/call-deadline.js';
 import { RETRY_DEFAULTS, retryPolicy, type RetryOptions, type RetryPolicy, type RetryTimer } from '../retry/retry-policy.js';
 
 /** A programmatic API key: HTTP Digest, public key as user, private key as password. */
 export interface ApiKeyCredentials {
+  /** The key's public half: the digest user name. Shown in logs and `toJSON()`. */
   readonly publicKey: string;
+  /** The key's private half: the digest password. A secret: never logged, never in an error. */
   readonly privateKey: string;
 }
 
 /** A Service Account: OAuth 2.0 client credentials, exchanged for a Bearer token. */
 export interface ServiceAccountCredentials {
+  /** The service account's client id (`mdb_sa_id_…`). Shown in logs and `toJSON()`. */
   readonly clientId: string;
+  /** The service account's client secret (`mdb_sa_sk_…`). A secret: never logged, never in an error. */
   readonly clientSecret: string;
 }
 
 /** What a route flag source is asked with, once per call. */
 export interface RouteFlagContext {
+  /** The project (24 hex) of the call. */
   readonly groupId: string;
+  /** The cluster's name. */
   readonly clusterName: string;
   /** The `environment` option, when given. */
   readonly environment?: string | undefined;
@@ -89,14 +95,14 @@ export interface SnapshotShimOptions {
   readonly strictFlags?: boolean;
   /** How long a flag source may take before the call routes as `auto` (and reports it). Default 1 000. */
   readonly flagTimeoutMs?: number;
-  /** Receives route fallbacks, flag warnings and adapter rewrites. Default none. */
+  /** Receives route fallbacks, flag warnings, adapter rewrites and adopted download jobs (see `ShimEvent`). Default none. */
   readonly onEvent?: ShimEventListener;
   /**
    * A pino-compatible logger (`debug/info/warn/error(record, message)`, `child` optional).
    * Records: `debug` each Atlas request (method, path, status, duration, attempt) and retry;
    * `info` route decisions, completed saves and adapter rewrites; `warn` fallbacks, flag
-   * warnings and calls to the tenant endpoint. Nothing at `error`: failures are thrown.
-   * No record carries a secret. Default none (silent).
+   * warnings, adopted download jobs and calls to the tenant endpoint. Nothing at `error`:
+   * failures are thrown. No record carries a secret. Default none (silent).
    */
   readonly logger?: ShimLogger;
 }
@@ -134,15 +140,9 @@ const millis = z.number().int().min(0).max(2_147_483_647);
 // Each entry: the schema and the words that tell a caller what is allowed.
 const fields = {
   baseUrl: [
-    z
-      .string()
-      .refine((value) => {
-        if (!URL.canParse(value)) return false;
-        const url = new URL(value);
-        const originOnly = (url.pathname === '/' || url.pathname === '') && !url.search && !url.hash && !url.username && !url.password;
-        return originOnly && (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname)));
-      }),
-    "an https origin such as 'https://cloud.mongodb.com' (http only for a loopback host), without path, query or credentials",
+    z.string().refine(isAtlasOrigin),
+    `an https origin such as 'https://cloud.mongodb.com' (http only for a loopback host), without path, query or credentials, ` +
+      `at most ${MAX_BASE_URL_LENGTH} characters, with a host name DNS allows (${MAX_HOST_NAME_LENGTH} characters, ${MAX_HOST_LABEL_LENGTH} per label)`,
   ],
   credentials: [
     z.union([

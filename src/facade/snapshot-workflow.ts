@@ -1,11 +1,13 @@
 import type { Dispatcher } from 'undici';
+import { resolveSaveOptions } from '../download/save-options.js';
 import { checkDestination, saveSnapshotFile, type SavedSnapshot, type SaveSnapshotOptions } from '../download/save-snapshot-file.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { SnapshotDownload } from '../model/snapshot-download.js';
 import type { ShimObserver } from '../observability/shim-observer.js';
 import { describeValue } from '../validation/describe-value.js';
-import { validateArgumentObject, validateClusterTarget, validateObjectId, validateSignal } from '../validation/inputs.js';
-import type { WaitForDownloadOptions } from '../workflow/wait-for-download.js';
+import { validateArgumentObject, validateClusterTarget, validateObjectId, validateOptionsObject, validateSignal } from '../validation/inputs.js';
+import { withRenamedField } from '../validation/renamed-field.js';
+import { resolveWaitOptions, type WaitForDownloadOptions } from '../workflow/wait-for-download.js';
 import type { DownloadSnapshotInput, RoutedSnapshotDownload } from './create-snapshot-shim.js';
 
 /** The facade methods the workflow is built from. */
@@ -33,27 +35,29 @@ export interface DownloadResult extends SavedSnapshot {
  * Saves a COMPLETED job's snapshot. When the URL has expired (its four hours are over, or
  * the host answers 403/410), asks Atlas once for a fresh download of the same snapshot,
  * waits for it, and continues. Progress also goes to the `atlas-snapshot-shim:progress`
- * channel when it has subscribers, and a completed save is logged at `info`.
+ * channel when it has subscribers, and a completed save is logged at `info`. `options`
+ * may be undefined; anything else that is not an object is a `ValidationError` (`options`).
  */
 export async function saveSnapshotOf(
   steps: WorkflowSteps,
   download: SnapshotDownload,
   destination: string | NodeJS.WritableStream,
-  options: SaveSnapshotOptions,
+  options: SaveSnapshotOptions | undefined,
   context: { now: () => Date; dispatcher: Dispatcher | undefined; observer: ShimObserver },
 ): Promise<SavedSnapshot> {
   const job = validateArgumentObject('download', download);
+  const given: SaveSnapshotOptions = validateOptionsObject('options', options);
   if (typeof job.snapshotUrl !== 'string') {
     throw new ValidationError('download.snapshotUrl', "a COMPLETED job's snapshotUrl (wait for it with waitForDownload first)", describeValue(job.snapshotUrl));
   }
   const target = validateClusterTarget({ groupId: job.projectId, clusterName: job.clusterName }, 'download');
   const snapshotId = validateObjectId('download.snapshotId', job.snapshotId);
-  const signal = validateSignal('options.signal', options.signal);
+  const signal = validateSignal('options.signal', given.signal);
   const route = download.route === 'tenant' || download.route === 'flex' ? download.route : undefined;
   const subject = { ...target, snapshotId, downloadId: typeof job.id === 'string' ? job.id : undefined, route };
   const saved = await saveSnapshotFile({
-    ...options,
-    onProgress: context.observer.progressFor(subject, options.onProgress),
+    ...given,
+    onProgress: context.observer.progressFor(subject, given.onProgress),
     source: { url: job.snapshotUrl, expiresAt: download.expirationDate },
     destination,
     now: context.now,
@@ -70,8 +74,10 @@ export async function saveSnapshotOf(
 }
 
 /**
- * The common case in one call: checks the destination (before anything is requested),
- * requests the download, waits for the job, and saves the snapshot.
+ * The common case in one call: checks every option and the destination (before anything
+ * is requested), requests the download, waits for the job, and saves the snapshot.
+ *
+ * @throws {ValidationError} for a wrong option, named as the argument's field (`pollIntervalMs`, `resume`…), before the job is requested.
  */
 export async function downloadTo(
   steps: WorkflowSteps & { saveSnapshot(download: SnapshotDownload, destination: string | NodeJS.WritableStream, options?: SaveSnapshotOptions): Promise<SavedSnapshot> },
@@ -80,6 +86,11 @@ export async function downloadTo(
   const args = validateArgumentObject('download argument', input);
   validateClusterTarget(args, 'download argument');
   validateObjectId('snapshotId', args.snapshotId);
+  // Every option is checked before the job is requested: one refused after it would leave
+  // a job on Atlas that nobody waits for. Here they are fields of the one argument, and
+  // errors name them so (`pollIntervalMs`, not `options.pollIntervalMs`).
+  resolveWaitOptions(args, '');
+  withRenamedField('options.', '', () => resolveSaveOptions(args));
   await checkDestination(input.destination);
   const { destination, signal, timeoutMs, pollIntervalMs, maxPollIntervalMs, onStatus, onProgress, resume, progressIntervalMs, maxResumeAttempts, ...request } = input;
   const requested = await steps.downloadSnapshot({ ...request, ...(signal ? { signal } : {}) });

@@ -38,6 +38,12 @@ export const DIAGNOSTICS_CHANNELS = {
   /** A plain channel. One `FallbackChannelMessage` each time Atlas contradicted a route decision and the other route was used once. */
   fallback: 'atlas-snapshot-shim:fallback',
   /**
+   * A plain channel. One `AdoptChannelMessage` each time a download request failed in a
+   * way that may have created its job anyway, and the job was found and adopted instead
+   * of requesting a second one: the same facts as the `download-adopted` event.
+   */
+  adopt: 'atlas-snapshot-shim:adopt',
+  /**
    * A plain channel. `ProgressChannelMessage`s during `saveSnapshot` (and `download`),
    * as often as `onProgress` is called (at most once per `progressIntervalMs`, plus a final
    * one). A save started while nobody subscribed publishes no progress, even if a

@@ -1,6 +1,7 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { DIAGNOSTICS_CHANNELS } from './channel-names.js';
 import type {
+  AdoptChannelMessage,
   AtlasRequestMessage,
   FallbackChannelMessage,
   ProgressChannelMessage,
@@ -23,5 +24,7 @@ export const requestChannel = diagnosticsChannel.tracingChannel<unknown, AtlasRe
 export const retryChannel: TypedChannel<RetryChannelMessage> = diagnosticsChannel.channel(DIAGNOSTICS_CHANNELS.retry);
 /** The fallback channel. */
 export const fallbackChannel: TypedChannel<FallbackChannelMessage> = diagnosticsChannel.channel(DIAGNOSTICS_CHANNELS.fallback);
+/** The job-adoption channel. */
+export const adoptChannel: TypedChannel<AdoptChannelMessage> = diagnosticsChannel.channel(DIAGNOSTICS_CHANNELS.adopt);
 /** The save-progress channel. */
 export const progressChannel: TypedChannel<ProgressChannelMessage> = diagnosticsChannel.channel(DIAGNOSTICS_CHANNELS.progress);

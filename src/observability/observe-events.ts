@@ -1,15 +1,16 @@
 import { emitEvent, type ShimEvent, type ShimEventListener } from '../events/shim-event.js';
-import type { FallbackChannelMessage } from './channel-messages.js';
-import { fallbackChannel } from './channels.js';
+import type { AdoptChannelMessage, FallbackChannelMessage } from './channel-messages.js';
+import { adoptChannel, fallbackChannel } from './channels.js';
 import type { ShimLog } from './shim-logger.js';
 import type { ReportTenantUse } from './tenant-use.js';
 
 /**
  * Wraps the `onEvent` listener so every event the shim reports is also observed:
  * a `route-fallback` is published on `atlas-snapshot-shim:fallback` and logged at `warn`
- * (and, when it falls back to the tenant endpoint, reported as tenant use); flag warnings
- * are logged at `warn`; adapter rewrites at `info`. Then the caller's listener gets the
- * event, as before.
+ * (and, when it falls back to the tenant endpoint, reported as tenant use); a
+ * `download-adopted` is published on `atlas-snapshot-shim:adopt` and logged at `warn`;
+ * flag warnings are logged at `warn`; adapter rewrites at `info`. Then the caller's
+ * listener gets the event, as before.
  */
 export function observeEvents(listener: ShimEventListener | undefined, log: ShimLog | undefined, reportTenantUse: ReportTenantUse): ShimEventListener {
   return (event) => {
@@ -54,6 +55,15 @@ function observe(event: ShimEvent, log: ShimLog | undefined, reportTenantUse: Re
         event.reason === 'timeout' ? 'the route flag source did not answer in time; routed as auto' : 'the route flag source threw; routed as auto',
       );
       return;
+    case 'download-adopted': {
+      if (!adoptChannel.hasSubscribers && log === undefined) return;
+      const { type: _type, ...message } = event;
+      const published: AdoptChannelMessage = message;
+      if (adoptChannel.hasSubscribers) adoptChannel.publish(published);
+      // A warning: the call succeeded, but only because the look-up found the job; a network or Atlas problem is behind it.
+      log?.warn(published, `the download request failed (${event.failure}) after it may have created a job; the job it created was adopted instead of requesting another`);
+      return;
+    }
     case 'legacy-rewrite':
       log?.info(
         { operationId: event.operationId, method: event.method, fromPath: event.fromPath, toPath: event.toPath, route: event.route },

@@ -11,7 +11,7 @@ export interface ShimLogger {
   debug: ShimLogMethod;
   /** Route decisions, saved snapshots, adapter rewrites. */
   info: ShimLogMethod;
-  /** Fallbacks, flag problems, tenant-endpoint use before the sunset. */
+  /** Fallbacks, flag problems, adopted download jobs, tenant-endpoint use before the sunset. */
   warn: ShimLogMethod;
   /** Never called by the shim (failures are thrown); required so any logger fits unchanged. */
   error: ShimLogMethod;

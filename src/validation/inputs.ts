@@ -53,9 +53,25 @@ export function validateArgumentObject(field: string, value: unknown): Record<st
   return value as Record<string, unknown>;
 }
 
+/**
+ * Checks an optional options argument: undefined stands for "no options" (an empty
+ * object is returned, so fields can be read without a guard); anything else must be a
+ * plain object. Read before its fields, so `null` or a string fails as a ValidationError
+ * naming the argument rather than as a TypeError from deep inside the call.
+ */
+export function validateOptionsObject(field: string, value: unknown): Record<string, unknown> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ValidationError(field, 'an options object, or nothing', describeValue(value));
+  }
+  return value as Record<string, unknown>;
+}
+
 /** A cluster addressed by project and name, validated. */
 export interface ClusterTarget {
+  /** The project (24 hex). */
   readonly groupId: string;
+  /** The cluster's or Flex instance's name. */
   readonly clusterName: string;
 }
 

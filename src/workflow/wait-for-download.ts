@@ -4,6 +4,7 @@ import { TimeoutError } from '../errors/timeout-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { SnapshotDownload } from '../model/snapshot-download.js';
 import { describeValue } from '../validation/describe-value.js';
+import { validateArgumentObject, validateOptionsObject, validateSignal } from '../validation/inputs.js';
 import { pollDelay } from './poll-delay.js';
 
 /** Options of `waitForDownload`. */
@@ -20,14 +21,57 @@ export interface WaitForDownloadOptions<T extends SnapshotDownload = SnapshotDow
   readonly onStatus?: (job: T) => void;
 }
 
+/** {@link WaitForDownloadOptions} checked, with the defaults applied. */
+export interface ResolvedWaitOptions<T extends SnapshotDownload = SnapshotDownload> {
+  /** The caller's signal, if any. */
+  readonly signal: AbortSignal | undefined;
+  /** Give up after this long, in milliseconds. */
+  readonly timeoutMs: number;
+  /** The first delay between polls, in milliseconds. */
+  readonly pollIntervalMs: number;
+  /** The longest delay between polls, in milliseconds; never below `pollIntervalMs`. */
+  readonly maxPollIntervalMs: number;
+  /** Told each change of status, if given. */
+  readonly onStatus: ((job: T) => void) | undefined;
+}
+
 const DEFAULTS = { timeoutMs: 1_800_000, pollIntervalMs: 2_000, maxPollIntervalMs: 15_000 };
+// setTimeout's limit: a longer delay would fire at once.
+const MAX_MS = 2_147_483_647;
 
 function millis(field: string, value: unknown, fallback: number, min: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > 2_147_483_647) {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > MAX_MS) {
     throw new ValidationError(field, `an integer number of milliseconds, ${min} or more`, describeValue(value));
   }
   return value;
+}
+
+/**
+ * Checks the options of a wait and applies the defaults. Pure, so a caller can refuse
+ * wrong options before it creates the job it would wait for (`shim.download` does).
+ *
+ * `fieldPrefix` is how errors name the fields: `'options.'` (the default) for
+ * `waitForDownload(job, options)`, `''` for `shim.download(input)`, whose one argument
+ * carries them at its top level. The options object itself may be undefined (no options);
+ * anything else that is not an object is refused, named by the prefix without its dot.
+ *
+ * @throws {ValidationError} naming the first wrong option.
+ */
+export function resolveWaitOptions<T extends SnapshotDownload = SnapshotDownload>(options: unknown, fieldPrefix = 'options.'): ResolvedWaitOptions<T> {
+  const given = validateOptionsObject(fieldPrefix.replace(/\.$/, '') || 'argument', options);
+  const { onStatus } = given;
+  if (onStatus !== undefined && typeof onStatus !== 'function') {
+    throw new ValidationError(`${fieldPrefix}onStatus`, 'a function (job) => void', describeValue(onStatus));
+  }
+  const pollIntervalMs = millis(`${fieldPrefix}pollIntervalMs`, given.pollIntervalMs, DEFAULTS.pollIntervalMs, 0);
+  return {
+    signal: validateSignal(`${fieldPrefix}signal`, given.signal),
+    timeoutMs: millis(`${fieldPrefix}timeoutMs`, given.timeoutMs, DEFAULTS.timeoutMs, 1),
+    pollIntervalMs,
+    maxPollIntervalMs: Math.max(pollIntervalMs, millis(`${fieldPrefix}maxPollIntervalMs`, given.maxPollIntervalMs, DEFAULTS.maxPollIntervalMs, 0)),
+    onStatus: onStatus as ((job: T) => void) | undefined,
+  };
 }
 
 /**
@@ -36,26 +80,23 @@ function millis(field: string, value: unknown, fallback: number, min: number): n
  * waiting. `reread` re-reads the job from the endpoint family that created it.
  *
  * @throws {TimeoutError} after `timeoutMs`, naming the last status seen.
- * @throws {ValidationError} for a wrong option, before the first poll.
+ * @throws {ValidationError} for a job that is not an object (`download`) or a wrong option
+ *   (see {@link resolveWaitOptions}), before the first poll.
  */
 export async function waitForDownload<T extends SnapshotDownload>(
   download: T,
   reread: (job: T, signal: AbortSignal) => Promise<T>,
-  options: WaitForDownloadOptions<T> = {},
+  options?: WaitForDownloadOptions<T>,
   monotonicNow: () => number = () => performance.now(),
 ): Promise<T> {
-  const timeoutMs = millis('options.timeoutMs', options.timeoutMs, DEFAULTS.timeoutMs, 1);
-  const pollIntervalMs = millis('options.pollIntervalMs', options.pollIntervalMs, DEFAULTS.pollIntervalMs, 0);
-  const maxPollIntervalMs = Math.max(pollIntervalMs, millis('options.maxPollIntervalMs', options.maxPollIntervalMs, DEFAULTS.maxPollIntervalMs, 0));
-  const { onStatus } = options;
-  if (onStatus !== undefined && typeof onStatus !== 'function') {
-    throw new ValidationError('options.onStatus', 'a function (job) => void', describeValue(onStatus));
-  }
-  options.signal?.throwIfAborted();
+  // Checked before its status is read, so a null job is a ValidationError, not a TypeError.
+  validateArgumentObject('download', download);
+  const { signal: callerSignal, timeoutMs, pollIntervalMs, maxPollIntervalMs, onStatus } = resolveWaitOptions<T>(options);
+  callerSignal?.throwIfAborted();
 
   // One signal for the caller's abort and our deadline, so a poll in flight is cancelled by either.
   const deadline = AbortSignal.timeout(timeoutMs);
-  const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+  const signal = callerSignal ? AbortSignal.any([callerSignal, deadline]) : deadline;
   const started = monotonicNow();
   let job = download;
   try {
@@ -68,7 +109,7 @@ export async function waitForDownload<T extends SnapshotDownload>(
       job = next;
     }
   } catch (error) {
-    if (options.signal?.aborted) throw options.signal.reason;
+    if (callerSignal?.aborted) throw callerSignal.reason;
     if (deadline.aborted) throw new TimeoutError('Waiting for the snapshot download job', Math.round(monotonicNow() - started), job.status);
     throw error;
   }

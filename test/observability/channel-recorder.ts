@@ -20,14 +20,14 @@ export interface ChannelRecorder {
   stop(): void;
 }
 
-/** Subscribes to all five channels as a user would, by their documented names. */
+/** Subscribes to every channel as a user would, by their documented names. */
 export function recordChannels(): ChannelRecorder {
   const records: Recorded[] = [];
   // The tracing context is one object mutated as the call goes on: copy it at each event.
   const keep = (channel: Recorded['channel'], event: string | undefined) => (message: unknown) => {
     records.push({ channel, event, message: { ...(message as Record<string, unknown>) } });
   };
-  const plain = (['route', 'retry', 'fallback', 'progress'] as const).map((channel) => {
+  const plain = (['route', 'retry', 'fallback', 'adopt', 'progress'] as const).map((channel) => {
     const listener = keep(channel, undefined);
     diagnosticsChannel.subscribe(DIAGNOSTICS_CHANNELS[channel], listener);
     return () => diagnosticsChannel.unsubscribe(DIAGNOSTICS_CHANNELS[channel], listener);

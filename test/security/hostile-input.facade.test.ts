@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { createSnapshotShim, SnapshotTransferError } from '../../src/index.js';
+import { createSnapshotShim, SnapshotTransferError, type SnapshotDownload } from '../../src/index.js';
 import { completedJob, exact, expectClearRefusal, refusal, useNoNetwork, VALID } from './helpers/no-network.js';
 import { hostileFor, NOT_OBJECTS, without } from './hostile-values.js';
 
@@ -160,6 +160,60 @@ describe('the facade', () => {
     });
   });
 
+  describe('options objects', () => {
+    const running = (): SnapshotDownload => completedJob({ status: 'RUNNING', snapshotUrl: undefined });
+
+    it.each(NOT_OBJECTS)('getDownload refuses options that are %s, before any request', async (_name, value) => {
+      expectClearRefusal(await refusal(() => io.shim.getDownload(running(), value as never)), exact('options'));
+      expect(io.dispatched).toEqual([]);
+    });
+
+    it.each(NOT_OBJECTS)('waitForDownload refuses options that are %s, before any request', async (_name, value) => {
+      expectClearRefusal(await refusal(() => io.shim.waitForDownload(running(), value as never)), exact('options'));
+      expect(io.dispatched).toEqual([]);
+    });
+
+    it.each(without(hostileFor('signal'), 'undefined'))('waitForDownload refuses a signal that is %s', async (_name, value) => {
+      expectClearRefusal(await refusal(() => io.shim.waitForDownload(running(), { signal: value } as never)), exact('options.signal'));
+    });
+
+    it.each([...NOT_OBJECTS, ['undefined', undefined] as const])('waitForDownload refuses a job that is %s with a ValidationError, not a TypeError', async (_name, value) => {
+      expectClearRefusal(await refusal(() => io.shim.waitForDownload(value as never)), exact('download'));
+    });
+
+    it.each(NOT_OBJECTS)('saveSnapshot refuses options that are %s', async (_name, value) => {
+      expectClearRefusal(await refusal(() => io.shim.saveSnapshot(completedJob(), join(io.dir, 'x.tar.gz'), value as never)), exact('options'));
+      expect(io.dispatched).toEqual([]);
+      expect(await readdir(io.dir)).toEqual([]);
+    });
+  });
+
+  describe('download options (one argument: the fields are named bare)', () => {
+    it.each([
+      ['pollIntervalMs', -1],
+      ['pollIntervalMs', '2000'],
+      ['timeoutMs', 'soon'],
+      ['timeoutMs', 0],
+      ['maxPollIntervalMs', 1.5],
+      ['onStatus', 'log'],
+      ['resume', 'yes'],
+      ['onProgress', 42],
+      ['progressIntervalMs', Number.NaN],
+      ['maxResumeAttempts', -1],
+      ['maxResumeAttempts', 1e12],
+      ['signal', 'abort'],
+      ['signal', { aborted: false, addEventListener() {} }],
+    ])('download refuses %s = %o before it requests a download job', async (option, value) => {
+      const destination = join(io.dir, 'x.tar.gz');
+      expectClearRefusal(
+        await refusal(() => io.shim.download({ groupId: VALID.groupId, clusterName: VALID.clusterName, snapshotId: VALID.snapshotId, destination, [option]: value } as never)),
+        exact(option),
+      );
+      expect(io.dispatched).toEqual([]);
+      expect(await readdir(io.dir)).toEqual([]);
+    });
+  });
+
   describe('save options', () => {
     it.each([
       ['signal', 'an AbortSignal-looking object', { aborted: false, addEventListener() {} }],
@@ -214,6 +268,27 @@ describe('createSnapshotShim options', () => {
   ])('refuses a public key or client id with %s', (_name, value) => {
     expectClearRefusal(refusalOf(() => createSnapshotShim({ credentials: { publicKey: value, privateKey: KEY } })), exact('options.credentials'));
     expectClearRefusal(refusalOf(() => createSnapshotShim({ credentials: { clientId: value, clientSecret: KEY } })), exact('options.credentials'));
+  });
+
+  it.each([
+    ['a host name longer than DNS allows (a 1 MB one)', `https://${'a'.repeat(1_000_000)}.example.com`],
+    ['a host name of 254 characters', `https://${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(62)}`],
+    ['a host name label of 64 characters', `https://${'a'.repeat(64)}.example.com`],
+    ['a 1 MB URL padded with spaces the URL parser would strip', `https://cloud.mongodb.com${' '.repeat(1_000_000)}`],
+  ])('refuses a baseUrl with %s, in a short message', async (_name, baseUrl) => {
+    // Had it been accepted, close what was created, so the failure costs nothing else.
+    const error = await refusal(async () => {
+      await createSnapshotShim({ baseUrl, credentials: { publicKey: 'p', privateKey: 'k' } }).close();
+    });
+    expectClearRefusal(error, exact('options.baseUrl'));
+    expect((error as Error).message).not.toContain('a'.repeat(100));
+  });
+
+  it('accepts a host name of 253 characters in labels of 63: the longest DNS allows', () => {
+    const host = `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(61)}`;
+    const shim = createSnapshotShim({ baseUrl: `https://${host}`, credentials: { publicKey: 'p', privateKey: 'k' } });
+    expect(shim.toJSON().baseUrl).toBe(`https://${host}`);
+    return shim.close();
   });
 
   it.each([

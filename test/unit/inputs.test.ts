@@ -4,9 +4,11 @@ import {
   validateClusterName,
   validateClusterTarget,
   validateObjectId,
+  validateOptionsObject,
   validateSignal,
   validateTargetDeploymentItemName,
 } from '../../src/validation/inputs.js';
+import { withRenamedField } from '../../src/validation/renamed-field.js';
 
 function rejection(fn: () => unknown): ValidationError {
   try {
@@ -80,5 +82,44 @@ describe('other inputs', () => {
   it('a cluster target must be an object with both fields', () => {
     expect(() => validateClusterTarget(undefined)).toThrow(/Invalid argument: expected an object/);
     expect(() => validateClusterTarget({ groupId: '5f1a2b3c4d5e6f7a8b9c0d1e' })).toThrow(/clusterName/);
+  });
+});
+
+describe('validateOptionsObject', () => {
+  it('takes undefined as no options, and an object as it is', () => {
+    expect(validateOptionsObject('options', undefined)).toEqual({});
+    const options = { signal: undefined };
+    expect(validateOptionsObject('options', options)).toBe(options);
+  });
+  it.each([
+    ['null', null, 'null'],
+    ['a string', 'fast', '"fast"'],
+    ['a number', 0, 'number 0'],
+    ['an array', [{}], 'an array of 1'],
+    ['a function', () => ({}), 'a function'],
+    ['false', false, 'boolean false'],
+  ])('refuses %s, naming the argument', (_name, value, received) => {
+    const error = rejection(() => validateOptionsObject('options', value));
+    expect(error).toMatchObject({ field: 'options', received });
+  });
+});
+
+describe('withRenamedField', () => {
+  const throwing = (error: Error) => (): never => {
+    throw error;
+  };
+  it('returns what the check returns', () => {
+    expect(withRenamedField('options.', '', () => 42)).toBe(42);
+  });
+  it('renames the field of a ValidationError under the prefix, keeping what was allowed and received', () => {
+    const error = rejection(() => withRenamedField('options.', '', throwing(new ValidationError('options.resume', 'true or false', '"yes"'))));
+    expect(error).toMatchObject({ field: 'resume', allowed: 'true or false', received: '"yes"' });
+    expect(error.message).toBe('Invalid resume: expected true or false, received "yes".');
+  });
+  it('leaves other fields and other errors alone', () => {
+    const other = new ValidationError('destination', 'a path', 'number 1');
+    expect(() => withRenamedField('options.', '', throwing(other))).toThrow(other);
+    const failure = new TypeError('not a validation');
+    expect(() => withRenamedField('options.', '', throwing(failure))).toThrow(failure);
   });
 });

@@ -5,7 +5,7 @@ import { ValidationError } from '../../src/errors/validation-error.js';
 import { normalizeFlexRestoreJob } from '../../src/model/normalize.js';
 import type { SnapshotDownload } from '../../src/model/snapshot-download.js';
 import { pollDelay } from '../../src/workflow/poll-delay.js';
-import { waitForDownload } from '../../src/workflow/wait-for-download.js';
+import { resolveWaitOptions, waitForDownload } from '../../src/workflow/wait-for-download.js';
 
 const job = (status: string): SnapshotDownload => normalizeFlexRestoreJob({ id: 'a'.repeat(24), status, instanceName: 'c' });
 
@@ -83,6 +83,49 @@ describe('waitForDownload', () => {
     for (const options of [{ timeoutMs: 0 }, { pollIntervalMs: -1 }, { pollIntervalMs: 1.5 }, { onStatus: 'x' }]) {
       await expect(waitForDownload(job('PENDING'), reread, options as never)).rejects.toBeInstanceOf(ValidationError);
     }
+    expect(calls).toHaveLength(0);
+  });
+});
+
+describe('resolveWaitOptions', () => {
+  const fieldOf = (options: unknown, prefix?: string): string => {
+    try {
+      resolveWaitOptions(options, prefix);
+    } catch (error) {
+      if (error instanceof ValidationError) return error.field;
+      throw error;
+    }
+    return 'accepted';
+  };
+
+  it('applies the documented defaults, and keeps maxPollIntervalMs at least pollIntervalMs', () => {
+    expect(resolveWaitOptions(undefined)).toEqual({ signal: undefined, timeoutMs: 1_800_000, pollIntervalMs: 2_000, maxPollIntervalMs: 15_000, onStatus: undefined });
+    expect(resolveWaitOptions({ pollIntervalMs: 20_000, maxPollIntervalMs: 5_000 })).toMatchObject({ pollIntervalMs: 20_000, maxPollIntervalMs: 20_000 });
+  });
+
+  it.each([
+    [null, 'options'],
+    ['fast', 'options'],
+    [{ timeoutMs: 0 }, 'options.timeoutMs'],
+    [{ pollIntervalMs: 2 ** 31 }, 'options.pollIntervalMs'],
+    [{ maxPollIntervalMs: Number.NaN }, 'options.maxPollIntervalMs'],
+    [{ onStatus: {} }, 'options.onStatus'],
+    [{ signal: { aborted: false } }, 'options.signal'],
+  ])('names a wrong option under options.: %o → %s', (options, field) => {
+    expect(fieldOf(options)).toBe(field);
+  });
+
+  it('names the fields bare with an empty prefix, as shim.download takes them', () => {
+    expect(fieldOf({ timeoutMs: 'soon' }, '')).toBe('timeoutMs');
+    expect(fieldOf({ signal: 'abort' }, '')).toBe('signal');
+    expect(fieldOf(null, '')).toBe('argument');
+  });
+
+  it('waitForDownload refuses a job that is not an object before reading it', async () => {
+    const { reread, calls } = sequence('COMPLETED');
+    const error = await waitForDownload(null as never, reread).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).field).toBe('download');
     expect(calls).toHaveLength(0);
   });
 });
