@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import { headerEntries } from '../../src/http/header-entries.js';
 
 /**
  * Reading and editing request headers in whichever shape undici was given them: an
@@ -11,22 +12,7 @@ type Headers = Dispatcher.DispatchOptions['headers'];
 /** The headers as a flat `[name, value, name, value, …]` list; repeated headers stay repeated. */
 export function flatHeaders(headers: Headers): string[] {
   const out: string[] = [];
-  const add = (name: unknown, value: unknown): void => {
-    if (value === undefined || value === null) return;
-    for (const item of Array.isArray(value) ? value : [value]) out.push(String(name), String(item));
-  };
-  if (headers === null || headers === undefined) return out;
-  if (Array.isArray(headers)) {
-    if (headers.length > 0 && Array.isArray(headers[0])) {
-      for (const pair of headers as unknown as Array<[unknown, unknown]>) add(pair[0], pair[1]);
-    } else {
-      for (let i = 0; i < headers.length; i += 2) add(headers[i], headers[i + 1]);
-    }
-  } else if (typeof (headers as Iterable<unknown>)[Symbol.iterator] === 'function') {
-    for (const [name, value] of headers as Iterable<[string, unknown]>) add(name, value);
-  } else {
-    for (const [name, value] of Object.entries(headers)) add(name, value);
-  }
+  for (const [name, value] of headerEntries(headers)) for (const item of Array.isArray(value) ? value : [value]) out.push(name, item);
   return out;
 }
 
