@@ -48,7 +48,9 @@ export {
   UnsupportedClusterError,
   UnconfirmedJobError,
   ValidationError,
+  type AtlasApiErrorInit,
   type AtlasRequestInfo,
+  type FailedJob,
 } from './errors/index.js';
 export { RETRY_DEFAULTS, type RetryOptions, type RetryTimer } from './retry/retry-policy.js';
 export { DEFAULT_CALL_DEADLINE_MS } from './retry/call-deadline.js';

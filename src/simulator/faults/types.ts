@@ -76,17 +76,74 @@ export interface SimulatorFaultTarget {
  */
 export type SimulatorFault = SimulatorFaultTarget &
   (
-    | { readonly kind: 'latency'; readonly delayMs?: number }
-    | { readonly kind: 'rate-limit'; readonly retryAfterSeconds?: number; readonly retryAfterForm?: 'delta-seconds' | 'http-date' | 'omit' }
-    | { readonly kind: 'server-error'; readonly status?: 500 | 502 | 503 | 504; readonly retryAfterSeconds?: number; readonly processed?: boolean }
-    | { readonly kind: 'reset-after-request'; readonly processed?: boolean }
-    | { readonly kind: 'reset-mid-body'; readonly afterBytes?: number }
-    | { readonly kind: 'truncated-body'; readonly afterBytes?: number }
-    | { readonly kind: 'malformed-json' }
-    | { readonly kind: 'wrong-content-type'; readonly contentType?: string }
-    | { readonly kind: 'slow-drip'; readonly pieces?: number; readonly intervalMs?: number }
-    | { readonly kind: 'expired-url' }
-    | { readonly kind: 'stale-nonce' }
+    | {
+        /** Wait, then serve. */
+        readonly kind: 'latency';
+        /** How long to wait, in milliseconds. Default 1000. */
+        readonly delayMs?: number;
+      }
+    | {
+        /** 429 `RATE_LIMITED`. */
+        readonly kind: 'rate-limit';
+        /** The `Retry-After` value, in seconds. Default 1. */
+        readonly retryAfterSeconds?: number;
+        /** How `Retry-After` is written: delta-seconds, an HTTP-date, or left out. Default `'delta-seconds'`. */
+        readonly retryAfterForm?: 'delta-seconds' | 'http-date' | 'omit';
+      }
+    | {
+        /** A server error instead of the answer. */
+        readonly kind: 'server-error';
+        /** The status. Default 503. */
+        readonly status?: 500 | 502 | 503 | 504;
+        /** A `Retry-After` to send, in seconds. Default none. */
+        readonly retryAfterSeconds?: number;
+        /** Run the operation first (a POST creates its job), then answer the error. Default false. */
+        readonly processed?: boolean;
+      }
+    | {
+        /** Reset the connection once the request is read. */
+        readonly kind: 'reset-after-request';
+        /** Run the operation first (a POST creates its job). Default true. */
+        readonly processed?: boolean;
+      }
+    | {
+        /** Reset the connection in the middle of the body. */
+        readonly kind: 'reset-mid-body';
+        /** Bytes of the body sent before the reset. Default half. */
+        readonly afterBytes?: number;
+      }
+    | {
+        /** Close the connection cleanly before the announced `Content-Length`. */
+        readonly kind: 'truncated-body';
+        /** Bytes of the body sent before the close. Default half. */
+        readonly afterBytes?: number;
+      }
+    | {
+        /** A JSON answer cut in half, with a matching `Content-Length`. */
+        readonly kind: 'malformed-json';
+      }
+    | {
+        /** An HTML page instead of the JSON answer. */
+        readonly kind: 'wrong-content-type';
+        /** The `Content-Type` sent. Default `'text/html; charset=utf-8'`. */
+        readonly contentType?: string;
+      }
+    | {
+        /** The body in slow pieces. */
+        readonly kind: 'slow-drip';
+        /** How many pieces. Default 16. */
+        readonly pieces?: number;
+        /** Milliseconds between two pieces. Default 25. */
+        readonly intervalMs?: number;
+      }
+    | {
+        /** The snapshot host answers 403 `AccessDenied`, as an expired pre-signed URL. */
+        readonly kind: 'expired-url';
+      }
+    | {
+        /** 401 with a fresh digest challenge and `stale=true`. */
+        readonly kind: 'stale-nonce';
+      }
   );
 
 /**
@@ -123,8 +180,12 @@ export interface SimulatorFaults {
 
 /** One restore job as the simulator holds it: what a test needs to count jobs per snapshot. */
 export interface SimulatorJobRecord {
+  /** The job's id (24 hex). */
   readonly id: string;
+  /** The cluster it was requested for. */
   readonly clusterName: string;
+  /** The snapshot it downloads. */
   readonly snapshotId: string;
+  /** Its status now (`PENDING` … `COMPLETED` or `FAILED`). */
   readonly status: string;
 }
