@@ -12,12 +12,14 @@ export interface AdoptableJobCriteria {
   readonly since: Date;
   /** Jobs scheduled up to this long before `since` still count. */
   readonly skewMs: number;
+  /** Ids of jobs that are not the one looked for (a renewal must not adopt the job whose URL expired). */
+  readonly exclude?: ReadonlySet<string>;
 }
 
 /**
  * Picks, among listed restore jobs, the one a download POST started at `since` may have
- * created: same snapshot, a download (or no `deliveryType` said), scheduled at or after
- * `since - skewMs`; the most recently scheduled when several match. Returns the job's raw
+ * created: same snapshot, a download (or no `deliveryType` said), not FAILED, not excluded,
+ * scheduled at or after `since - skewMs`; the most recently scheduled when several match. Returns the job's raw
  * body, or undefined. Pure; an entry that is not a JSON object is skipped.
  *
  * Several matches mean another client asked for the same snapshot at the same time; any
@@ -29,7 +31,9 @@ export function chooseAdoptableJob(results: readonly unknown[], criteria: Adopta
   for (const body of results) {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) continue;
     const job = normalizeRestoreJob(criteria.route, body);
-    if (job.snapshotId !== criteria.snapshotId || job.id === undefined) continue;
+    if (job.snapshotId !== criteria.snapshotId || job.id === undefined || criteria.exclude?.has(job.id)) continue;
+    // A FAILED job cannot be what a POST just created and still serves nothing: asking again is right.
+    if (job.status === 'FAILED') continue;
     // A RESTORE job of the same snapshot writes into a cluster: it is not ours to adopt.
     if (job.deliveryType !== undefined && job.deliveryType.toUpperCase() !== 'DOWNLOAD') continue;
     // Without a scheduled date nothing says the job is recent: an old job would serve an expired URL.

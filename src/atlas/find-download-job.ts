@@ -12,6 +12,8 @@ export interface DownloadJobLookup {
   readonly snapshotId: string;
   /** Allowance for clock skew with Atlas. Default {@link DEFAULT_JOB_LOOKUP_SKEW_MS} (1 minute). */
   readonly skewMs?: number;
+  /** Ids of jobs never to adopt (the job a renewal replaces). Default none. */
+  readonly excludeJobIds?: readonly string[];
 }
 
 const PAGE_SIZE = 100;
@@ -28,7 +30,13 @@ const MAX_PAGES = 5;
  */
 export async function findDownloadJob(client: AtlasClient, lookup: DownloadJobLookup, since: Date, signal: AbortSignal): Promise<unknown> {
   const operations = downloadOperations[lookup.route];
-  const criteria = { route: lookup.route, snapshotId: lookup.snapshotId, since, skewMs: lookup.skewMs ?? DEFAULT_JOB_LOOKUP_SKEW_MS };
+  const criteria = {
+    route: lookup.route,
+    snapshotId: lookup.snapshotId,
+    since,
+    skewMs: lookup.skewMs ?? DEFAULT_JOB_LOOKUP_SKEW_MS,
+    exclude: new Set(lookup.excludeJobIds ?? []),
+  };
   const path = operations.listPath(lookup.groupId, lookup.clusterName);
   for (let pageNum = 1; pageNum <= MAX_PAGES; pageNum += 1) {
     const { body } = await client.call({

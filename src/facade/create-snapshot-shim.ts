@@ -110,7 +110,8 @@ export function createSnapshotShim(options: SnapshotShimOptions): SnapshotShim {
   const { client } = core;
 
   const shim: SnapshotShim = {
-    async downloadSnapshot(input) {
+    // The second argument is internal (not in SnapshotShim): the workflow's URL renewal names the job it replaces.
+    async downloadSnapshot(input, internal?: { readonly excludeJobIds?: readonly string[] }) {
       const target = validateClusterTarget(input, 'downloadSnapshot argument');
       const args = input as unknown as Record<string, unknown>;
       const snapshotId = validateObjectId('snapshotId', args.snapshotId);
@@ -122,7 +123,7 @@ export function createSnapshotShim(options: SnapshotShimOptions): SnapshotShim {
       signal?.throwIfAborted();
 
       const decision = await core.decide(target, signal);
-      const requested = await requestDownload(client, decision, { snapshotId, targetDeploymentItemName, signal }, async (to) => {
+      const requested = await requestDownload(client, decision, { snapshotId, targetDeploymentItemName, signal, excludeJobIds: internal?.excludeJobIds }, async (to) => {
         // A known Flex cluster refused by the tenant endpoint is no news (the 'tenant' flag
         // tries it first by design): nothing to re-read. Otherwise Atlas contradicted the
         // kind we had: ask again, and make sure a refused Flex request is not a dedicated

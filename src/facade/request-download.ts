@@ -12,6 +12,8 @@ export interface DownloadRequest {
   readonly snapshotId: string;
   readonly targetDeploymentItemName: string;
   readonly signal?: AbortSignal | undefined;
+  /** Jobs an ambiguous failure must not be resolved to (the job whose URL a renewal replaces). */
+  readonly excludeJobIds?: readonly string[] | undefined;
 }
 
 /** The job body Atlas answered, the route that answered it, and the final decision. */
@@ -77,7 +79,7 @@ async function post(
   request: DownloadRequest,
 ): Promise<Pick<RequestedDownload, 'body' | 'adoption'>> {
   const operations = downloadOperations[route];
-  const lookup = { route, groupId: decision.groupId, clusterName: decision.clusterName, snapshotId: request.snapshotId };
+  const lookup = { route, groupId: decision.groupId, clusterName: decision.clusterName, snapshotId: request.snapshotId, excludeJobIds: request.excludeJobIds };
   let adoption: DownloadAdoptedEvent | undefined;
   const { body } = await client.call({
     method: 'POST',

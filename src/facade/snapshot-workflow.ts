@@ -12,7 +12,8 @@ import type { DownloadSnapshotInput, RoutedSnapshotDownload } from './create-sna
 
 /** The facade methods the workflow is built from. */
 interface WorkflowSteps {
-  downloadSnapshot(input: DownloadSnapshotInput): Promise<RoutedSnapshotDownload>;
+  /** `excludeJobIds`: jobs the request must not adopt after an ambiguous failure (the one being replaced). */
+  downloadSnapshot(input: DownloadSnapshotInput, internal?: { readonly excludeJobIds?: readonly string[] }): Promise<RoutedSnapshotDownload>;
   waitForDownload<T extends SnapshotDownload>(download: T, options?: WaitForDownloadOptions<T>): Promise<T>;
 }
 
@@ -63,7 +64,9 @@ export async function saveSnapshotOf(
     now: context.now,
     dispatcher: context.dispatcher,
     async renew() {
-      const fresh = await steps.downloadSnapshot({ ...target, snapshotId, ...(signal ? { signal } : {}) });
+      // A fresh job, never the one whose URL just expired (an ambiguous failure must not adopt it back).
+      const replaced = typeof job.id === 'string' ? [job.id] : [];
+      const fresh = await steps.downloadSnapshot({ ...target, snapshotId, ...(signal ? { signal } : {}) }, { excludeJobIds: replaced });
       const done = await steps.waitForDownload(fresh, signal ? { signal } : {});
       if (done.snapshotUrl === undefined) throw new ValidationError('snapshotUrl', 'a COMPLETED job with a snapshotUrl', 'a job without one');
       return { url: done.snapshotUrl, expiresAt: done.expirationDate };

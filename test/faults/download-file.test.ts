@@ -84,6 +84,23 @@ describe('faults of the snapshot host, survived', () => {
   });
 });
 
+describe('a renewal that meets an ambiguous failure', () => {
+  it('asks for a fresh job again instead of adopting the job whose URL expired', async () => {
+    const { shim, snapshotId, destination } = await setUp();
+    const requested = await shim.downloadSnapshot({ groupId: sim.groupId, clusterName: sim.clusters.flex, snapshotId });
+    const done = await shim.waitForDownload(requested, { pollIntervalMs: 20, maxPollIntervalMs: 50 });
+    // The URL is refused; the renewal's POST then fails before Atlas runs it, so the look-up finds only the refused job.
+    sim.faults.inject({ kind: 'expired-url' });
+    sim.faults.inject({ kind: 'server-error', status: 503, operationId: 'downloadFlexBackup', processed: false });
+    const saved = await shim.saveSnapshot(done, destination);
+    expect(saved.sha256).toBe(sim.snapshotSha256(snapshotId));
+    const jobs = sim.jobsFor(snapshotId);
+    expect(jobs).toHaveLength(2);
+    expect(fileRequests().map((r) => r.status)).toEqual([403, 200]);
+    expect(requestsOf(sim, 'downloadFlexBackup').map((r) => r.status)).toEqual([200, 503, 200]);
+  });
+});
+
 describe('faults of the snapshot host, not survived: no file at the destination', () => {
   it('a 503 on every request: SnapshotTransferError with the status, and nothing left behind', async () => {
     const { request, destination } = await downloadWith([{ kind: 'server-error', status: 503, pathPrefix: FILES, times: Infinity }]);

@@ -60,6 +60,14 @@ describe('chooseAdoptableJob', () => {
     const mine = job('b'.repeat(24), '2026-03-01T12:00:01Z');
     expect(chooseAdoptableJob([mine], criteria)).toBe(mine);
   });
+  it('never adopts a FAILED job, nor a job it is told to leave (the one a renewal replaces)', () => {
+    const failed = job('c'.repeat(24), '2026-03-01T12:00:02Z', { status: 'FAILED' });
+    const refused = job('d'.repeat(24), '2026-03-01T12:00:03Z', { status: 'COMPLETED' });
+    const other = job('b'.repeat(24), '2026-03-01T12:00:01Z');
+    expect(chooseAdoptableJob([failed], criteria)).toBeUndefined();
+    expect(chooseAdoptableJob([failed, refused, other], { ...criteria, exclude: new Set([refused.id]) })).toBe(other);
+    expect(chooseAdoptableJob([refused], { ...criteria, exclude: new Set([refused.id]) })).toBeUndefined();
+  });
   it('allows for clock skew, and no more', () => {
     expect(chooseAdoptableJob([job('b'.repeat(24), '2026-03-01T11:59:00Z')], criteria)).toBeDefined();
     expect(chooseAdoptableJob([job('b'.repeat(24), '2026-03-01T11:58:59Z')], criteria)).toBeUndefined();
