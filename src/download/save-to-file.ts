@@ -1,4 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ShimError } from '../errors/shim-error.js';
 import { SnapshotTransferError } from '../errors/snapshot-transfer-error.js';
 import {
@@ -49,6 +50,14 @@ async function onDisk<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+// The pause before the n-th attempt after a transient host error is n times this.
+const HOST_RETRY_PAUSE_MS = 250;
+
+/** A snapshot host answer worth trying again: a server error or a throttle, not a refusal. */
+function isTransientHostError(error: unknown): boolean {
+  return error instanceof SnapshotTransferError && error.phase === 'transfer' && [429, 500, 502, 503, 504].includes(error.status ?? 0);
+}
+
 /**
  * Saves the snapshot into a partial file beside `path`, resuming and renewing as needed,
  * then renames it to `path`. See `saveSnapshotFile` for the whole contract.
@@ -80,7 +89,17 @@ export async function saveToFile(path: string, context: SaveContext): Promise<Sa
       try {
         response = await requestSnapshot({ dispatcher, url: lease.url, offset, etag: known?.etag, signal, bytesWritten: offset });
       } catch (error) {
-        if (error instanceof ShimError || signal?.aborted) throw error;
+        if (signal?.aborted) throw error;
+        if (isTransientHostError(error)) {
+          // Object stores answer 500/503 when they throttle and expect the client to try again:
+          // it costs one of the resume attempts, after a short pause that grows with each one.
+          // Out of attempts, the host's own answer (with its status) says the most.
+          if (cuts >= options.maxResumeAttempts) throw error;
+          cuts += 1;
+          await sleep(HOST_RETRY_PAUSE_MS * cuts, undefined, { signal });
+          continue;
+        }
+        if (error instanceof ShimError) throw error;
         await survive(error);
         continue;
       }

@@ -72,6 +72,15 @@ describe('faults of the snapshot host, survived', () => {
     expect(await readdir(dir)).toEqual(['snap.tar.gz']);
   });
 
+  it.each([500, 502, 503, 504])('a %i from the snapshot host once: tried again after a pause, and the file is whole', async (status) => {
+    const { request, snapshotId, destination } = await downloadWith([{ kind: 'server-error', status: status as 500, pathPrefix: FILES }]);
+    await request;
+    expect(await sha256(destination)).toBe(sim.snapshotSha256(snapshotId));
+    expect(fileRequests().map((r) => r.status)).toEqual([status, 200]);
+    expect(sim.jobsFor(snapshotId)).toHaveLength(1);
+    expect(await readdir(dir)).toEqual(['snap.tar.gz']);
+  });
+
   it('expired-url: the URL is renewed once by asking Atlas for the snapshot again', async () => {
     const { request, snapshotId, destination } = await downloadWith([{ kind: 'expired-url' }]);
     const result = await request;
