@@ -5,7 +5,7 @@ import { DEFAULT_CALL_DEADLINE_MS } from '../retry/call-deadline.js';
 import { runWithRetries, type RetriedAttempts } from '../retry/retry-loop.js';
 import { retryPolicy, type RetryPolicy } from '../retry/retry-policy.js';
 import { finalAtlasError } from './final-error.js';
-import { sendAttempt, type AttemptAnswer } from './send-attempt.js';
+import { sendAttempt, type AttemptAnswer, type AttemptTarget } from './send-attempt.js';
 
 /**
  * Finds what an ambiguous attempt of a creating POST may have created, from the instant
@@ -94,19 +94,29 @@ export function createAtlasClient(options: AtlasClientOptions): AtlasClient {
   const now = options.now ?? (() => new Date());
   const loop = { policy, deadlineMs: options.deadlineMs ?? DEFAULT_CALL_DEADLINE_MS, now };
   const timeouts = { connectMs: options.connectTimeoutMs ?? 10_000, headersMs: options.headersTimeoutMs, bodyMs: options.bodyTimeoutMs };
+  // Parsed once here, not per attempt.
+  const target: AttemptTarget = {
+    origin: new URL(options.baseUrl).origin,
+    dispatcher: options.dispatcher,
+    userAgent: options.userAgent,
+    headersTimeoutMs: options.headersTimeoutMs,
+    bodyTimeoutMs: options.bodyTimeoutMs,
+  };
 
   return {
     call(call) {
       const { method, path, mediaType, query, findCreated } = call;
-      const request = { method, path: path.split('?')[0] ?? path };
-      const attempt = { method, path, mediaType, query, payload: call.body === undefined ? undefined : JSON.stringify(call.body) };
-      const startedAt = now();
+      const queryAt = path.indexOf('?');
+      const request = { method, path: queryAt < 0 ? path : path.slice(0, queryAt) };
+      const attempt = { method, path, mediaType, query, info: request, payload: call.body === undefined ? undefined : JSON.stringify(call.body) };
+      // Only a creating POST looks for what it may have created, from the instant it started.
+      const startedAt = findCreated === undefined ? undefined : now();
 
       // Set by a POST attempt that may have created a job; looked up before the next attempt, or before giving up.
       let unsettled: AttemptFailure | undefined;
       const attempts: RetriedAttempts<AtlasAnswer> = {
-        async attempt(signal) {
-          const outcome = await sendAttempt(options, attempt, signal);
+        async attempt(end) {
+          const outcome = await sendAttempt(target, attempt, end);
           if (outcome.ok) return { done: outcome.answer };
           const { failure, error } = outcome;
           if (method === 'GET') return { failure, error, retryable: isRetryable(failure) };
@@ -119,7 +129,7 @@ export function createAtlasClient(options: AtlasClientOptions): AtlasClient {
           return { failure, error, retryable: effect === 'unknown' && isRetryable(failure) };
         },
         async recover(signal) {
-          if (unsettled === undefined || findCreated === undefined) return undefined;
+          if (unsettled === undefined || findCreated === undefined || startedAt === undefined) return undefined;
           const failure = unsettled;
           unsettled = undefined;
           const found = await lookFor(findCreated, startedAt, signal, request, failure);

@@ -1,11 +1,15 @@
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { AtlasResponseError } from '../errors/response-error.js';
 import { transportFailure, type AttemptFailure } from '../retry/attempt-failure.js';
+import type { CallEnd } from '../retry/call-deadline.js';
 import { toAtlasApiError } from './api-error-envelope.js';
+import { collectAnswer, type CollectedAnswer } from './collect-answer.js';
+import { redirectError } from './redirect-answer.js';
 
 /** Where and how an attempt is sent. */
 export interface AttemptTarget {
-  readonly baseUrl: string;
+  /** The Atlas origin (`scheme://host[:port]`), already validated. */
+  readonly origin: string;
   /** The dispatcher with authentication composed in: every attempt is signed afresh through it. */
   readonly dispatcher: Dispatcher;
   readonly userAgent: string;
@@ -21,6 +25,8 @@ export interface AttemptRequest {
   /** The JSON text of the body, already serialized (the same bytes on every attempt). */
   readonly payload: string | undefined;
   readonly query: Readonly<Record<string, string | number | boolean>> | undefined;
+  /** Method and path without the query, for errors. */
+  readonly info: { readonly method: string; readonly path: string };
 }
 
 /** A usable answer: status and parsed JSON body. */
@@ -50,47 +56,40 @@ function failed(error: unknown): AttemptOutcome {
 /**
  * Sends one attempt and reads the whole answer (Atlas answers are small JSON documents),
  * so a connection that breaks in the middle of a body is a failed attempt like any other.
+ * The origin was validated once by the client: nothing is parsed again per attempt.
  *
- * @throws anything that is not a network failure: the signal's reason, a closed dispatcher, an `AuthError`.
+ * @throws anything that is not a network failure: the call's end reason, a closed dispatcher, an `AuthError`.
  */
-export async function sendAttempt(target: AttemptTarget, attempt: AttemptRequest, signal: AbortSignal): Promise<AttemptOutcome> {
-  const { method, path, mediaType, payload, query } = attempt;
+export async function sendAttempt(target: AttemptTarget, attempt: AttemptRequest, end: CallEnd): Promise<AttemptOutcome> {
+  const { method, path, mediaType, payload, query, info } = attempt;
   const headers: Record<string, string> = { accept: mediaType, 'user-agent': target.userAgent };
   if (payload !== undefined) headers['content-type'] = mediaType;
-  const requestInfo = { method, path: path.split('?')[0] ?? path };
-  let response: Dispatcher.ResponseData;
+  let answer: CollectedAnswer;
   try {
-    response = await request(`${target.baseUrl}${path}`, {
-      method,
-      headers,
-      body: payload,
-      query,
-      signal,
-      dispatcher: target.dispatcher,
-      headersTimeout: target.headersTimeoutMs,
-      bodyTimeout: target.bodyTimeoutMs,
-    });
+    answer = await collectAnswer(
+      target.dispatcher,
+      { origin: target.origin, path, method, headers, body: payload, query, headersTimeout: target.headersTimeoutMs, bodyTimeout: target.bodyTimeoutMs },
+      end,
+    );
   } catch (error) {
     return failed(error);
   }
-  let text: string;
-  try {
-    text = await response.body.text();
-  } catch (error) {
-    return failed(error);
-  }
-  const { statusCode: status } = response;
-  const contentType = headerValue(response.headers['content-type']);
+  const { status, text } = answer;
+  const contentType = headerValue(answer.headers['content-type']);
   if (status >= 400) {
-    return { ok: false, failure: { kind: 'status', status, headers: response.headers }, error: toAtlasApiError(status, contentType, text, requestInfo) };
+    return { ok: false, failure: { kind: 'status', status, headers: answer.headers }, error: toAtlasApiError(status, contentType, text, info) };
+  }
+  if (status >= 300) {
+    const error = redirectError(status, headerValue(answer.headers.location), target.origin, info);
+    return { ok: false, failure: { kind: 'redirect', status }, error };
   }
   if (contentType !== undefined && !JSON_MEDIA_TYPE.test(contentType)) {
-    const error = new AtlasResponseError(`expected a JSON body, got content-type ${contentType}`, status, requestInfo);
+    const error = new AtlasResponseError(`expected a JSON body, got content-type ${contentType}`, status, info);
     return { ok: false, failure: { kind: 'foreign-body', status, contentType }, error };
   }
   try {
     return { ok: true, answer: { status, body: text === '' ? undefined : JSON.parse(text) } };
   } catch (error) {
-    return { ok: false, failure: { kind: 'unreadable-body', status }, error: new AtlasResponseError('the body is not valid JSON', status, requestInfo, { cause: error }) };
+    return { ok: false, failure: { kind: 'unreadable-body', status }, error: new AtlasResponseError('the body is not valid JSON', status, info, { cause: error }) };
   }
 }

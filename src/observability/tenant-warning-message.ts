@@ -1,4 +1,5 @@
-import { differenceInCalendarDays } from 'date-fns';
+// The function's own subpath: the package root loads every date-fns function, a quarter of a second at cold start.
+import { differenceInCalendarDays } from 'date-fns/differenceInCalendarDays';
 
 /** The stable `code` of the process warning emitted when a call still goes to the deprecated tenant endpoint. */
 export const TENANT_ENDPOINT_WARNING_CODE = 'ATLAS_SNAPSHOT_SHIM_TENANT_ENDPOINT';

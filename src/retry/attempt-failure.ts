@@ -17,7 +17,9 @@ export type AttemptFailure =
   /** A success status with a JSON media type whose body is not JSON: cut or corrupted on the way. */
   | { readonly kind: 'unreadable-body'; readonly status: number }
   /** A success status of another media type: something other than the Atlas API answered. */
-  | { readonly kind: 'foreign-body'; readonly status: number; readonly contentType: string };
+  | { readonly kind: 'foreign-body'; readonly status: number; readonly contentType: string }
+  /** A 3xx: the Atlas API never redirects, so something else answered; never followed. */
+  | { readonly kind: 'redirect'; readonly status: number };
 
 /** Statuses retried (the contract declares 429 on every operation; 502-504 are gateways and overload). */
 const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
@@ -67,7 +69,8 @@ export function transportFailure(error: unknown): AttemptFailure | undefined {
  * Whether trying the same request again may succeed: 429, 502, 503, 504, a connection
  * that failed or broke, and a JSON body that arrived unreadable. Never another 4xx (the
  * request itself is wrong, or the credentials are), nor 500 (Atlas could not serve this
- * request, and repeating it is no remedy), nor an answer from something other than Atlas.
+ * request, and repeating it is no remedy), nor an answer from something other than Atlas
+ * (another media type, a redirect).
  */
 export function isRetryable(failure: AttemptFailure): boolean {
   switch (failure.kind) {
@@ -78,14 +81,16 @@ export function isRetryable(failure: AttemptFailure): boolean {
     case 'unreadable-body':
       return true;
     case 'foreign-body':
+    case 'redirect':
       return false;
   }
 }
 
 /**
  * What the failed attempt may have done on the server, for requests that create something:
- * `'none'` (a 4xx refusal, including 429, or no connection at all), `'unknown'` (a 5xx, or a
- * connection that broke after sending) or `'done'` (a success status whose body could not be used).
+ * `'none'` (a 4xx refusal, including 429, a redirect other than 303, or no connection at all),
+ * `'unknown'` (a 5xx, a 303, or a connection that broke after sending) or `'done'` (a
+ * success status whose body could not be used).
  */
 export function serverEffect(failure: AttemptFailure): 'none' | 'unknown' | 'done' {
   switch (failure.kind) {
@@ -98,6 +103,10 @@ export function serverEffect(failure: AttemptFailure): 'none' | 'unknown' | 'don
     case 'unreadable-body':
     case 'foreign-body':
       return 'done';
+    case 'redirect':
+      // A redirect asks the client to go elsewhere instead, so nothing was done here; but a
+      // 303 ("See Other") is also how a server answers a POST it has processed.
+      return failure.status === 303 ? 'unknown' : 'none';
   }
 }
 
@@ -113,5 +122,7 @@ export function describeFailure(failure: AttemptFailure): string {
       return `HTTP ${failure.status} with a body that is not valid JSON`;
     case 'foreign-body':
       return `HTTP ${failure.status} with content-type ${failure.contentType}`;
+    case 'redirect':
+      return `HTTP ${failure.status} redirect`;
   }
 }

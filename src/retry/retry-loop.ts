@@ -1,6 +1,6 @@
 import { publishRetry } from '../observability/publish-retry.js';
 import { describeFailure, type AttemptFailure } from './attempt-failure.js';
-import { CallDeadline } from './call-deadline.js';
+import { CallDeadline, type CallEnd } from './call-deadline.js';
 import type { RetryPolicy } from './retry-policy.js';
 import { decideRetryTiming, serverWaitHint } from './retry-timing.js';
 
@@ -29,8 +29,8 @@ export type FinalError = (failure: AttemptFailure, error: unknown, attempts: num
 
 /** The attempts of one call. */
 export interface RetriedAttempts<T> {
-  /** Sends one attempt; the signal aborts at the deadline or on the caller's abort. */
-  attempt(signal: AbortSignal): Promise<StepResult<T>>;
+  /** Sends one attempt; `end` fires at the deadline or on the caller's abort. */
+  attempt(end: CallEnd): Promise<StepResult<T>>;
   /**
    * Called after a failure, once the wait before the next attempt is over, and before
    * giving up: a last chance to produce the result another way (a job the failed attempt
@@ -53,8 +53,8 @@ function errorCodeOf(failure: AttemptFailure, error: unknown): string | undefine
  * call with a result: the look-up comes as late as possible, so a job whose creation was
  * still under way when the attempt failed has had the wait to show up.
  *
- * The whole run is bounded by a {@link CallDeadline}: the signal an attempt receives aborts
- * at the deadline or when the caller's signal does, and an expiry rejects with the
+ * The whole run is bounded by a {@link CallDeadline}: what an attempt receives aborts at
+ * the deadline or when the caller's signal does, and an expiry rejects with the
  * deadline's `TimeoutError` whatever the interrupted request rejected with. A caller's
  * abort rejects with the caller's reason.
  */
@@ -71,12 +71,10 @@ export async function runWithRetries<T>(
     last === undefined ? undefined : describeFailure(last),
   );
   const startedAt = policy.timer.now();
-  // The deadline also bounds when a retry may start: waiting past it would only be cut short.
-  const bounds = { ...policy, maxElapsedMs: Math.min(policy.maxElapsedMs, context.deadlineMs) };
   try {
     for (let retriesDone = 0; ; retriesDone += 1) {
-      deadline.signal.throwIfAborted();
-      const result = await attempts.attempt(deadline.signal);
+      deadline.throwIfAborted();
+      const result = await attempts.attempt(deadline);
       if ('done' in result) return result.done;
       last = result.failure;
       const giveUp = async (): Promise<T> => {
@@ -88,7 +86,8 @@ export async function runWithRetries<T>(
       const timing = decideRetryTiming({
         retriesDone,
         elapsedMs: policy.timer.now() - startedAt,
-        bounds,
+        // The deadline also bounds when a retry may start: waiting past it would only be cut short.
+        bounds: { ...policy, maxElapsedMs: Math.min(policy.maxElapsedMs, context.deadlineMs) },
         random: policy.random(),
         hint: result.failure.kind === 'status' ? serverWaitHint(result.failure.headers, context.now().getTime()) : undefined,
       });
@@ -107,7 +106,7 @@ export async function runWithRetries<T>(
     }
   } catch (error) {
     // The deadline's abort surfaces as whatever undici or the timer rejected with; say what it was.
-    throw deadline.expired ?? error;
+    throw deadline.outcomeOf(error);
   } finally {
     deadline.dispose();
   }

@@ -178,13 +178,12 @@ describe('a redirect from the Atlas API to another origin carries no credential'
   });
 });
 
-/** A gap found here in a file outside this change (src/atlas/atlas-client.ts): see the report. */
-describe('known gap', () => {
-  it.fails('an Atlas answer that is a redirect is an error, not an empty success that decides the route', async () => {
+describe('an Atlas answer that is a redirect', () => {
+  it('is an error, not an empty success that decides the route', async () => {
     const shim = shimWith({ credentials: sim.apiKey });
     await shim.explainRoute(target());
     proxy.redirect = { match: /^\/api\/atlas\//, to: elsewhere.origin, status: 302 };
-    // Today getCluster's and getFlexCluster's 302s read as empty 200s, and the route is decided as 'flex'.
+    // getCluster's 302 ends the look-up: read as an empty 200, it would have decided the route as 'flex'.
     await expect(shim.explainRoute(target())).rejects.toBeInstanceOf(ShimError);
   });
 
