@@ -2,8 +2,9 @@ import { ShimError } from './shim-error.js';
 import type { AtlasRequestInfo } from './atlas-api-error.js';
 
 /**
- * Atlas answered with a success status, but the body could not be used: not JSON,
- * another media type, or missing a field the library needs (such as a job `id`).
+ * Atlas answered, but not with something the library can use: a success status whose body
+ * is not JSON, of another media type, or missing a field the library needs (such as a job
+ * `id`); or a redirect (3xx), which Atlas API calls never follow.
  */
 export class AtlasResponseError extends ShimError {
   /** HTTP status of the answer. */
