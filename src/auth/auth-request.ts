@@ -68,7 +68,9 @@ function requestOrigin(opts: Dispatcher.DispatchOptions): string | undefined {
  * credentials never leave the configured origin.
  */
 export function shouldAuthenticate(opts: Dispatcher.DispatchOptions, origin: string): boolean {
-  return requestOrigin(opts) === origin && !hasHeader(opts.headers, 'authorization');
+  // The usual case, the origin string exactly as `URL` writes it, needs no parsing.
+  const to = opts.origin === origin ? origin : requestOrigin(opts);
+  return to === origin && !hasHeader(opts.headers, 'authorization');
 }
 
 /** A short, secret-free description of a received option value, for `ValidationError`. */

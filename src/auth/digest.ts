@@ -130,7 +130,8 @@ export function formatNonceCount(count: number): string {
   return count.toString(16).padStart(8, '0');
 }
 
-const quote = (value: string): string => `"${value.replace(/(["\\])/g, '\\$1')}"`;
+const quote = (value: string): string =>
+  value.includes('"') || value.includes('\\') ? `"${value.replace(/(["\\])/g, '\\$1')}"` : `"${value}"`;
 
 /**
  * Builds the `Authorization` header value answering `challenge` for one request.

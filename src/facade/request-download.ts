@@ -55,7 +55,7 @@ export async function requestDownload(
   beforeFallback: BeforeFallback,
 ): Promise<RequestedDownload> {
   try {
-    return { ...(await post(client, decision.route, decision, request)), decision };
+    return await post(client, decision.route, decision, request);
   } catch (error) {
     const to = decision.fallbackRoute;
     if (!(error instanceof AtlasApiError) || to === undefined) throw error;
@@ -64,7 +64,7 @@ export async function requestDownload(
     await beforeFallback(to, error);
     const fallenBack = withFallback(decision, { from: decision.route, to, reason, status: error.status, errorCode: error.errorCode });
     try {
-      return { ...(await post(client, to, fallenBack, request)), decision: fallenBack };
+      return await post(client, to, fallenBack, request);
     } catch (second) {
       if (second instanceof AtlasApiError && contradictionReason(to, second) !== undefined) throw error;
       throw second;
@@ -77,7 +77,7 @@ async function post(
   route: Route,
   decision: RouteDecision,
   request: DownloadRequest,
-): Promise<Pick<RequestedDownload, 'body' | 'adoption'>> {
+): Promise<RequestedDownload> {
   const operations = downloadOperations[route];
   const lookup = { route, groupId: decision.groupId, clusterName: decision.clusterName, snapshotId: request.snapshotId, excludeJobIds: request.excludeJobIds };
   let adoption: DownloadAdoptedEvent | undefined;
@@ -91,5 +91,5 @@ async function post(
       adoption = event;
     }),
   });
-  return { body, adoption };
+  return { body, decision, adoption };
 }

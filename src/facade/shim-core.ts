@@ -66,18 +66,23 @@ export function createShimCore(options: SnapshotShimOptions): ShimCore {
     client,
     observer,
     async decide(target, signal, purpose = 'call') {
-      const flag = await evaluateFlag(
-        resolved.route,
-        { ...target, environment: resolved.environment, appVersion: resolved.appVersion },
-        { strict: resolved.strictFlags, timeoutMs: resolved.flagTimeoutMs, onEvent: observer.onEvent },
-      );
+      // A static flag is the answer itself: no context to build, no promise to wait for.
+      const route = resolved.route;
+      const flag =
+        typeof route === 'function'
+          ? await evaluateFlag(
+              route,
+              { groupId: target.groupId, clusterName: target.clusterName, environment: resolved.environment, appVersion: resolved.appVersion },
+              { strict: resolved.strictFlags, timeoutMs: resolved.flagTimeoutMs, onEvent: observer.onEvent },
+            )
+          : route;
       // A 'flex' flag routes every kind to the Flex endpoint: no need to ask Atlas. The
       // look-up is shared by concurrent callers, so it runs without any one caller's signal.
       const finding: ClusterKindFinding =
         flag === 'flex' ? { kind: 'unknown', source: 'not-asked' } : await abortable(kinds.get(cacheKey(target), () => resolveClusterKind(client, target)), signal);
       const policy = decideRoute(
         { clusterKind: finding.kind, now: resolved.now(), sunsetDate: resolved.sunsetDate, flag, allowSunsetEndpoint: resolved.allowSunsetEndpoint },
-        { ...target, instanceSize: finding.instanceSize },
+        { groupId: target.groupId, clusterName: target.clusterName, instanceSize: finding.instanceSize },
       );
       const decision = toRouteDecision(policy, target, finding);
       observer.routeDecided(decision, purpose);

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { TimeoutError } from '../errors/timeout-error.js';
+import { deadlineQueue, type DeadlineQueue, type QueuedDeadline } from './deadline-queue.js';
 
 /** Default overall deadline of one Atlas call, retries and their waits included: 2 minutes. */
 export const DEFAULT_CALL_DEADLINE_MS = 120_000;
@@ -22,8 +23,8 @@ export interface CallEnd {
  * Why not one `AbortSignal` for everything: in Node 20 the first listener on a fresh
  * `AbortSignal` costs about 10 µs, a twentieth of a whole warm Atlas call, and most calls
  * never wait or look anything up. The `AbortSignal` is made only when something asks for
- * it. The timer costs a fraction of a microsecond and keeps the deadline exact, so every
- * call arms one.
+ * it. The deadline itself waits in a {@link DeadlineQueue}, one timer for every call with
+ * the same deadline, and still expires at its own instant.
  *
  * Real time, not the retry timer: it is the guard of last resort, and a test clock that
  * makes waits instant must not make it expire, nor keep it from expiring.
@@ -31,7 +32,8 @@ export interface CallEnd {
 export class CallDeadline implements CallEnd {
   readonly #parent: AbortSignal | undefined;
   readonly #onParentAbort: (() => void) | undefined;
-  readonly #timer: NodeJS.Timeout;
+  readonly #queue: DeadlineQueue;
+  readonly #queued: QueuedDeadline;
   #aborted = false;
   #reason: unknown = undefined;
   #listeners: Array<(reason: unknown) => void> | undefined;
@@ -51,11 +53,10 @@ export class CallDeadline implements CallEnd {
       if (parent.aborted) this.#end(parent.reason);
       else parent.addEventListener('abort', this.#onParentAbort, { once: true });
     }
-    this.#timer = setTimeout(() => {
+    this.#queue = deadlineQueue(ms);
+    this.#queued = this.#queue.add(startedAt, () => {
       if (!this.#aborted) this.#end(new TimeoutError(what, Math.round(performance.now() - startedAt), lastProblem()));
-    }, ms);
-    // A pending deadline must not keep a process alive that has nothing else to do.
-    this.#timer.unref();
+    });
   }
 
   get aborted(): boolean {
@@ -105,9 +106,9 @@ export class CallDeadline implements CallEnd {
     return this.#aborted ? this.#reason : error;
   }
 
-  /** Stops the timer and the listener; call it when the call settles. */
+  /** Takes the deadline out of its queue and stops listening to the caller; call it when the call settles. */
   dispose(): void {
-    clearTimeout(this.#timer);
+    this.#queue.remove(this.#queued);
     if (this.#onParentAbort !== undefined) this.#parent?.removeEventListener('abort', this.#onParentAbort);
   }
 
