@@ -6,7 +6,7 @@ import { AtlasApiError } from '../../src/errors/atlas-api-error.js';
 import type { DownloadAdoptedEvent } from '../../src/events/shim-event.js';
 import { adoptingLookup } from '../../src/facade/download-adoption.js';
 import type { CallerController } from './caller-controller.js';
-import { collectResponse } from './collect-response.js';
+import { collectCallerResponse } from './collect-response.js';
 import { bearerAuthorization } from './request-headers.js';
 import { flexDispatchOptions, type FlexRequest } from './rewrite.js';
 import type { Answer } from './synthetic-response.js';
@@ -46,7 +46,7 @@ export interface FlexExchangeInput {
 export async function exchangeWithFlex(input: FlexExchangeInput): Promise<Answer> {
   const { opts, flex, controller } = input;
   if (bearerAuthorization(opts.headers) !== undefined) {
-    return collectResponse(input.dispatch, flexDispatchOptions(opts, flex), (attempt) => {
+    return collectCallerResponse(input.dispatch, flexDispatchOptions(opts, flex), (attempt) => {
       controller.target = attempt;
     });
   }

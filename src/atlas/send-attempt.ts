@@ -1,9 +1,9 @@
 import type { Dispatcher } from 'undici';
 import { AtlasResponseError } from '../errors/response-error.js';
+import { collectResponse, type CollectedResponse } from '../http/collect-response.js';
 import { transportFailure, type AttemptFailure } from '../retry/attempt-failure.js';
 import type { CallEnd } from '../retry/call-deadline.js';
 import { toAtlasApiError } from './api-error-envelope.js';
-import { collectAnswer, type CollectedAnswer } from './collect-answer.js';
 import { redirectError } from './redirect-answer.js';
 
 /** Where and how an attempt is sent. */
@@ -64,17 +64,27 @@ export async function sendAttempt(target: AttemptTarget, attempt: AttemptRequest
   const { method, path, mediaType, payload, query, info } = attempt;
   const headers: Record<string, string> = { accept: mediaType, 'user-agent': target.userAgent };
   if (payload !== undefined) headers['content-type'] = mediaType;
-  let answer: CollectedAnswer;
+  let answer: CollectedResponse;
+  let stopListening: (() => void) | undefined;
   try {
-    answer = await collectAnswer(
-      target.dispatcher,
+    answer = await collectResponse(
+      (opts, handler) => target.dispatcher.dispatch(opts, handler),
       { origin: target.origin, path, method, headers, body: payload, query, headersTimeout: target.headersTimeoutMs, bodyTimeout: target.bodyTimeoutMs },
-      end,
+      {
+        // If the call ended while the request waited for a connection, it goes no further.
+        onStart(controller) {
+          stopListening?.();
+          stopListening = end.subscribe((reason) => controller.abort(reason as Error));
+        },
+        onSettle: () => stopListening?.(),
+        tooLarge: (status, limit) => new AtlasResponseError(`the answer exceeds ${limit} bytes`, status, info),
+      },
     );
   } catch (error) {
     return failed(error);
   }
-  const { status, text } = answer;
+  const status = answer.status;
+  const text = answer.body.toString('utf8');
   const contentType = headerValue(answer.headers['content-type']);
   if (status >= 400) {
     return { ok: false, failure: { kind: 'status', status, headers: answer.headers }, error: toAtlasApiError(status, contentType, text, info) };

@@ -4,7 +4,8 @@ import type { AtlasRequestInfo } from './atlas-api-error.js';
 /**
  * Atlas answered, but not with something the library can use: a success status whose body
  * is not JSON, of another media type, or missing a field the library needs (such as a job
- * `id`); or a redirect (3xx), which Atlas API calls never follow.
+ * `id`); an answer larger than 16 MiB, which is never read whole;
+ * or a redirect (3xx), which Atlas API calls never follow.
  */
 export class AtlasResponseError extends ShimError {
   /** HTTP status of the answer. */

@@ -17,7 +17,7 @@ export interface CallEnd {
 /**
  * The overall deadline of one call: it ends the call when the caller's signal aborts or
  * when `ms` have passed, whichever comes first. Requests subscribe to it (see
- * `collectAnswer`), retry waits and look-ups listen to {@link CallDeadline.signal}, so an
+ * `sendAttempt`), retry waits and look-ups listen to {@link CallDeadline.signal}, so an
  * expiry cancels the request in flight and undici releases its socket at once.
  *
  * Why not one `AbortSignal` for everything: in Node 20 the first listener on a fresh
