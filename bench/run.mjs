@@ -10,7 +10,7 @@
 //   --only facade,cluster-kind,digest,save,memory,cold-start   (BENCH_ONLY)   parts to run
 //   --sizes 256,1024,2048   (BENCH_SIZES)      file sizes in MiB for the RSS check, each in a fresh process
 //   --save-size 1024        (BENCH_SAVE_SIZE)  file size in MiB for the save throughput comparison
-//   --rounds 3              (BENCH_ROUNDS)     alternated rounds of the save comparison
+//   --rounds 5              (BENCH_ROUNDS)     alternated rounds of the save comparison
 //   --out <file>                               where to write the JSON
 import { execFileSync } from 'node:child_process';
 import { statfs, writeFile } from 'node:fs/promises';
@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { formatTable, row, verdict } from './stats.mjs';
 
 const PARTS = ['facade', 'cluster-kind', 'digest', 'save', 'memory', 'cold-start'];
-const DEFAULTS = { sizes: [256, 1024, 2048], saveSize: 1024, rounds: 3 };
+const DEFAULTS = { sizes: [256, 1024, 2048], saveSize: 1024, rounds: 5 };
 
 function parseFlags(argv) {
   const flag = (name, env) => {
