@@ -1,35 +1,21 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectResponse, type CollectHooks } from '../../src/http/collect-response.js';
+import { sendBytes, startServer, type TestServer } from './helpers/http-server.js';
 
-// A real server on 127.0.0.1: `/bytes/N` answers N bytes in 64 KiB writes.
-let server: Server;
-let origin: string;
+// A real server on 127.0.0.1: `/bytes/N` answers N bytes.
+let server: TestServer;
 const agent = new Agent();
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const size = Number(req.url?.split('/')[2] ?? 0);
-    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(size) });
-    let left = size;
-    const more = (): void => {
-      while (left > 0) {
-        const chunk = Buffer.alloc(Math.min(left, 65_536), 0x61);
-        left -= chunk.length;
-        if (!res.write(chunk)) return void res.once('drain', more);
-      }
-      res.end();
-    };
-    more();
+  server = await startServer(async (req, res) => {
+    const size = Number(req.url.split('/')[2] ?? 0);
+    await sendBytes(res, size, { 'content-type': 'application/octet-stream', 'content-length': String(size) });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
   await agent.close();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await server.close();
 });
 
 function hooks(limitBytes: number) {
@@ -48,15 +34,16 @@ const dispatch = agent.dispatch.bind(agent);
 describe('collectResponse', () => {
   it('reads a whole answer up to the limit, and settles once', async () => {
     const { seen, value } = hooks(300_000);
-    const answer = await collectResponse(dispatch, { origin, path: '/bytes/300000', method: 'GET' }, value);
+    const answer = await collectResponse(dispatch, { origin: server.origin, path: '/bytes/300000', method: 'GET' }, value);
     expect(answer).toMatchObject({ status: 200, statusMessage: 'OK', headers: { 'content-length': '300000' } });
     expect(answer.body.length).toBe(300_000);
     expect(seen).toEqual({ starts: 1, settles: 1 });
   });
 
-  it('aborts an answer one byte over the limit with the error it is given, holding no more than the limit', async () => {
+  it('aborts an answer one byte over the limit with the error it is given', async () => {
     const { seen, value } = hooks(299_999);
-    await expect(collectResponse(dispatch, { origin, path: '/bytes/300000', method: 'GET' }, value)).rejects.toThrow('status 200: over 299999 bytes');
+    const answer = collectResponse(dispatch, { origin: server.origin, path: '/bytes/300000', method: 'GET' }, value);
+    await expect(answer).rejects.toThrow('status 200: over 299999 bytes');
     expect(seen).toEqual({ starts: 1, settles: 1 });
   });
 
@@ -65,7 +52,7 @@ describe('collectResponse', () => {
     const refusing = () => {
       throw new TypeError('closed');
     };
-    await expect(collectResponse(refusing, { origin, path: '/bytes/1', method: 'GET' }, value)).rejects.toThrow('closed');
+    await expect(collectResponse(refusing, { origin: server.origin, path: '/bytes/1', method: 'GET' }, value)).rejects.toThrow('closed');
     expect(seen).toEqual({ starts: 0, settles: 1 });
   });
 });

@@ -29,6 +29,34 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
+/**
+ * Sends `size` bytes of `fill` in 64 KiB writes, waiting for `drain` as a real server
+ * does, and stops early when the client goes away. Resolves with the bytes handed to the
+ * socket.
+ */
+export function sendBytes(res: ServerResponse, size: number, headers: Record<string, string>, fill = 0x61): Promise<number> {
+  res.writeHead(200, headers);
+  let sent = 0;
+  let gone = false;
+  res.on('close', () => (gone = true));
+  return new Promise<number>((resolve) => {
+    const more = (): void => {
+      while (sent < size && !gone) {
+        const chunk = Buffer.alloc(Math.min(size - sent, 65_536), fill);
+        sent += chunk.length;
+        if (!res.write(chunk)) {
+          res.once('drain', more);
+          return;
+        }
+      }
+      if (!gone) res.end();
+      resolve(sent);
+    };
+    res.once('close', () => resolve(sent));
+    more();
+  });
+}
+
 /** Starts a recording server; `respond` answers each request after its body is read. */
 export async function startServer(respond: Responder): Promise<TestServer> {
   const requests: RecordedRequest[] = [];
