@@ -47,6 +47,10 @@ export interface SaveSnapshotParams extends SaveSnapshotOptions {
  * over the destination, the directory fsynced and the sidecar removed. A failure never
  * leaves a file at the destination path (an existing file there is untouched until the
  * rename). The temporary file is created with mode 0600: snapshots are database contents.
+ * While a save runs, `…part.lock` holds the temporary file: a second save of the same
+ * snapshot to the same path, in this process or another on this host, fails at once
+ * (phase `'destination'`) instead of writing into it; a lock whose process is gone is
+ * taken over.
  *
  * **Resuming** (`resume`, default true): a partial file left by an earlier call is
  * continued with `Range: bytes=<size>-` and `If-Range: <ETag>`; within a call, up to
@@ -71,7 +75,7 @@ export interface SaveSnapshotParams extends SaveSnapshotOptions {
  *
  * @returns the absolute path (undefined for a stream), the size and the SHA-256 in hex.
  * @throws {ValidationError} for a URL that is not https (http only to a loopback host), or a bad option, before any I/O.
- * @throws {SnapshotTransferError} phase `'destination'` before any request when the destination is unusable;
+ * @throws {SnapshotTransferError} phase `'destination'` before any request when the destination is unusable or being saved to;
  *   `'transfer'` for host errors (with `status`), repeated cuts, a second expiry or a size mismatch;
  *   `'write'` for disk or stream errors.
  * @throws the signal's reason (an `AbortError` DOMException by default) when `signal` aborts.

@@ -13,6 +13,7 @@ import {
   type PartialFile,
   type PartialValidators,
 } from './partial-file.js';
+import { lockPartial } from './partial-lock.js';
 import { ProgressCallbackFailure } from './progress.js';
 import { connectionLostError, sizeMismatchError, writeFailedError, type SaveContext, type SavedSnapshot } from './save-context.js';
 import { discardBody, requestSnapshot, type SnapshotResponse } from './snapshot-response.js';
@@ -60,12 +61,23 @@ function isTransientHostError(error: unknown): boolean {
 
 /**
  * Saves the snapshot into a partial file beside `path`, resuming and renewing as needed,
- * then renames it to `path`. See `saveSnapshotFile` for the whole contract.
+ * then renames it to `path`. See `saveSnapshotFile` for the whole contract. The partial
+ * file is locked for the whole save: a second save of the same snapshot to the same path
+ * fails before any request instead of writing into the same file.
  */
 export async function saveToFile(path: string, context: SaveContext): Promise<SavedSnapshot> {
+  const file = partialFileFor(path, context.lease.url.pathname);
+  const lock = await lockPartial(file, path);
+  try {
+    return await saveInto(file, path, context);
+  } finally {
+    await lock.release().catch(() => undefined);
+  }
+}
+
+async function saveInto(file: PartialFile, path: string, context: SaveContext): Promise<SavedSnapshot> {
   const { lease, dispatcher, options, meter } = context;
   const { signal, resume } = options;
-  const file = partialFileFor(path, lease.url.pathname);
   const bytesOnDisk = (): Promise<number> => partialSize(file).catch(() => 0);
   let cuts = 0;
   const survive = async (error: unknown): Promise<void> => {
