@@ -33,21 +33,31 @@ export interface RetryOptions {
   readonly timer?: RetryTimer;
 }
 
-/** {@link RetryOptions} with every default applied. */
+/** {@link RetryOptions} with every default applied; each member means what the option of its name says. */
 export interface RetryPolicy {
+  /** See {@link RetryOptions.limit}. */
   readonly limit: number;
+  /** See {@link RetryOptions.baseDelayMs}. */
   readonly baseDelayMs: number;
+  /** See {@link RetryOptions.maxDelayMs}. */
   readonly maxDelayMs: number;
+  /** See {@link RetryOptions.maxElapsedMs}. */
   readonly maxElapsedMs: number;
+  /** See {@link RetryOptions.random}. */
   readonly random: () => number;
+  /** See {@link RetryOptions.timer}. */
   readonly timer: RetryTimer;
 }
 
 /** The documented defaults of {@link RetryOptions}. */
 export const RETRY_DEFAULTS = {
+  /** Retries of one call after its first attempt: 4 (5 attempts in all). */
   limit: 4,
+  /** Base of the full-jitter backoff: 500 ms. */
   baseDelayMs: 500,
+  /** Longest single wait: 20 s. */
   maxDelayMs: 20_000,
+  /** No retry starts later than 60 s after the call began. */
   maxElapsedMs: 60_000,
 } as const;
 
