@@ -5,7 +5,7 @@ import { FLEX_MEDIA_TYPE } from '../../src/atlas/endpoints.js';
 import { AtlasApiError } from '../../src/errors/atlas-api-error.js';
 import type { DownloadAdoptedEvent } from '../../src/events/shim-event.js';
 import { adoptingLookup } from '../../src/facade/download-adoption.js';
-import type { CallerController } from './caller-controller.js';
+import type { ForwardingController } from '../../src/http/forwarding-controller.js';
 import { collectCallerResponse } from './collect-response.js';
 import { bearerAuthorization } from './request-headers.js';
 import { flexDispatchOptions, type FlexRequest } from './rewrite.js';
@@ -22,7 +22,7 @@ export interface FlexExchangeInput {
   /** The Flex request that serves the caller's tenant one. */
   readonly flex: FlexRequest;
   /** The caller's side of the exchange: its abort signal, and where the request in flight is recorded. */
-  readonly controller: CallerController;
+  readonly controller: ForwardingController;
   /** The project and cluster of the request: where a job of an ambiguous download POST is looked for. */
   readonly target: { readonly groupId: string; readonly clusterName: string };
   /** Told when the download POST's answer is a job adopted after an ambiguous failure, once the call has answered with it. */

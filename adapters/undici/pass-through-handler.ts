@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
-import type { CallerController } from './caller-controller.js';
+import type { ForwardingController } from '../../src/http/forwarding-controller.js';
 import type { Answer } from './synthetic-response.js';
 
 /**
@@ -15,7 +15,7 @@ export interface PassThroughHooks {
   /** The caller's handler. */
   readonly handler: Dispatcher.DispatchHandler;
   /** The caller's controller; each attempt below becomes its target. */
-  readonly controller: CallerController;
+  readonly controller: ForwardingController;
   /** Adds the deprecation headers (or returns the headers as they are, when they are off). */
   readonly decorate: (headers: IncomingHttpHeaders) => IncomingHttpHeaders;
   /**

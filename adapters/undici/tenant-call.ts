@@ -6,7 +6,7 @@ import type { ShimCore } from '../../src/facade/shim-core.js';
 import { contradictionReason } from '../../src/policy/contradiction.js';
 import type { Route } from '../../src/policy/types.js';
 import { apiErrorCodeOf } from './answer-body.js';
-import { CallerController } from './caller-controller.js';
+import { ForwardingController } from '../../src/http/forwarding-controller.js';
 import { deprecationNotice, withDeprecationHeaders, type DeprecationNotice } from './deprecation-headers.js';
 import { exchangeWithFlex } from './flex-exchange.js';
 import { flexTwins } from './flex-twin.js';
@@ -48,7 +48,7 @@ class TenantCall {
   readonly #opts: Dispatcher.DispatchOptions;
   readonly #request: TenantRequest;
   readonly #handler: Dispatcher.DispatchHandler;
-  readonly #controller: CallerController;
+  readonly #controller: ForwardingController;
   #notice: DeprecationNotice | undefined;
   #finished = false;
 
@@ -57,7 +57,7 @@ class TenantCall {
     this.#opts = opts;
     this.#request = request;
     this.#handler = handler;
-    this.#controller = new CallerController((reason) => this.#fail(reason));
+    this.#controller = new ForwardingController((reason) => this.#fail(reason));
   }
 
   start(): void {

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Dispatcher } from 'undici';
+import { ForwardingController } from '../http/forwarding-controller.js';
 
 /**
  * The handler both authentication interceptors put between undici and the caller: it
@@ -19,65 +20,12 @@ export type NextAttempt = Dispatcher.DispatchOptions | Promise<Dispatcher.Dispat
  */
 export type ResponseInspector = (statusCode: number, headers: IncomingHttpHeaders) => (() => NextAttempt) | undefined;
 
-/**
- * The controller the caller holds for the whole request. Each attempt has its own
- * connection controller; this one forwards to the current attempt, and while there is
- * none (waiting for a token, between attempts) it fails the request itself on abort.
- */
-class AttemptController implements Dispatcher.DispatchController {
-  #target: Dispatcher.DispatchController | null = null;
-  #paused = false;
-  #aborted = false;
-  #reason: Error | null = null;
-  readonly #failIdle: (reason: Error) => void;
-
-  constructor(failIdle: (reason: Error) => void) {
-    this.#failIdle = failIdle;
-  }
-
-  set target(target: Dispatcher.DispatchController | null) {
-    this.#target = target;
-    // A pause the caller asked for must survive the switch to a new attempt.
-    if (this.#paused) target?.pause();
-  }
-
-  get aborted(): boolean {
-    return this.#aborted || (this.#target?.aborted ?? false);
-  }
-
-  get paused(): boolean {
-    return this.#paused || (this.#target?.paused ?? false);
-  }
-
-  get reason(): Error | null {
-    return this.#reason ?? this.#target?.reason ?? null;
-  }
-
-  abort(reason: Error): void {
-    if (this.#aborted) return;
-    this.#aborted = true;
-    this.#reason = reason;
-    if (this.#target) this.#target.abort(reason);
-    else this.#failIdle(reason);
-  }
-
-  pause(): void {
-    this.#paused = true;
-    this.#target?.pause();
-  }
-
-  resume(): void {
-    this.#paused = false;
-    this.#target?.resume();
-  }
-}
-
 /** Dispatches one caller request, possibly several times, as one request to the caller's handler. */
 export class AuthRetryHandler implements Dispatcher.DispatchHandler {
   readonly #dispatch: Dispatcher.Dispatch;
   readonly #handler: Dispatcher.DispatchHandler;
   readonly #inspect: ResponseInspector;
-  readonly #controller: AttemptController;
+  readonly #controller: ForwardingController;
   #started = false;
   #finished = false;
   #retry: (() => NextAttempt) | undefined;
@@ -91,7 +39,7 @@ export class AuthRetryHandler implements Dispatcher.DispatchHandler {
     this.#dispatch = dispatch;
     this.#handler = handler;
     this.#inspect = inspect;
-    this.#controller = new AttemptController((reason) => this.#fail(reason));
+    this.#controller = new ForwardingController((reason) => this.#fail(reason));
   }
 
   /**

@@ -1,40 +1,47 @@
 import type { Dispatcher } from 'undici';
 
 /**
- * The controller the caller's handler holds for the whole request. Underneath, the
- * adapter may be deciding the route, talking to Atlas through its own client, or
- * forwarding one dispatched attempt: this controller forwards pause, resume and abort to
- * the attempt in flight, and while there is none it fails the request itself, so the
- * caller's abort signal is honoured at every step. `signal` carries the abort to the
- * adapter's own asynchronous work (the route decision, its Atlas calls).
+ * The controller a caller's handler holds for the whole of one request, while underneath
+ * there may be several attempts (an authentication challenge answered, a token fetched,
+ * a request rewritten) or none for a while. It forwards pause, resume and abort to the
+ * attempt in flight; with none in flight, an abort fails the request itself, so the
+ * caller's abort is honoured at every step. A pause asked for before an attempt starts
+ * holds that attempt too.
  */
-export class CallerController implements Dispatcher.DispatchController {
+export class ForwardingController implements Dispatcher.DispatchController {
   readonly #failIdle: (reason: Error) => void;
-  readonly #abort = new AbortController();
   #target: Dispatcher.DispatchController | null = null;
   #paused = false;
+  #aborted = false;
   #reason: Error | null = null;
+  #abort: AbortController | undefined;
 
   /** @param failIdle fails the request when it is aborted with no attempt in flight. */
   constructor(failIdle: (reason: Error) => void) {
     this.#failIdle = failIdle;
   }
 
-  /** Aborted when the caller aborts: pass it to every asynchronous step. */
+  /**
+   * Aborted when the caller aborts: for asynchronous work between attempts. Made on first
+   * use, since most requests never need it and a signal costs microseconds per request.
+   */
   get signal(): AbortSignal {
+    if (this.#abort === undefined) {
+      this.#abort = new AbortController();
+      if (this.#aborted) this.#abort.abort(this.#reason);
+    }
     return this.#abort.signal;
   }
 
   /** The controller of the attempt in flight, or null between attempts. */
   set target(target: Dispatcher.DispatchController | null) {
     this.#target = target;
-    // A pause asked for before this attempt started must hold it too.
     if (this.#paused) target?.pause();
   }
 
   /** Whether the caller aborted, or the attempt in flight was aborted. */
   get aborted(): boolean {
-    return this.#reason !== null || (this.#target?.aborted ?? false);
+    return this.#aborted || (this.#target?.aborted ?? false);
   }
 
   /** Whether the caller asked for a pause, or the attempt in flight is paused. */
@@ -47,11 +54,12 @@ export class CallerController implements Dispatcher.DispatchController {
     return this.#reason ?? this.#target?.reason ?? null;
   }
 
-  /** Aborts the attempt in flight, or fails the request when there is none, and cancels the adapter's own work. */
+  /** Aborts the attempt in flight, or fails the request when there is none; aborts `signal`. */
   abort(reason: Error): void {
-    if (this.#reason !== null) return;
+    if (this.#aborted) return;
+    this.#aborted = true;
     this.#reason = reason;
-    this.#abort.abort(reason);
+    this.#abort?.abort(reason);
     if (this.#target) this.#target.abort(reason);
     else this.#failIdle(reason);
   }
