@@ -12,6 +12,7 @@ import {
   validateTargetDeploymentItemName,
   type ClusterTarget,
 } from '../../src/validation/inputs.js';
+import { TENANT_RESTORE_READ_ONLY_FIELDS, TENANT_RESTORE_WRITABLE_FIELDS } from '../../src/model/tenant-restore-fields.js';
 import type { LegacyCallOptions, TenantListQuery } from './types.js';
 
 /** A validated download request: what the POST carries. */
@@ -20,22 +21,10 @@ export interface DownloadBody {
   readonly targetDeploymentItemName: string;
 }
 
-// Read-only fields of `TenantRestore`: a body copied from an earlier answer may carry them.
-// They describe the job, not the request, so they are accepted and not sent.
-const READ_ONLY_FIELDS = new Set([
-  'clusterName',
-  'deliveryType',
-  'expirationDate',
-  'id',
-  'links',
-  'projectId',
-  'restoreFinishedDate',
-  'restoreScheduledDate',
-  'snapshotFinishedDate',
-  'snapshotUrl',
-  'status',
-]);
-const WRITABLE_FIELDS = ['snapshotId', 'targetDeploymentItemName', 'targetProjectId'];
+// A body copied from an earlier answer may carry read-only fields: they describe the job,
+// not the request, so they are accepted and not sent.
+const READ_ONLY_FIELDS: ReadonlySet<string> = new Set(TENANT_RESTORE_READ_ONLY_FIELDS);
+const WRITABLE_FIELDS: readonly string[] = TENANT_RESTORE_WRITABLE_FIELDS;
 const QUERY_FIELDS = ['pageNum', 'itemsPerPage', 'includeCount'];
 
 /** Validates `groupId` and `clusterName`, in path order. */

@@ -4,23 +4,14 @@
  * since the legacy shapes do not have them.
  */
 
+import { TENANT_RESTORE_READ_ONLY_FIELDS, TENANT_RESTORE_WRITABLE_FIELDS } from './tenant-restore-fields.js';
+
 type Json = Record<string, unknown>;
 
-const RESTORE_FIELDS = [
-  'deliveryType',
-  'expirationDate',
-  'id',
-  'links',
-  'projectId',
-  'restoreFinishedDate',
-  'restoreScheduledDate',
-  'snapshotFinishedDate',
-  'snapshotId',
-  'snapshotUrl',
-  'status',
-  'targetDeploymentItemName',
-  'targetProjectId',
-] as const;
+// Every TenantRestore field but clusterName (from the Flex body's instanceName), in name order.
+const RESTORE_FIELDS: readonly string[] = [...TENANT_RESTORE_READ_ONLY_FIELDS, ...TENANT_RESTORE_WRITABLE_FIELDS]
+  .filter((field) => field !== 'clusterName')
+  .sort();
 
 const SNAPSHOT_FIELDS = ['expiration', 'finishTime', 'id', 'links', 'mongoDBVersion', 'scheduledTime', 'startTime', 'status'] as const;
 
