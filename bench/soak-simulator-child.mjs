@@ -22,7 +22,7 @@ for (const [era, { now, seed }] of Object.entries(config.eras)) {
   eras[era] = { sim, cursor: 0, expiredUrlBySnapshot: new Map(), faults: {}, requests: 0, unanswered: 0 };
 }
 
-// Snapshot-file paths name their snapshot: /snapshot-files/<token>/<snapshotId>.tar.gz.
+// Snapshot-file paths name their snapshot: /snapshot-files/<clusterName>/<snapshotId>.tar.gz.
 const SNAPSHOT_FILE = /^\/snapshot-files\/[^/]+\/([a-f0-9]{24})\.tar\.gz$/;
 
 function catchUp(state) {

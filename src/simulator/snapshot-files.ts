@@ -7,7 +7,9 @@ import type { SimulatorState } from './state.js';
 
 /** Path prefix of the files `snapshotUrl` points at. */
 export const SNAPSHOT_FILES_PREFIX = '/snapshot-files/';
-const FILE_PATH = /^\/snapshot-files\/([A-Za-z0-9_-]{16,})\/([a-f0-9]{24})\.tar\.gz$/;
+const FILE_PATH = /^\/snapshot-files\/([A-Za-z0-9-]{1,64})\/([a-f0-9]{24})\.tar\.gz$/;
+/** The query parameter that carries the download token, as a pre-signed URL carries its signature. */
+export const SIGNATURE_PARAMETER = 'X-Amz-Signature';
 
 /** A byte range `[start, end]`, both inclusive as in `Content-Range`. */
 interface ByteRange {
@@ -42,9 +44,10 @@ function sendStorageError(exchange: Exchange, status: number, code: string, mess
 }
 
 /**
- * Serves `GET`/`HEAD /snapshot-files/<token>/<snapshotId>.tar.gz` without any Atlas auth (the
- * token is the credential, as in a presigned URL): single ranges, conditional requests, 403 once
- * the URL expired per the Atlas clock, and a body streamed chunk by chunk with backpressure.
+ * Serves `GET`/`HEAD /snapshot-files/<clusterName>/<snapshotId>.tar.gz?X-Amz-Signature=<token>`
+ * without any Atlas auth (the token is the credential, as in a pre-signed URL): single
+ * ranges, conditional requests, 403 once the URL expired per the Atlas clock, and a body
+ * streamed chunk by chunk with backpressure.
  */
 export async function serveSnapshotFile(state: SimulatorState, exchange: Exchange): Promise<void> {
   const method = exchange.req.method ?? 'GET';
@@ -54,9 +57,10 @@ export async function serveSnapshotFile(state: SimulatorState, exchange: Exchang
     return;
   }
   const match = FILE_PATH.exec(exchange.path);
-  const job = match === null ? undefined : state.jobs.byDownloadToken(match[1] as string);
+  const token = exchange.query.get(SIGNATURE_PARAMETER);
+  const job = match === null || token === null ? undefined : state.jobs.byDownloadToken(token);
   const progress = job === undefined ? undefined : state.jobs.progress(job);
-  if (job === undefined || job.snapshotId !== match?.[2] || progress?.expiresAt === undefined) {
+  if (job === undefined || job.clusterName !== match?.[1] || job.snapshotId !== match[2] || progress?.expiresAt === undefined) {
     sendStorageError(exchange, 404, 'NoSuchKey', 'The specified key does not exist.');
     return;
   }

@@ -11,9 +11,14 @@ export interface Link {
 /** Which API family a body is shaped for. */
 export type ApiFamily = 'tenant' | 'flex';
 
-/** Path of the file a completed job's `snapshotUrl` points at. */
-export function snapshotFilePath(job: RestoreJob): string {
-  return `/snapshot-files/${job.downloadToken}/${job.snapshotId}.tar.gz`;
+/**
+ * Path and query of a completed job's `snapshotUrl`, shaped like a pre-signed object-storage
+ * URL: the object's key names the cluster and the snapshot (so every job for one snapshot
+ * points at the same path), and the query carries the expiry and the signature, which is
+ * the job's download token.
+ */
+export function snapshotFileTarget(job: RestoreJob): string {
+  return `/snapshot-files/${job.clusterName}/${job.snapshotId}.tar.gz?X-Amz-Expires=14400&X-Amz-Signature=${job.downloadToken}`;
 }
 
 /** `BackupTenantSnapshot` or `FlexBackupSnapshot20241113`: the two carry the same fields. */
@@ -64,7 +69,7 @@ export function restoreJobView(
     restoreScheduledDate: job.scheduledAt.toISOString(),
     snapshotFinishedDate: snapshot.finishTime.toISOString(),
     snapshotId: job.snapshotId,
-    ...(progress.status === 'COMPLETED' ? { snapshotUrl: `${baseUrl}${snapshotFilePath(job)}` } : {}),
+    ...(progress.status === 'COMPLETED' ? { snapshotUrl: `${baseUrl}${snapshotFileTarget(job)}` } : {}),
     status: progress.status,
     ...(target !== undefined ? { targetDeploymentItemName: target } : {}),
     ...(job.targetProjectId !== undefined ? { targetProjectId: job.targetProjectId } : {}),

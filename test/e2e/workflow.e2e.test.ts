@@ -124,6 +124,30 @@ describe('saving the snapshot', () => {
     expect(await readdir(dir)).toEqual(['legacy.tar.gz']);
   });
 
+  it('a download() that fails past the resume budget leaves its bytes, and the next download() of that snapshot resumes from them', async () => {
+    const cluster = sim.clusters.sharedM5;
+    const snapshotId = sim.snapshotIds(cluster)[0] as string;
+    const jobsBefore = sim.jobsFor(snapshotId).length;
+    const destination = join(dir, 'again.tar.gz');
+    const input = { groupId: sim.groupId, clusterName: cluster, snapshotId, destination, pollIntervalMs: 40 };
+    sim.cutSnapshotTransfers(1024 * 1024, 5);
+    const error = await shim.download({ ...input, maxResumeAttempts: 1 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SnapshotTransferError);
+    await expect(stat(destination)).rejects.toMatchObject({ code: 'ENOENT' });
+    const firstPaths = new Set(snapshotRequests().map((r) => r.path));
+    sim.cutSnapshotTransfers(0, 0);
+    sim.clearRequests();
+
+    const result = await shim.download(input);
+    // A new job, signed anew, for the same object: the partial file beside the destination is found by its path.
+    expect(sim.jobsFor(snapshotId)).toHaveLength(jobsBefore + 2);
+    expect(sim.jobsFor(snapshotId).at(-1)?.id).toBe(result.job.id);
+    expect([...firstPaths]).toEqual([new URL(result.job.snapshotUrl as string).pathname]);
+    expect(result.sha256).toBe(sim.snapshotSha256(snapshotId));
+    expect(snapshotRequests().map((r) => r.status)).toEqual([206]);
+    expect(await readdir(dir)).toEqual(['again.tar.gz']);
+  });
+
   it('an expired snapshot URL is renewed once with a fresh download of the same snapshot', async () => {
     const cluster = sim.clusters.flex;
     const snapshotId = sim.snapshotIds(cluster)[1] as string;

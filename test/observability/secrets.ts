@@ -26,8 +26,8 @@ function headerPairs(headers: Dispatcher.DispatchOptions['headers']): Array<[str
 
 /**
  * The secret parts of what a test saw: credentials, the bearer tokens (and digest
- * responses) that went over the wire, and the unguessable parts of each snapshotUrl
- * (its query when it has one; the simulator puts its token in the path).
+ * responses) that went over the wire, and the unguessable parts of each snapshotUrl: its
+ * whole query, and each signature or credential in it.
  */
 export function secretsOf(input: { credentials: readonly string[]; authorizations: Iterable<string>; snapshotUrls: Iterable<string> }): string[] {
   const secrets = new Set<string>(input.credentials);
@@ -40,8 +40,7 @@ export function secretsOf(input: { credentials: readonly string[]; authorization
   for (const url of input.snapshotUrls) {
     const parsed = new URL(url);
     if (parsed.search) secrets.add(parsed.search.slice(1));
-    const token = /\/snapshot-files\/([^/]+)\//.exec(parsed.pathname)?.[1];
-    if (token !== undefined) secrets.add(token);
+    for (const [name, value] of parsed.searchParams) if (/signature|credential/i.test(name)) secrets.add(value);
   }
   return [...secrets].filter((secret) => secret.length >= 8);
 }

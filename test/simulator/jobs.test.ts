@@ -32,7 +32,9 @@ describe('restore job progression', () => {
       seen.add(job.status);
     }
     expect([...seen]).toEqual(['PENDING', 'QUEUED', 'RUNNING', 'COMPLETED']);
-    expect(job.snapshotUrl).toMatch(new RegExp(`^${fx.sim.url}/snapshot-files/[A-Za-z0-9_-]{16,}/${created.snapshotId}\\.tar\\.gz$`));
+    expect(job.snapshotUrl).toMatch(
+      new RegExp(`^${fx.sim.url}/snapshot-files/${name}/${created.snapshotId}\\.tar\\.gz\\?X-Amz-Expires=14400&X-Amz-Signature=[A-Za-z0-9_-]{16,}$`),
+    );
     expect(Date.parse(job.restoreFinishedDate) - Date.parse(job.restoreScheduledDate)).toBe(1600);
     expect(Date.parse(job.expirationDate) - Date.parse(job.restoreFinishedDate)).toBe(4 * HOUR_MS);
     expect(job.restoreScheduledDate).toBe(BEFORE_SUNSET.toISOString());

@@ -111,9 +111,13 @@ describe('snapshot files', () => {
     fx = await startFixture({ jobDurationMs: 0 });
     const job = await completedJob(fx);
     const url = new URL(job.snapshotUrl);
-    const [, , token] = url.pathname.split('/');
-    expect((await fetchFile(`${fx.sim.url}/snapshot-files/${'A'.repeat(43)}/${job.snapshotId}.tar.gz`)).status).toBe(404);
-    expect((await fetchFile(`${fx.sim.url}/snapshot-files/${token}/${'0'.repeat(24)}.tar.gz`)).status).toBe(404);
+    const [, , clusterName] = url.pathname.split('/');
+    const token = url.searchParams.get('X-Amz-Signature');
+    const file = (cluster: string | undefined, snapshotId: string, query: string) => `${fx.sim.url}/snapshot-files/${cluster}/${snapshotId}.tar.gz${query}`;
+    expect((await fetchFile(file(clusterName, job.snapshotId, `?X-Amz-Signature=${'A'.repeat(43)}`))).status).toBe(404);
+    expect((await fetchFile(file(clusterName, job.snapshotId, ''))).status).toBe(404);
+    expect((await fetchFile(file(clusterName, '0'.repeat(24), `?X-Amz-Signature=${token}`))).status).toBe(404);
+    expect((await fetchFile(file('another-cluster', job.snapshotId, `?X-Amz-Signature=${token}`))).status).toBe(404);
     const put = await request(job.snapshotUrl, { method: 'PUT', body: 'x' });
     await put.body.dump();
     expect(put.statusCode).toBe(405);

@@ -16,9 +16,9 @@ export interface ProxyRedirect {
  * It forwards every request as it came, and:
  * - records each `Authorization` value it forwards and each `access_token` the token
  *   endpoint hands out: the credentials a test then searches everything emitted for;
- * - signs every `snapshotUrl` in a JSON answer with a fresh query string, as a real
- *   pre-signed storage URL carries its signature (the simulator's files ignore the query),
- *   and records each signature;
+ * - gives every `snapshotUrl` in a JSON answer the full query of a real pre-signed storage
+ *   URL (a made-up credential beside the simulator's signature, its download token), and
+ *   records both;
  * - answers paths matching `redirect` with a redirect to another origin instead.
  */
 export interface AtlasProxy {
@@ -28,7 +28,7 @@ export interface AtlasProxy {
   readonly authorizations: string[];
   /** Every `access_token` the token endpoint answered. */
   readonly accessTokens: string[];
-  /** The random values put in the `snapshotUrl` queries (signature and credential), each one a secret. */
+  /** The values in the `snapshotUrl` queries (signature and credential), each one a secret. */
   readonly signatures: string[];
   /** Set to redirect matching requests instead of forwarding them. */
   redirect: ProxyRedirect | undefined;
@@ -61,11 +61,14 @@ export async function startAtlasProxy(target: string): Promise<AtlasProxy> {
     if (Array.isArray(node)) node.forEach(sign);
     else if (typeof node === 'object' && node !== null) {
       const record = node as Record<string, unknown>;
-      if (typeof record.snapshotUrl === 'string' && !record.snapshotUrl.includes('?')) {
+      if (typeof record.snapshotUrl === 'string' && !record.snapshotUrl.includes('X-Amz-Credential=')) {
+        // The simulator signs with its download token; the proxy adds a credential, as S3 would.
+        const url = new URL(record.snapshotUrl);
         const credential = `AKIA${randomBytes(10).toString('hex').toUpperCase()}`;
-        const signature = randomBytes(32).toString('hex');
+        const signature = url.searchParams.get('X-Amz-Signature');
+        if (signature === null) throw new Error(`the simulator's snapshotUrl has no X-Amz-Signature: ${url.origin}${url.pathname}`);
         signatures.push(credential, signature);
-        record.snapshotUrl = `${record.snapshotUrl}?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=${credential}%2F20260110%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Expires=14400&X-Amz-Signature=${signature}`;
+        record.snapshotUrl = `${url.origin}${url.pathname}?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=${credential}%2F20260110%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Expires=14400&X-Amz-Signature=${signature}`;
       }
       Object.values(record).forEach(sign);
     }
