@@ -1,4 +1,4 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { SnapshotTransferError } from '../errors/snapshot-transfer-error.js';
 import type { PartialFile } from './partial-file.js';
@@ -17,6 +17,16 @@ interface LockOwner {
   readonly hostname: string;
 }
 
+/** How often a held lock's modification time is renewed, to show its save is alive: 10 s. */
+export const LOCK_HEARTBEAT_MS = 10_000;
+
+/**
+ * A lock not renewed for this long is left over, whoever wrote it: 60 s. This is what frees
+ * a lock from a process on another host (a pod or container that was replaced), whose
+ * process id cannot be checked from here.
+ */
+export const LOCK_STALE_AFTER_MS = 60_000;
+
 // Locks this process holds: another save in this process must not take one over.
 const held = new Set<string>();
 
@@ -24,9 +34,18 @@ function busyError(destination: string, lockPath: string, owner: LockOwner | und
   const who = owner === undefined ? 'another save' : owner.pid === process.pid && owner.hostname === hostname() ? 'another save in this process' : `process ${owner.pid} on ${owner.hostname}`;
   return new SnapshotTransferError(
     `${JSON.stringify(destination)} is being saved by ${who}: two saves of one snapshot to one path would write into the same temporary file. ` +
-      `Wait for it, or choose another path; if no save is running, delete ${JSON.stringify(lockPath)}.`,
+      `Wait for it, or choose another path; a lock nobody renews is taken over after ${LOCK_STALE_AFTER_MS / 1000} s, and if no save is running you may delete ${JSON.stringify(lockPath)}.`,
     { phase: 'destination' },
   );
+}
+
+/** How long ago the lock was last renewed, in milliseconds; 0 when that cannot be read. */
+async function lockAge(lockPath: string): Promise<number> {
+  try {
+    return Date.now() - (await stat(lockPath)).mtimeMs;
+  } catch {
+    return 0;
+  }
 }
 
 async function readOwner(lockPath: string): Promise<LockOwner | undefined> {
@@ -52,25 +71,29 @@ function isAlive(pid: number): boolean {
 }
 
 /**
- * Whether a lock left on disk can be taken over: its owner ran on this host and is gone.
- * An owner with this process's own pid is gone too (a restarted container reuses pids),
- * since this process holds no lock of that path.
+ * Whether a lock left on disk can be taken over: nobody renewed it for
+ * {@link LOCK_STALE_AFTER_MS}, or its owner ran on this host and is gone. An owner with this
+ * process's own pid is gone too (a restarted container reuses pids), since this process
+ * holds no lock of that path.
  */
-function isStale(owner: LockOwner | undefined): boolean {
+function isStale(owner: LockOwner | undefined, ageMs: number): boolean {
+  if (ageMs > LOCK_STALE_AFTER_MS) return true;
   if (owner === undefined || owner.hostname !== hostname()) return false;
   return owner.pid === process.pid || !isAlive(owner.pid);
 }
 
 /**
  * Takes the lock of a partial file, so that two saves of one snapshot to one destination
- * (in this process or in two on this host) never write into the same temporary file: the
+ * (in one process, or in two, even on two hosts sharing the directory) never write into the same temporary file: the
  * second fails at once with a `SnapshotTransferError` (phase `'destination'`) naming the
- * holder. A lock left by a process that ended without releasing it is taken over.
+ * holder. A lock left by a process that ended without releasing it is taken over: at once
+ * when that process ran on this host, after {@link LOCK_STALE_AFTER_MS} otherwise.
  *
- * The lock file is created exclusively (`wx`); one whose owner cannot be read (being
- * written this instant, or from elsewhere) counts as held: the safe answer.
+ * The lock file is created exclusively (`wx`) and renewed every `heartbeatMs` (default
+ * {@link LOCK_HEARTBEAT_MS}); one whose owner cannot be read (being written this instant)
+ * counts as held until it is {@link LOCK_STALE_AFTER_MS} old.
  */
-export async function lockPartial(file: PartialFile, destination: string): Promise<PartialLock> {
+export async function lockPartial(file: PartialFile, destination: string, heartbeatMs = LOCK_HEARTBEAT_MS): Promise<PartialLock> {
   const path = `${file.path}.lock`;
   if (held.has(path)) throw busyError(destination, path, { pid: process.pid, hostname: hostname() });
   held.add(path);
@@ -83,7 +106,7 @@ export async function lockPartial(file: PartialFile, destination: string): Promi
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         const holder = await readOwner(path);
-        if (attempt > 0 || !isStale(holder)) throw busyError(destination, path, holder);
+        if (attempt > 0 || !isStale(holder, await lockAge(path))) throw busyError(destination, path, holder);
         await rm(path, { force: true });
       }
     }
@@ -95,12 +118,19 @@ export async function lockPartial(file: PartialFile, destination: string): Promi
       cause: error,
     });
   }
+  // Renewed while the save runs, so another host can tell a live lock from a left-over one.
+  const heartbeat = setInterval(() => {
+    const now = new Date();
+    utimes(path, now, now).catch(() => undefined);
+  }, heartbeatMs);
+  heartbeat.unref();
   let released = false;
   return {
     path,
     async release() {
       if (released) return;
       released = true;
+      clearInterval(heartbeat);
       try {
         await rm(path, { force: true });
       } finally {

@@ -48,9 +48,10 @@ export interface SaveSnapshotParams extends SaveSnapshotOptions {
  * leaves a file at the destination path (an existing file there is untouched until the
  * rename). The temporary file is created with mode 0600: snapshots are database contents.
  * While a save runs, `…part.lock` holds the temporary file: a second save of the same
- * snapshot to the same path, in this process or another on this host, fails at once
+ * snapshot to the same path, in this process or another one, fails at once
  * (phase `'destination'`) instead of writing into it; a lock whose process is gone is
- * taken over.
+ * taken over (at once on this host; from another host once it has gone unrenewed for a
+ * minute).
  *
  * **Resuming** (`resume`, default true): a partial file left by an earlier call is
  * continued with `Range: bytes=<size>-` and `If-Range: <ETag>`; within a call, up to

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SnapshotTransferError } from '../../src/errors/snapshot-transfer-error.js';
 import { partialFileFor } from '../../src/download/partial-file.js';
-import { lockPartial } from '../../src/download/partial-lock.js';
+import { LOCK_STALE_AFTER_MS, lockPartial } from '../../src/download/partial-lock.js';
 import { saveSnapshotFile } from '../../src/download/save-snapshot-file.js';
 import { deferCleanup, exists, rejectionOf, setupSave, SNAPSHOT_PATH, useSaveFixtures } from './helpers/save-fixture.js';
 
@@ -82,9 +82,28 @@ describe('one save at a time per destination and snapshot', () => {
     await writeFile(lockOf(destination), typeof value === 'string' ? value : JSON.stringify(value));
     const error = await rejectionOf(saveSnapshotFile({ ...base, source: source() }));
     expect(error).toMatchObject({ phase: 'destination' });
-    expect((error as Error).message).toContain(`if no save is running, delete ${JSON.stringify(lockOf(destination))}`);
+    expect((error as Error).message).toContain(`if no save is running you may delete ${JSON.stringify(lockOf(destination))}`);
     expect(host.requests).toHaveLength(0);
     expect(await exists(destination)).toBe(false);
+  });
+
+  it('a lock nobody renewed for a minute is taken over, even from another host (a replaced pod cannot release it)', async () => {
+    const { host, destination, base, source } = await setup();
+    await writeLock(lockOf(destination), { pid: 1, hostname: `${hostname()}-replaced-pod` });
+    const past = new Date(Date.now() - LOCK_STALE_AFTER_MS - 5_000);
+    await utimes(lockOf(destination), past, past);
+    await expect(saveSnapshotFile({ ...base, source: source() })).resolves.toMatchObject({ bytes: host.size });
+  });
+
+  it('a held lock is renewed while its save runs, so it never looks left over', async () => {
+    const { dir } = await setup();
+    const destination = join(dir, 'x.tar.gz');
+    const lock = await lockPartial(partialFileFor(destination, SNAPSHOT_PATH), destination, 20);
+    deferCleanup(() => lock.release());
+    const past = new Date(Date.now() - 3_600_000);
+    await utimes(lock.path, past, past);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(Date.now() - (await stat(lock.path)).mtimeMs).toBeLessThan(10_000);
   });
 
   it('release is idempotent and frees the path for the next lock', async () => {
