@@ -84,9 +84,9 @@ function isStale(owner: LockOwner | undefined, ageMs: number): boolean {
 
 /**
  * Takes the lock of a partial file, so that two saves of one snapshot to one destination
- * (in one process, or in two, even on two hosts sharing the directory) never write into the same temporary file: the
- * second fails at once with a `SnapshotTransferError` (phase `'destination'`) naming the
- * holder. A lock left by a process that ended without releasing it is taken over: at once
+ * (in one process, or in two, even on two hosts sharing the directory) never write into
+ * the same temporary file: the second fails at once with a `SnapshotTransferError` (phase
+ * `'destination'`) naming the holder. A lock left by a process that ended without releasing it is taken over: at once
  * when that process ran on this host, after {@link LOCK_STALE_AFTER_MS} otherwise.
  *
  * The lock file is created exclusively (`wx`) and renewed every `heartbeatMs` (default
