@@ -1,3 +1,4 @@
+import type { DownloadAdoptedEvent } from '../events/shim-event.js';
 import type { ClusterKind, Route, RouteFlag } from '../policy/types.js';
 
 /** Why a route was decided: for a call that sends it, or for `explainRoute`, which sends nothing. */
@@ -96,22 +97,7 @@ export interface FallbackChannelMessage {
  * ambiguously, and the job it created was adopted instead of requesting another. The
  * fields of the `download-adopted` event, without its `type`.
  */
-export interface AdoptChannelMessage {
-  /** The project (24 hex). */
-  readonly groupId: string;
-  /** The cluster (or Flex instance) whose snapshot was requested. */
-  readonly clusterName: string;
-  /** The snapshot whose download was requested. */
-  readonly snapshotId: string;
-  /** The endpoint family the request went to, whose restore jobs were searched. */
-  readonly route: Route;
-  /** The id of the restore job adopted. */
-  readonly jobId: string;
-  /** Why the request was ambiguous, in a few words (`'ECONNRESET'`, `'HTTP 503'`…); never a header, a body or a URL. */
-  readonly failure: string;
-  /** HTTP status of the failed request, when Atlas answered one; undefined when the connection broke first. */
-  readonly status: number | undefined;
-}
+export type AdoptChannelMessage = Omit<DownloadAdoptedEvent, 'type'>;
 
 /** Message of the `atlas-snapshot-shim:progress` channel: how far a `saveSnapshot` has come. */
 export interface ProgressChannelMessage {
