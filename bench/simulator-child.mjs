@@ -3,13 +3,13 @@
 // work (digest checks, JSON, generating snapshot bytes) never shares a thread with the
 // client being measured, as a real Atlas never would.
 import { startAtlasSimulator } from '../dist/simulator.js';
+import { serveRpc } from './ipc-rpc.mjs';
 
 const options = JSON.parse(process.argv[2] ?? '{}');
 const fixedNow = options.now === undefined ? undefined : new Date(options.now);
 const sim = await startAtlasSimulator({ ...options, ...(fixedNow ? { now: () => fixedNow } : {}) });
 
 const snapshotIds = Object.fromEntries(Object.values(sim.clusters).map((name) => [name, sim.snapshotIds(name)]));
-process.send({ ready: { url: sim.url, apiKey: sim.apiKey, groupId: sim.groupId, clusters: sim.clusters, snapshotIds } });
 
 const operations = {
   requests: () => sim.requests,
@@ -21,11 +21,4 @@ const operations = {
   },
 };
 
-process.on('message', async ({ id, op, args = [] }) => {
-  try {
-    process.send({ id, result: await operations[op](...args) });
-  } catch (error) {
-    process.send({ id, error: String(error?.stack ?? error) });
-  }
-});
-process.on('disconnect', () => process.exit(0));
+serveRpc({ url: sim.url, apiKey: sim.apiKey, groupId: sim.groupId, clusters: sim.clusters, snapshotIds }, operations);

@@ -21,7 +21,7 @@ function integer(name, text, min, max) {
   return value;
 }
 
-/** @returns {{ downloads: number, concurrency: number, rate: number, seed: number, kinds: string[], keep: boolean }} */
+/** @returns {{ downloads: number, concurrency: number, rate: number, full: boolean, seed: number, kinds: string[], keep: boolean }} */
 export function soakOptions(argv = process.argv.slice(2), env = process.env) {
   let values;
   try {
@@ -52,10 +52,14 @@ export function soakOptions(argv = process.argv.slice(2), env = process.env) {
   const unknown = kinds.filter((kind) => !SIMULATOR_FAULT_KINDS.includes(kind));
   if (kinds.length === 0 || unknown.length > 0) throw new SoakUsageError(`--kinds must list fault kinds among ${SIMULATOR_FAULT_KINDS.join(', ')}; got ${unknown.join(', ') || 'none'}\n${USAGE}`);
   const seedText = pick('seed');
+  const downloads = integer('downloads', pick('downloads') ?? '1000', 1, 1_000_000);
+  const concurrency = integer('concurrency', pick('concurrency') ?? '8', 1, 256);
   return {
-    downloads: integer('downloads', pick('downloads') ?? '1000', 1, 1_000_000),
-    concurrency: integer('concurrency', pick('concurrency') ?? '8', 1, 256),
+    downloads,
+    concurrency,
     rate,
+    // The run the committed report describes: the default size, rate and kinds (any seed).
+    full: downloads === 1000 && concurrency === 8 && rate === 0.05 && kinds.length === SIMULATOR_FAULT_KINDS.length,
     // The simulator's generator takes a 32-bit state; a seed in that range repeats exactly.
     seed: seedText === undefined ? randomInt(1, 2 ** 31) : integer('seed', seedText, 0, 2 ** 32 - 1),
     kinds,

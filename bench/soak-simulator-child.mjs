@@ -4,6 +4,7 @@
 // for a snapshot so far, the digest of a snapshot, and what the faults did overall. Kept out of
 // the soak's process so the server's work never shares a thread with the client under test.
 import { startAtlasSimulator } from '../dist/simulator.js';
+import { serveRpc } from './ipc-rpc.mjs';
 
 /** @type {{ anchorMs: number, eras: Record<string, { now: string, seed: number }>, simulator: object, faults: { rate: number, kinds?: string[] } }} */
 const config = JSON.parse(process.argv[2] ?? '{}');
@@ -86,13 +87,4 @@ const described = Object.fromEntries(
     },
   ]),
 );
-process.send({ ready: described });
-
-process.on('message', async ({ id, op, args = [] }) => {
-  try {
-    process.send({ id, result: await operations[op](...args) });
-  } catch (error) {
-    process.send({ id, error: String(error?.stack ?? error) });
-  }
-});
-process.on('disconnect', () => process.exit(0));
+serveRpc(described, operations);

@@ -2,7 +2,8 @@
 // faults of every kind it has, then a report of what completed, what failed and why, and
 // the things that must never happen: duplicate jobs, files whose bytes differ from the
 // source, half files. Not part of the test suite; run with `npm run soak` (see
-// soak-options.mjs for the flags). Writes bench/soak-report.json.
+// soak-options.mjs for the flags). A run with the default size writes bench/soak-report.json;
+// any other writes bench/soak-report-partial.json, so a quick look never replaces the report.
 //
 // Setup, and why:
 // - One child process runs two simulators on 127.0.0.1 (soak-simulator-child.mjs): one whose
@@ -34,7 +35,7 @@ import { SoakUsageError, soakOptions } from './soak-options.mjs';
 import { buildReport, describeError, formatReport } from './soak-report.mjs';
 import { startSoakSimulators } from './soak-simulators.mjs';
 
-const REPORT_PATH = fileURLToPath(new URL('./soak-report.json', import.meta.url));
+const reportPath = (full) => fileURLToPath(new URL(full ? './soak-report.json' : './soak-report-partial.json', import.meta.url));
 
 // Atlas instants at the start of the run, one per era; both clocks then move with real time.
 const ERAS = { beforeSunset: '2025-12-01T12:00:00.000Z', afterSunset: '2026-03-01T12:00:00.000Z' };
@@ -82,6 +83,7 @@ function commandOf(options) {
 
 async function main() {
   const options = soakOptions();
+  const reportFile = reportPath(options.full);
   const { SIMULATOR_FAULT_KINDS } = await import('../dist/simulator.js');
   options.allKinds = SIMULATOR_FAULT_KINDS.every((kind) => options.kinds.includes(kind));
   const command = commandOf(options);
@@ -276,13 +278,13 @@ async function main() {
   );
   report.jobs.createdAfterCallEndedDetail = lateJobs;
   report.temporaryDirectory = dir;
-  await writeFile(REPORT_PATH, `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(reportFile, `${JSON.stringify(report, null, 2)}\n`);
   console.log(formatReport(report));
-  console.log(`soak: report written to ${REPORT_PATH}`);
+  console.log(`soak: report written to ${reportFile}`);
   if (report.verdict === 'pass' && !options.keep) {
     await rm(dir, { recursive: true, force: true });
     report.temporaryDirectory = `${dir} (removed)`;
-    await writeFile(REPORT_PATH, `${JSON.stringify(report, null, 2)}\n`);
+    await writeFile(reportFile, `${JSON.stringify(report, null, 2)}\n`);
   } else {
     console.log(`soak: files kept in ${dir}`);
   }
