@@ -6,7 +6,7 @@ import { AtlasApiError } from '../../src/errors/atlas-api-error.js';
 import type { DownloadAdoptedEvent } from '../../src/events/shim-event.js';
 import { adoptingLookup } from '../../src/facade/download-adoption.js';
 import type { ForwardingController } from '../../src/http/forwarding-controller.js';
-import { collectCallerResponse } from './collect-response.js';
+import { collectCallerResponse } from './collect-caller-response.js';
 import { bearerAuthorization } from './request-headers.js';
 import { flexDispatchOptions, type FlexRequest } from './rewrite.js';
 import type { Answer } from './synthetic-response.js';
