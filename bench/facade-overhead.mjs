@@ -19,7 +19,7 @@ const FIXED_NOW = new Date(ATLAS_NOW);
  * calls per second and this process's CPU time per call (user + system), which the other
  * processes on a shared machine disturb far less than wall time.
  */
-async function throughput(call, total, inFlight) {
+export async function throughput(call, total, inFlight) {
   let started = 0;
   const t0 = now();
   const cpu0 = process.cpuUsage();

@@ -3,6 +3,7 @@
 // (or the raw baseline's) against the simulator in its own process, so the profile holds
 // the client's work only. Not part of `npm run bench`.
 import { createSnapshotShim, FLEX_MEDIA_TYPE } from '../dist/index.js';
+import { throughput } from './facade-overhead.mjs';
 import { createRawDigestClient } from './raw-digest.mjs';
 import { startSimulatorProcess } from './simulator-process.mjs';
 
@@ -20,19 +21,8 @@ const call =
     ? () => raw.post(path, FLEX_MEDIA_TYPE, { snapshotId })
     : () => shim.downloadSnapshot({ groupId: sim.groupId, clusterName, snapshotId });
 try {
-  let started = 0;
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  const worker = async () => {
-    while (started < calls) {
-      started += 1;
-      await call();
-    }
-  };
-  await Promise.all(Array.from({ length: inFlight }, worker));
-  const cpu = process.cpuUsage(cpu0);
-  const seconds = (performance.now() - t0) / 1000;
-  console.log(`${variant}: ${Math.round(calls / seconds)} calls/s, ${((cpu.user + cpu.system) / calls).toFixed(1)} µs CPU per call`);
+  const { perSecond, cpuMicrosPerCall } = await throughput(call, calls, inFlight);
+  console.log(`${variant}: ${Math.round(perSecond)} calls/s, ${cpuMicrosPerCall.toFixed(1)} µs CPU per call`);
 } finally {
   await shim.close();
   await raw.close();
