@@ -25,27 +25,30 @@ export interface ResolvedSaveOptions {
   readonly maxResumeAttempts: number;
 }
 
-function optional<T>(name: string, value: unknown, valid: (value: unknown) => boolean, allowed: string): T | undefined {
+function optional<T>(field: string, value: unknown, valid: (value: unknown) => boolean, allowed: string): T | undefined {
   if (value === undefined) return undefined;
-  if (!valid(value)) throw new ValidationError(`options.${name}`, allowed, describeValue(value));
+  if (!valid(value)) throw new ValidationError(field, allowed, describeValue(value));
   return value as T;
 }
 
 const isCount = (max: number) => (value: unknown) => typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= max;
 
 /**
- * Checks the save options and applies the defaults.
+ * Checks the save options and applies the defaults. `fieldPrefix` (default `'options.'`)
+ * is how errors name a field: `shim.download` takes these options as top-level fields of
+ * its one argument, and passes `''`.
  *
  * @throws {ValidationError} naming the first wrong option.
  */
-export function resolveSaveOptions(options: SaveSnapshotOptions): ResolvedSaveOptions {
+export function resolveSaveOptions(options: SaveSnapshotOptions, fieldPrefix = 'options.'): ResolvedSaveOptions {
+  const at = (name: string): string => `${fieldPrefix}${name}`;
   return {
-    signal: optional<AbortSignal>('signal', options.signal, (value) => value instanceof AbortSignal, 'an AbortSignal'),
-    onProgress: optional('onProgress', options.onProgress, (value) => typeof value === 'function', 'a function (progress) => void'),
-    resume: optional<boolean>('resume', options.resume, (value) => typeof value === 'boolean', 'true or false') ?? true,
+    signal: optional<AbortSignal>(at('signal'), options.signal, (value) => value instanceof AbortSignal, 'an AbortSignal'),
+    onProgress: optional(at('onProgress'), options.onProgress, (value) => typeof value === 'function', 'a function (progress) => void'),
+    resume: optional<boolean>(at('resume'), options.resume, (value) => typeof value === 'boolean', 'true or false') ?? true,
     progressIntervalMs:
-      optional<number>('progressIntervalMs', options.progressIntervalMs, isCount(2_147_483_647), 'an integer number of milliseconds, 0 or more') ??
+      optional<number>(at('progressIntervalMs'), options.progressIntervalMs, isCount(2_147_483_647), 'an integer number of milliseconds, 0 or more') ??
       250,
-    maxResumeAttempts: optional<number>('maxResumeAttempts', options.maxResumeAttempts, isCount(1_000), 'an integer from 0 to 1000') ?? 3,
+    maxResumeAttempts: optional<number>(at('maxResumeAttempts'), options.maxResumeAttempts, isCount(1_000), 'an integer from 0 to 1000') ?? 3,
   };
 }

@@ -6,7 +6,6 @@ import type { SnapshotDownload } from '../model/snapshot-download.js';
 import type { ShimObserver } from '../observability/shim-observer.js';
 import { describeValue } from '../validation/describe-value.js';
 import { validateArgumentObject, validateClusterTarget, validateObjectId, validateOptionsObject, validateSignal } from '../validation/inputs.js';
-import { withRenamedField } from '../validation/renamed-field.js';
 import { resolveWaitOptions, type WaitForDownloadOptions } from '../workflow/wait-for-download.js';
 import type { DownloadSnapshotInput, RoutedSnapshotDownload } from './create-snapshot-shim.js';
 
@@ -93,7 +92,7 @@ export async function downloadTo(
   // a job on Atlas that nobody waits for. Here they are fields of the one argument, and
   // errors name them so (`pollIntervalMs`, not `options.pollIntervalMs`).
   resolveWaitOptions(args, '');
-  withRenamedField('options.', '', () => resolveSaveOptions(args));
+  resolveSaveOptions(args, '');
   await checkDestination(input.destination);
   const { destination, signal, timeoutMs, pollIntervalMs, maxPollIntervalMs, onStatus, onProgress, resume, progressIntervalMs, maxResumeAttempts, ...request } = input;
   const requested = await steps.downloadSnapshot({ ...request, ...(signal ? { signal } : {}) });

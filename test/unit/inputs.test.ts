@@ -8,7 +8,7 @@ import {
   validateSignal,
   validateTargetDeploymentItemName,
 } from '../../src/validation/inputs.js';
-import { withRenamedField } from '../../src/validation/renamed-field.js';
+import { resolveSaveOptions } from '../../src/download/save-options.js';
 
 function rejection(fn: () => unknown): ValidationError {
   try {
@@ -104,22 +104,16 @@ describe('validateOptionsObject', () => {
   });
 });
 
-describe('withRenamedField', () => {
-  const throwing = (error: Error) => (): never => {
-    throw error;
-  };
-  it('returns what the check returns', () => {
-    expect(withRenamedField('options.', '', () => 42)).toBe(42);
-  });
-  it('renames the field of a ValidationError under the prefix, keeping what was allowed and received', () => {
-    const error = rejection(() => withRenamedField('options.', '', throwing(new ValidationError('options.resume', 'true or false', '"yes"'))));
+describe('resolveSaveOptions field names', () => {
+  it('names a wrong option options.<name> by default, and <name> with the prefix the download argument uses, keeping what was allowed and received', () => {
+    expect(rejection(() => resolveSaveOptions({ resume: 'yes' as never }))).toMatchObject({ field: 'options.resume', allowed: 'true or false', received: '"yes"' });
+    const error = rejection(() => resolveSaveOptions({ resume: 'yes' as never }, ''));
     expect(error).toMatchObject({ field: 'resume', allowed: 'true or false', received: '"yes"' });
     expect(error.message).toBe('Invalid resume: expected true or false, received "yes".');
   });
-  it('leaves other fields and other errors alone', () => {
-    const other = new ValidationError('destination', 'a path', 'number 1');
-    expect(() => withRenamedField('options.', '', throwing(other))).toThrow(other);
-    const failure = new TypeError('not a validation');
-    expect(() => withRenamedField('options.', '', throwing(failure))).toThrow(failure);
+  it('returns the defaults with either prefix', () => {
+    const defaults = { signal: undefined, onProgress: undefined, resume: true, progressIntervalMs: 250, maxResumeAttempts: 3 };
+    expect(resolveSaveOptions({})).toEqual(defaults);
+    expect(resolveSaveOptions({}, '')).toEqual(defaults);
   });
 });
