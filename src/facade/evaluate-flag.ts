@@ -19,13 +19,12 @@ export interface FlagEvaluation {
 const TIMED_OUT = Symbol('timed out');
 
 /**
- * The route flag for one call: the static value, or the flag source's answer for this
- * context. A flag never routes silently: an answer that is not a route flag routes as
+ * The flag source's answer for one call's context (a static flag needs no evaluation: the
+ * caller uses it as it is). A flag never routes silently: an answer that is not a route flag routes as
  * `auto` and is reported (or, with `strict`, is a `ValidationError`); a source that throws
  * or does not answer within `timeoutMs` routes as `auto` and is reported.
  */
-export async function evaluateFlag(source: RouteFlag | RouteFlagSource, context: RouteFlagContext, how: FlagEvaluation): Promise<RouteFlag> {
-  if (typeof source !== 'function') return source;
+export async function evaluateFlag(source: RouteFlagSource, context: RouteFlagContext, how: FlagEvaluation): Promise<RouteFlag> {
   const target = { groupId: context.groupId, clusterName: context.clusterName };
   let timer: NodeJS.Timeout | undefined;
   let value: unknown;
