@@ -3,14 +3,12 @@ import type { Dispatcher } from 'undici';
 /** Request headers in any of the shapes undici accepts. */
 export type RequestHeaders = Dispatcher.DispatchOptions['headers'];
 
-type Headers = RequestHeaders;
-
 /**
  * Header entries as `[name, value]` pairs, whichever of undici's header shapes was given:
  * an object (what `fetch` passes), a flat `[name, value, …]` list, a list of pairs, or an
  * iterable such as `Headers`. Absent values are left out; repeated values stay together.
  */
-export function headerEntries(headers: Headers): Array<[string, string | string[]]> {
+export function headerEntries(headers: RequestHeaders): Array<[string, string | string[]]> {
   const out: Array<[string, string | string[]]> = [];
   const add = (name: unknown, value: unknown): void => {
     if (value === undefined || value === null) return;
