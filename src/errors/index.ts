@@ -1,12 +1,13 @@
-export { ShimError } from './shim-error.js';
-export { ValidationError } from './validation-error.js';
-export { AtlasApiError, type AtlasApiErrorInit, type AtlasRequestInfo } from './atlas-api-error.js';
-export { AtlasResponseError } from './response-error.js';
-export { AuthError } from './auth-error.js';
-export { SunsetError } from './sunset-error.js';
-export { UnsupportedClusterError } from './unsupported-cluster-error.js';
-export { TimeoutError } from './timeout-error.js';
-export { DownloadFailedError, type FailedJob } from './download-failed-error.js';
-export { SnapshotTransferError } from './snapshot-transfer-error.js';
-export { AtlasConnectionError } from './atlas-connection-error.js';
-export { UnconfirmedJobError } from './unconfirmed-job-error.js';
+export { ShimError, ValidationError } from './shim-error.js';
+export {
+  AtlasApiError,
+  AtlasConnectionError,
+  AtlasResponseError,
+  AuthError,
+  TimeoutError,
+  UnconfirmedJobError,
+  type AtlasApiErrorInit,
+  type AtlasRequestInfo,
+} from './atlas-errors.js';
+export { SunsetError, UnsupportedClusterError } from './route-errors.js';
+export { DownloadFailedError, SnapshotTransferError, type FailedJob } from './download-errors.js';

@@ -45,3 +45,36 @@ export class ShimError extends Error {
     return text;
   }
 }
+
+/**
+ * A value given to the library is not one it accepts. Thrown before any request is sent.
+ *
+ * `field` names the input (`'groupId'`, `'options.route'`, …), `allowed` says what
+ * would be accepted, and `received` describes what was given (its type and a short,
+ * truncated rendering, never a credential).
+ */
+export class ValidationError extends ShimError {
+  /** The input that was wrong, as the caller named it. */
+  readonly field: string;
+  /** What the input accepts, in words. */
+  readonly allowed: string;
+  /** A short description of the value received. */
+  readonly received: string;
+
+  constructor(field: string, allowed: string, received: string) {
+    super(`Invalid ${field}: expected ${allowed}, received ${received}.`, 'VALIDATION');
+    // What was received is the caller's value (or Atlas's): masked like the message it is part of.
+    this.field = field;
+    this.allowed = allowed;
+    this.received = redactSecrets(received);
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), field: this.field, allowed: this.allowed, received: this.received };
+  }
+}
+
+/** `error` itself when it is an `Error`, else an `Error` whose message is its text: for what a callback or a foreign library threw. */
+export function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}

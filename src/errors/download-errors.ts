@@ -1,0 +1,69 @@
+import { ShimError } from './shim-error.js';
+
+/** Errors of the download workflow: a job Atlas failed, a snapshot that could not be saved. */
+
+/** The snapshot job's fields a failure report needs; a `SnapshotDownload` fits. */
+export interface FailedJob {
+  /** The restore job id (24 hex), when Atlas sent one. */
+  readonly id: string | undefined;
+  /** The endpoint family that ran the job: `tenant` or `flex`. */
+  readonly route: string;
+  /** The status Atlas last reported; the message says `FAILED` when absent. */
+  readonly status: string | undefined;
+  /** The snapshot the job was for (24 hex), when Atlas said. */
+  readonly snapshotId: string | undefined;
+  /** The source cluster, when Atlas said. */
+  readonly clusterName: string | undefined;
+}
+
+/**
+ * Atlas reported the download job FAILED. `job` is the job as last read; request a new
+ * download to try again.
+ */
+export class DownloadFailedError<Job extends FailedJob = FailedJob> extends ShimError {
+  /** The job as Atlas last reported it. */
+  readonly job: Job;
+
+  constructor(job: Job) {
+    super(
+      `Atlas reported snapshot download job ${job.id ?? '(no id)'} of snapshot ${job.snapshotId ?? '(unknown)'} on cluster ` +
+        `${job.clusterName ?? '(unknown)'} as ${job.status ?? 'FAILED'} (${job.route} endpoint). Request a new download to try again.`,
+      'DOWNLOAD_FAILED',
+    );
+    this.job = job;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    const { id, route, status, snapshotId, clusterName } = this.job;
+    return { ...super.toJSON(), job: { id, route, status, snapshotId, clusterName } };
+  }
+}
+
+/**
+ * Saving a snapshot failed: the snapshot host answered with an error, the connection
+ * broke more times than allowed, the size did not match, or the destination could not be
+ * written. `phase` says which; `status` is the host's HTTP status when there was one.
+ * The URL's query string (its signature) never appears here.
+ */
+export class SnapshotTransferError extends ShimError {
+  /** Where it failed: before any request (`destination`), talking to the host (`transfer`), or writing (`write`). */
+  readonly phase: 'destination' | 'transfer' | 'write';
+  /** The snapshot host's HTTP status, when it answered with one. */
+  readonly status: number | undefined;
+  /** Bytes safely written before the failure. */
+  readonly bytesWritten: number;
+
+  constructor(
+    message: string,
+    init: { phase: 'destination' | 'transfer' | 'write'; status?: number | undefined; bytesWritten?: number; cause?: unknown },
+  ) {
+    super(message, 'SNAPSHOT_TRANSFER', { cause: init.cause });
+    this.phase = init.phase;
+    this.status = init.status;
+    this.bytesWritten = init.bytesWritten ?? 0;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), phase: this.phase, status: this.status, bytesWritten: this.bytesWritten };
+  }
+}
