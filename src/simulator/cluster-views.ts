@@ -1,4 +1,4 @@
-import { atlasPaths } from '../atlas/endpoints.js';
+import { atlasPath } from '../atlas/operations.js';
 import { objectId, type SeedCluster } from './seed.js';
 
 const DISK_GB: Readonly<Record<string, number>> = { M2: 2, M5: 5, FLEX: 5, M10: 10 };
@@ -57,7 +57,7 @@ export function clusterDescriptionView(baseUrl: string, groupId: string, cluster
     groupId,
     id: cluster.id,
     labels: [],
-    links: [{ rel: 'self', href: `${baseUrl}${atlasPaths.getCluster(groupId, cluster.name)}` }],
+    links: [{ rel: 'self', href: `${baseUrl}${atlasPath('getCluster', { groupId, clusterName: cluster.name })}` }],
     mongoDBMajorVersion: major,
     mongoDBVersion: cluster.mongoDBVersion,
     name: cluster.name,
@@ -90,7 +90,7 @@ export function flexClusterView(baseUrl: string, groupId: string, cluster: SeedC
     createDate: cluster.createDate.toISOString(),
     groupId,
     id: cluster.id,
-    links: [{ rel: 'self', href: `${baseUrl}${atlasPaths.getFlexCluster(groupId, cluster.name)}` }],
+    links: [{ rel: 'self', href: `${baseUrl}${atlasPath('getFlexCluster', { groupId, clusterName: cluster.name })}` }],
     mongoDBVersion: cluster.mongoDBVersion,
     name: cluster.name,
     providerSettings: { backingProviderName: 'AWS', diskSizeGB: 5, providerName: 'FLEX', regionName: cluster.regionName },

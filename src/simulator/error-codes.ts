@@ -1,8 +1,8 @@
-import { ATLAS_ERROR_CODES } from '../atlas/endpoints.js';
+import { ATLAS_ERROR_CODES } from '../atlas/operations.js';
 
 /**
  * Every `errorCode` the simulator puts in an `ApiError` body. The two cluster-kind codes are
- * Atlas's own (re-used from `src/atlas/endpoints.ts`); the others mirror Atlas's naming where
+ * Atlas's own (re-used from the operations table); the others mirror Atlas's naming where
  * Atlas has a known code and are the simulator's choice where it does not (marked below), so
  * tests can assert on constants instead of string literals.
  */

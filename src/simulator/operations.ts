@@ -1,122 +1,74 @@
-import { CLUSTER_MEDIA_TYPE, FLEX_MEDIA_TYPE, TENANT_MEDIA_TYPE } from '../atlas/endpoints.js';
-import { getCluster, getFlexCluster } from './handlers/clusters.js';
-import { flexHandlers } from './handlers/flex.js';
-import { tenantHandlers } from './handlers/tenant.js';
-import type { OperationHandler } from './operation.js';
+import { ATLAS_OPERATIONS, type AtlasOperation, type AtlasOperationId, type PathParams } from '../atlas/operations.js';
+import { backupHandlers } from './backup-handlers.js';
+import { clusterForClusterApi, clusterForFlexApi } from './cluster-access.js';
+import { clusterDescriptionView, flexClusterView } from './cluster-views.js';
+import type { SimulatorState } from './state.js';
 
-/** One of the contract's 12 operations, as the router serves it. */
-export interface AtlasOperation {
-  readonly operationId: string;
-  readonly method: 'GET' | 'POST';
-  /** The contract's path template. */
-  readonly template: string;
-  /** `tenant` operations disappear at the sunset. */
-  readonly family: 'cluster' | 'tenant' | 'flex';
-  /** The one media type the contract lists for it (Accept, and Content-Type of a POST). */
-  readonly mediaType: string;
-  /** The operation that replaces a tenant one, named in its "removed" answer. */
-  readonly replacedBy?: string;
+/**
+ * What the simulator does for each operation of the table (`src/atlas/operations.ts`):
+ * paths, methods, media types and families come from there; only the handlers are here.
+ */
+
+/** What an operation's handler gets once auth, version, path and body checks passed. */
+export interface OperationContext {
+  readonly state: SimulatorState;
+  /** The path parameters, decoded and already checked against the contract's patterns. */
+  readonly params: PathParams;
+  readonly query: URLSearchParams;
+  /** The parsed JSON object of a POST; undefined for GET. */
+  readonly body: Record<string, unknown> | undefined;
+  /** Atlas clock for this request, read once so one answer never straddles the sunset. */
+  readonly now: Date;
+  readonly afterSunset: boolean;
+  /** Request path without query, for pagination links. */
+  readonly pathname: string;
+}
+
+/** Returns the 200 body, or throws a `SimulatorApiError`. */
+export type OperationHandler = (context: OperationContext) => unknown;
+
+/** `getCluster`: shared (TENANT), dedicated and, before the sunset, legacy Flex clusters. */
+const getCluster: OperationHandler = ({ state, params, afterSunset }) => {
+  const cluster = clusterForClusterApi(state.project, params.groupId, params.clusterName, afterSunset);
+  return clusterDescriptionView(state.baseUrl, params.groupId, cluster);
+};
+
+/** `getFlexCluster`: every Flex cluster, and M2/M5 clusters once the sunset migrated them. */
+const getFlexCluster: OperationHandler = ({ state, params, afterSunset }) => {
+  const cluster = clusterForFlexApi(state.project, params.groupId, params.clusterName, afterSunset);
+  return flexClusterView(state.baseUrl, params.groupId, cluster);
+};
+
+// The deprecated shared-tier operations (2023-01-01), which the router answers as removed from
+// the sunset on, and their Flex twins (2024-11-13): the same behaviour on the same jobs.
+const tenant = backupHandlers('tenant');
+const flex = backupHandlers('flex');
+
+/** The handler of every operation in the table: an operation added there fails typechecking until it has one. */
+export const OPERATION_HANDLERS: Readonly<Record<AtlasOperationId, OperationHandler>> = {
+  getCluster,
+  downloadClusterBackupTenant: tenant.download,
+  listBackupTenantRestores: tenant.listJobs,
+  getBackupTenantRestore: tenant.getJob,
+  listClusterBackupSnapshots: tenant.listSnapshots,
+  getBackupTenantSnapshot: tenant.getSnapshot,
+  getFlexCluster,
+  downloadFlexBackup: flex.download,
+  listFlexRestoreJobs: flex.listJobs,
+  getFlexRestoreJob: flex.getJob,
+  listFlexBackupSnapshots: flex.listSnapshots,
+  getFlexBackupSnapshot: flex.getSnapshot,
+};
+
+/** One operation of the table as the simulator serves it. */
+export interface ServedOperation extends AtlasOperation {
+  readonly operationId: AtlasOperationId;
   readonly handler: OperationHandler;
 }
 
-const G = '/api/atlas/v2/groups/{groupId}';
-const TENANT = `${G}/clusters/{clusterName}/backup/tenant`;
-const FLEX = `${G}/flexClusters/{name}`;
-
-/** The contract's operations, keyed by nothing: the router matches templates in order. */
-export const ATLAS_OPERATIONS: readonly AtlasOperation[] = [
-  {
-    operationId: 'getCluster',
-    method: 'GET',
-    template: `${G}/clusters/{clusterName}`,
-    family: 'cluster',
-    mediaType: CLUSTER_MEDIA_TYPE,
-    handler: getCluster,
-  },
-  {
-    operationId: 'downloadClusterBackupTenant',
-    method: 'POST',
-    template: `${TENANT}/download`,
-    family: 'tenant',
-    mediaType: TENANT_MEDIA_TYPE,
-    replacedBy: 'downloadFlexBackup',
-    handler: tenantHandlers.download,
-  },
-  {
-    operationId: 'listBackupTenantRestores',
-    method: 'GET',
-    template: `${TENANT}/restores`,
-    family: 'tenant',
-    mediaType: TENANT_MEDIA_TYPE,
-    replacedBy: 'listFlexRestoreJobs',
-    handler: tenantHandlers.listRestoreJobs,
-  },
-  {
-    operationId: 'getBackupTenantRestore',
-    method: 'GET',
-    template: `${TENANT}/restores/{restoreId}`,
-    family: 'tenant',
-    mediaType: TENANT_MEDIA_TYPE,
-    replacedBy: 'getFlexRestoreJob',
-    handler: tenantHandlers.getRestoreJob,
-  },
-  {
-    operationId: 'listClusterBackupSnapshots',
-    method: 'GET',
-    template: `${TENANT}/snapshots`,
-    family: 'tenant',
-    mediaType: TENANT_MEDIA_TYPE,
-    replacedBy: 'listFlexBackupSnapshots',
-    handler: tenantHandlers.listSnapshots,
-  },
-  {
-    operationId: 'getBackupTenantSnapshot',
-    method: 'GET',
-    template: `${TENANT}/snapshots/{snapshotId}`,
-    family: 'tenant',
-    mediaType: TENANT_MEDIA_TYPE,
-    replacedBy: 'getFlexBackupSnapshot',
-    handler: tenantHandlers.getSnapshot,
-  },
-  { operationId: 'getFlexCluster', method: 'GET', template: FLEX, family: 'flex', mediaType: FLEX_MEDIA_TYPE, handler: getFlexCluster },
-  {
-    operationId: 'downloadFlexBackup',
-    method: 'POST',
-    template: `${FLEX}/backup/download`,
-    family: 'flex',
-    mediaType: FLEX_MEDIA_TYPE,
-    handler: flexHandlers.download,
-  },
-  {
-    operationId: 'listFlexRestoreJobs',
-    method: 'GET',
-    template: `${FLEX}/backup/restoreJobs`,
-    family: 'flex',
-    mediaType: FLEX_MEDIA_TYPE,
-    handler: flexHandlers.listRestoreJobs,
-  },
-  {
-    operationId: 'getFlexRestoreJob',
-    method: 'GET',
-    template: `${FLEX}/backup/restoreJobs/{restoreJobId}`,
-    family: 'flex',
-    mediaType: FLEX_MEDIA_TYPE,
-    handler: flexHandlers.getRestoreJob,
-  },
-  {
-    operationId: 'listFlexBackupSnapshots',
-    method: 'GET',
-    template: `${FLEX}/backup/snapshots`,
-    family: 'flex',
-    mediaType: FLEX_MEDIA_TYPE,
-    handler: flexHandlers.listSnapshots,
-  },
-  {
-    operationId: 'getFlexBackupSnapshot',
-    method: 'GET',
-    template: `${FLEX}/backup/snapshots/{snapshotId}`,
-    family: 'flex',
-    mediaType: FLEX_MEDIA_TYPE,
-    handler: flexHandlers.getSnapshot,
-  },
-];
+/** Every operation the simulator serves, in table order: what the contract test holds against the contract. */
+export const SERVED_OPERATIONS: readonly ServedOperation[] = (Object.keys(ATLAS_OPERATIONS) as AtlasOperationId[]).map((operationId) => ({
+  operationId,
+  ...ATLAS_OPERATIONS[operationId],
+  handler: OPERATION_HANDLERS[operationId],
+}));

@@ -1,53 +1,34 @@
-import { CLUSTER_NAME_MAX_LENGTH, CLUSTER_NAME_PATTERN, OBJECT_ID_PATTERN } from '../validation/patterns.js';
+import { ATLAS_OPERATIONS, matchAtlasPath, parameterNames, twinOf, type AtlasOperationId, type PathParams } from '../atlas/operations.js';
+import { CLUSTER_NAME_MAX_LENGTH, CLUSTER_NAME_PATTERN, OBJECT_ID_PATTERN } from '../validation.js';
 import { SimulatorApiError } from './api-error.js';
 import { SIMULATOR_ERROR_CODES as CODES } from './error-codes.js';
 import { readBody, type Exchange } from './exchange.js';
-import { ATLAS_OPERATIONS, type AtlasOperation } from './operations.js';
+import { OPERATION_HANDLERS } from './operations.js';
 import { parseJsonObject } from './request-body.js';
 import type { SimulatorState } from './state.js';
-import { requireAcceptedVersion, requireContentType } from './versioning.js';
 
 const BODY_LIMIT_BYTES = 1024 * 1024;
-const OBJECT_ID_RULE = '^([a-f0-9]{24})$';
-const NAME_RULE = `^[a-zA-Z0-9][a-zA-Z0-9-]*$ (at most ${CLUSTER_NAME_MAX_LENGTH} characters)`;
+
+const OBJECT_ID_RULE = { test: (v: string) => OBJECT_ID_PATTERN.test(v), rule: '^([a-f0-9]{24})$' };
+const NAME_RULE = {
+  test: (v: string) => v.length <= CLUSTER_NAME_MAX_LENGTH && CLUSTER_NAME_PATTERN.test(v),
+  rule: `^[a-zA-Z0-9][a-zA-Z0-9-]*$ (at most ${CLUSTER_NAME_MAX_LENGTH} characters)`,
+};
+// By the names the templates give them, which the 400 names as the contract does.
 const PARAM_RULES: Readonly<Record<string, { test: (value: string) => boolean; rule: string }>> = {
-  groupId: { test: (v) => OBJECT_ID_PATTERN.test(v), rule: OBJECT_ID_RULE },
-  restoreId: { test: (v) => OBJECT_ID_PATTERN.test(v), rule: OBJECT_ID_RULE },
-  restoreJobId: { test: (v) => OBJECT_ID_PATTERN.test(v), rule: OBJECT_ID_RULE },
-  snapshotId: { test: (v) => OBJECT_ID_PATTERN.test(v), rule: OBJECT_ID_RULE },
-  clusterName: { test: (v) => v.length <= CLUSTER_NAME_MAX_LENGTH && CLUSTER_NAME_PATTERN.test(v), rule: NAME_RULE },
-  name: { test: (v) => v.length <= CLUSTER_NAME_MAX_LENGTH && CLUSTER_NAME_PATTERN.test(v), rule: NAME_RULE },
+  groupId: OBJECT_ID_RULE,
+  restoreId: OBJECT_ID_RULE,
+  restoreJobId: OBJECT_ID_RULE,
+  snapshotId: OBJECT_ID_RULE,
+  clusterName: NAME_RULE,
+  name: NAME_RULE,
 };
 
-const ROUTES = ATLAS_OPERATIONS.map((operation) => ({ operation, segments: operation.template.split('/') }));
-
-/** Operations whose template matches `path`, with its raw (still encoded) parameters. */
-function matchPath(path: string): { operations: AtlasOperation[]; raw: Record<string, string> } | undefined {
-  const segments = path.split('/');
-  let raw: Record<string, string> | undefined;
-  const operations: AtlasOperation[] = [];
-  for (const route of ROUTES) {
-    if (route.segments.length !== segments.length) continue;
-    const params: Record<string, string> = {};
-    const matches = route.segments.every((part, i) => {
-      const actual = segments[i] as string;
-      if (part.startsWith('{')) {
-        params[part.slice(1, -1)] = actual;
-        return actual !== '';
-      }
-      return part === actual;
-    });
-    if (matches) {
-      operations.push(route.operation);
-      raw = params;
-    }
-  }
-  return raw === undefined ? undefined : { operations, raw };
-}
-
-function decodeParams(raw: Record<string, string>): Record<string, string> {
-  const params: Record<string, string> = {};
-  for (const [name, encoded] of Object.entries(raw)) {
+/** Decodes each path parameter and checks it against the pattern of its template name; 400 on the first that fails. */
+function decodeParams(operationId: AtlasOperationId, raw: PathParams): PathParams {
+  const decoded = [raw.groupId, raw.clusterName, raw.itemId].map((encoded, i) => {
+    if (encoded === undefined) return undefined;
+    const name = parameterNames(operationId)[i] as string;
     let value: string | undefined;
     try {
       value = decodeURIComponent(encoded);
@@ -61,50 +42,79 @@ function decodeParams(raw: Record<string, string>): Record<string, string> {
         parameters: [name, shown],
       });
     }
-    params[name] = value;
-  }
-  return params;
+    return value;
+  });
+  const [groupId = '', clusterName = '', itemId] = decoded;
+  return { groupId, clusterName, itemId };
 }
 
-/** The contract operation a method and path match, if any: what a fault's `operationId` filter compares. */
-export function operationIdOf(method: string, path: string): string | undefined {
-  return matchPath(path)?.operations.find((operation) => operation.method === method)?.operationId;
+function mediaTypes(header: string | undefined): { type: string; q: number }[] {
+  if (header === undefined) return [];
+  return header.split(',').map((part) => {
+    const [type = '', ...params] = part.split(';').map((s) => s.trim());
+    const q = params.map((p) => /^q=([0-9.]+)$/i.exec(p)?.[1]).find((v) => v !== undefined);
+    return { type: type.toLowerCase(), q: q === undefined ? 1 : Number(q) };
+  });
+}
+
+/**
+ * Atlas picks the resource version from `Accept`: only the operation's own versioned media type
+ * will do. `application/json`, `*\/*` or another version date get 406, as Atlas answers them.
+ */
+function requireAcceptedVersion(accept: string | undefined, mediaType: string): void {
+  if (!mediaTypes(accept).some((entry) => entry.type === mediaType && entry.q > 0)) {
+    throw new SimulatorApiError(406, CODES.invalidVersionDate, 'Invalid accept header or version date.', { parameters: [accept ?? ''] });
+  }
+}
+
+/** A POST body must be sent as the operation's versioned media type (parameters such as charset aside). */
+function requireContentType(contentType: string | undefined, mediaType: string): void {
+  const type = contentType?.split(';')[0]?.trim().toLowerCase();
+  if (type !== mediaType) {
+    throw new SimulatorApiError(
+      415,
+      CODES.unsupportedMediaType,
+      `Unsupported Content-Type ${contentType === undefined ? '(none)' : JSON.stringify(contentType)}: send the body as ${mediaType}.`,
+      { parameters: [contentType ?? ''] },
+    );
+  }
 }
 
 /**
  * Serves a request under `/api/atlas/`, checking in Atlas's order: credentials, path, method,
  * sunset (a removed operation no longer has versions to negotiate), version, path parameters,
- * then a POST's content type and JSON. The handler runs only when all of those passed.
+ * then a POST's content type and JSON. The operation's handler runs only when all of those passed.
  */
 export async function serveAtlasOperation(state: SimulatorState, exchange: Exchange): Promise<void> {
   state.authenticator.authenticate(exchange);
-  const match = matchPath(exchange.path);
+  const match = matchAtlasPath(exchange.path);
   if (match === undefined) {
     throw new SimulatorApiError(404, CODES.resourceNotFound, `Cannot find resource ${exchange.path}.`, { parameters: [exchange.path] });
   }
   const method = exchange.req.method ?? 'GET';
-  const operation = match.operations.find((candidate) => candidate.method === method);
-  if (operation === undefined) {
-    const allow = match.operations.map((candidate) => candidate.method).join(', ');
+  const operationId = match.operationIds.find((id) => ATLAS_OPERATIONS[id].method === method);
+  if (operationId === undefined) {
+    const allow = match.operationIds.map((id) => ATLAS_OPERATIONS[id].method).join(', ');
     throw new SimulatorApiError(405, CODES.methodNotAllowed, `${method} is not allowed on ${exchange.path}; use ${allow}.`, {
       parameters: [method],
       headers: { Allow: allow },
     });
   }
-  exchange.operationId = operation.operationId;
+  exchange.operationId = operationId;
+  const operation = ATLAS_OPERATIONS[operationId];
   const now = state.clock.now();
   const afterSunset = now.getTime() >= state.options.sunsetDate.getTime();
   if (operation.family === 'tenant' && afterSunset) {
     throw new SimulatorApiError(
       404,
       CODES.resourceNotFound,
-      `Cannot find resource ${exchange.path}: ${operation.operationId} was removed at its sunset on ` +
-        `${state.options.sunsetDate.toISOString()}. Use ${operation.replacedBy ?? 'the Flex API'} instead.`,
+      `Cannot find resource ${exchange.path}: ${operationId} was removed at its sunset on ` +
+        `${state.options.sunsetDate.toISOString()}. Use ${twinOf(operationId)} instead.`,
       { parameters: [exchange.path] },
     );
   }
   requireAcceptedVersion(exchange.req.headers.accept, operation.mediaType);
-  const params = decodeParams(match.raw);
+  const params = decodeParams(operationId, match.params);
   let body: Record<string, unknown> | undefined;
   if (operation.method === 'POST') {
     requireContentType(exchange.req.headers['content-type'], operation.mediaType);
@@ -112,7 +122,7 @@ export async function serveAtlasOperation(state: SimulatorState, exchange: Excha
     if (raw === undefined) throw new SimulatorApiError(413, CODES.invalidJson, `The request body exceeds ${BODY_LIMIT_BYTES} bytes.`);
     body = parseJsonObject(raw);
   }
-  const result = operation.handler({ state, params, query: exchange.query, body, now, afterSunset, pathname: exchange.path });
+  const result = OPERATION_HANDLERS[operationId]({ state, params, query: exchange.query, body, now, afterSunset, pathname: exchange.path });
   const pretty = exchange.query.get('pretty') === 'true';
   exchange.sendJson(200, result, operation.mediaType, state.rateLimit.take(), pretty);
 }

@@ -1,15 +1,15 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { OAUTH_TOKEN_PATH } from '../atlas/endpoints.js';
-import { OBJECT_ID_PATTERN } from '../validation/patterns.js';
+import { atlasOperationOf, OAUTH_TOKEN_PATH } from '../atlas/operations.js';
+import { OBJECT_ID_PATTERN } from '../validation.js';
 import { SimulatorApiError } from './api-error.js';
 import { SIMULATOR_ERROR_CODES } from './error-codes.js';
 import { Exchange } from './exchange.js';
 import type { FaultedRequest } from './faults/faulted-request.js';
 import { serveWithFault } from './faults/serve-with-fault.js';
-import { serveTokenRequest } from './handlers/oauth.js';
 import { resolveSimulatorOptions } from './options.js';
-import { operationIdOf, serveAtlasOperation } from './router.js';
+import { serveTokenRequest } from './oauth.js';
+import { serveAtlasOperation } from './router.js';
 import { SNAPSHOT_FILES_PREFIX, serveSnapshotFile } from './snapshot-files.js';
 import { createSimulatorState, type SimulatorState } from './state.js';
 import type { AtlasSimulator, AtlasSimulatorOptions } from './types.js';
@@ -29,7 +29,7 @@ function describeForFaults(exchange: Exchange): FaultedRequest {
   const { path } = exchange;
   const target =
     path === OAUTH_TOKEN_PATH ? 'oauth' : path.startsWith(SNAPSHOT_FILES_PREFIX) ? 'snapshot-file' : path.startsWith('/api/atlas/') ? 'atlas' : 'other';
-  return { method, path, operationId: operationIdOf(method, path), target, digestSigned: exchange.auth === 'digest' };
+  return { method, path, operationId: atlasOperationOf(method, path), target, digestSigned: exchange.auth === 'digest' };
 }
 
 function handle(state: SimulatorState, req: IncomingMessage, res: ServerResponse): void {

@@ -1,4 +1,4 @@
-import { atlasPaths } from '../atlas/endpoints.js';
+import { atlasPath, operationFor, type OperationFamily } from '../atlas/operations.js';
 import type { RestoreJob, RestoreJobStore } from './jobs.js';
 import type { SeedSnapshot } from './seed.js';
 
@@ -8,8 +8,8 @@ export interface Link {
   readonly href: string;
 }
 
-/** Which API family a body is shaped for. */
-export type ApiFamily = 'tenant' | 'flex';
+/** Which backup family a body is shaped for. */
+export type BackupFamily = Exclude<OperationFamily, 'cluster'>;
 
 /**
  * Path and query of a completed job's `snapshotUrl`, shaped like a pre-signed object-storage
@@ -22,11 +22,8 @@ export function snapshotFileTarget(job: RestoreJob): string {
 }
 
 /** `BackupTenantSnapshot` or `FlexBackupSnapshot20241113`: the two carry the same fields. */
-export function snapshotView(baseUrl: string, groupId: string, snapshot: SeedSnapshot, family: ApiFamily): Record<string, unknown> {
-  const path =
-    family === 'tenant'
-      ? atlasPaths.getBackupTenantSnapshot(groupId, snapshot.clusterName, snapshot.id)
-      : atlasPaths.getFlexBackupSnapshot(groupId, snapshot.clusterName, snapshot.id);
+export function snapshotView(baseUrl: string, groupId: string, snapshot: SeedSnapshot, family: BackupFamily): Record<string, unknown> {
+  const path = atlasPath(operationFor(family, 'getSnapshot'), { groupId, clusterName: snapshot.clusterName, itemId: snapshot.id });
   return {
     expiration: snapshot.expiration.toISOString(),
     finishTime: snapshot.finishTime.toISOString(),
@@ -48,13 +45,10 @@ export function restoreJobView(
   jobs: RestoreJobStore,
   job: RestoreJob,
   snapshot: SeedSnapshot,
-  family: ApiFamily,
+  family: BackupFamily,
 ): Record<string, unknown> {
   const progress = jobs.progress(job);
-  const selfPath =
-    family === 'tenant'
-      ? atlasPaths.getBackupTenantRestore(job.projectId, job.clusterName, job.id)
-      : atlasPaths.getFlexRestoreJob(job.projectId, job.clusterName, job.id);
+  const selfPath = atlasPath(operationFor(family, 'getJob'), { groupId: job.projectId, clusterName: job.clusterName, itemId: job.id });
   // The contract makes `targetDeploymentItemName` required in `TenantRestore`; a job created
   // through the Flex family has none, and a download's target is the source cluster itself.
   const target = job.targetDeploymentItemName ?? (family === 'tenant' ? job.clusterName : undefined);

@@ -1,6 +1,6 @@
-import { secretsEqual } from '../credentials.js';
-import { readBody, type Exchange } from '../exchange.js';
-import type { SimulatorState } from '../state.js';
+import { secretsEqual } from './credentials.js';
+import { readBody, type Exchange } from './exchange.js';
+import type { SimulatorState } from './state.js';
 
 const JSON_HEADERS = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
 

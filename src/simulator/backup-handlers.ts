@@ -1,0 +1,125 @@
+import type { OperationRole } from '../atlas/operations.js';
+import { OBJECT_ID_PATTERN, TARGET_DEPLOYMENT_ITEM_NAME_PATTERN } from '../validation.js';
+import { SimulatorApiError } from './api-error.js';
+import { clusterForFlexApi, clusterForTenantApi } from './cluster-access.js';
+import { SIMULATOR_ERROR_CODES as CODES } from './error-codes.js';
+import type { RestoreJob } from './jobs.js';
+import type { OperationContext, OperationHandler } from './operations.js';
+import { paginate, parsePageRequest } from './pagination.js';
+import { validateAttributes, type AttributeRule } from './request-body.js';
+import type { SeedCluster, SeedSnapshot } from './seed.js';
+import { restoreJobView, snapshotView, type BackupFamily } from './views.js';
+
+/** The roles a backup family plays beyond describing its cluster. */
+export type BackupRole = Exclude<OperationRole, 'describe'>;
+
+const objectId = (name: string, required: boolean): AttributeRule => ({
+  name,
+  required,
+  pattern: OBJECT_ID_PATTERN,
+  patternText: '^([a-f0-9]{24})$',
+});
+
+/** Where the two families differ. */
+interface FamilyRules {
+  /** The cluster the family may serve, or the kind error Atlas gives. */
+  readonly resolveCluster: typeof clusterForTenantApi;
+  /** The download body's attributes, as the family's request schema declares them. */
+  readonly downloadBody: readonly AttributeRule[];
+}
+
+const FAMILIES: Readonly<Record<BackupFamily, FamilyRules>> = {
+  // Shared M2/M5 and legacy Flex clusters; `TenantRestore` as a request.
+  tenant: {
+    resolveCluster: clusterForTenantApi,
+    downloadBody: [
+      objectId('snapshotId', true),
+      {
+        name: 'targetDeploymentItemName',
+        required: true,
+        pattern: TARGET_DEPLOYMENT_ITEM_NAME_PATTERN,
+        patternText: "^[\\p{L}\\p{N}\\-_.(),:&@+']{1,64}$",
+      },
+      objectId('targetProjectId', false),
+    ],
+  },
+  // Every Flex cluster, and M2/M5 ones after the sunset; `FlexBackupSnapshotDownloadCreate20241113`.
+  flex: { resolveCluster: clusterForFlexApi, downloadBody: [objectId('snapshotId', true)] },
+};
+
+function snapshotOf(cluster: SeedCluster, snapshotId: string): SeedSnapshot {
+  const snapshot = cluster.snapshots.find((s) => s.id === snapshotId);
+  if (snapshot === undefined) {
+    throw new SimulatorApiError(404, CODES.snapshotNotFound, `No snapshot with ID ${snapshotId} exists for cluster ${cluster.name}.`, {
+      parameters: [snapshotId, cluster.name],
+    });
+  }
+  return snapshot;
+}
+
+/** The restore job or snapshot id of a single-item operation, which its template guarantees. */
+function itemOf(context: OperationContext): string {
+  const { itemId } = context.params;
+  if (itemId === undefined) throw new Error('this operation has no item in its path');
+  return itemId;
+}
+
+/**
+ * The five backup handlers of one family, by role. Jobs belong to the cluster, so either family
+ * reads the jobs the other created; the family only shapes the bodies and picks the clusters.
+ */
+export function backupHandlers(family: BackupFamily): Readonly<Record<BackupRole, OperationHandler>> {
+  const { resolveCluster, downloadBody } = FAMILIES[family];
+  const clusterOf = (context: OperationContext): SeedCluster =>
+    resolveCluster(context.state.project, context.params.groupId, context.params.clusterName, context.afterSunset);
+  const jobView = (context: OperationContext, cluster: SeedCluster, job: RestoreJob): unknown =>
+    restoreJobView(context.state.baseUrl, context.state.jobs, job, snapshotOf(cluster, job.snapshotId), family);
+
+  return {
+    download(context) {
+      const cluster = clusterOf(context);
+      const body = context.body ?? {};
+      validateAttributes(body, downloadBody);
+      const snapshot = snapshotOf(cluster, body.snapshotId as string);
+      // Only attributes this family's request schema declares (and so were validated) reach the job.
+      const declared = (name: string): string | undefined =>
+        downloadBody.some((rule) => rule.name === name) ? (body[name] as string | undefined) ?? undefined : undefined;
+      const job = context.state.jobs.create({
+        scheduledAt: context.now,
+        projectId: context.state.project.groupId,
+        clusterName: cluster.name,
+        snapshotId: snapshot.id,
+        targetProjectId: declared('targetProjectId'),
+        targetDeploymentItemName: declared('targetDeploymentItemName'),
+      });
+      return jobView(context, cluster, job);
+    },
+    listJobs(context) {
+      const cluster = clusterOf(context);
+      const page = paginate(context.state.jobs.list(cluster.name), parsePageRequest(context.query), context.state.baseUrl + context.pathname);
+      return { ...page, results: page.results.map((job) => jobView(context, cluster, job)) };
+    },
+    getJob(context) {
+      const cluster = clusterOf(context);
+      const id = itemOf(context);
+      const job = context.state.jobs.get(cluster.name, id);
+      if (job === undefined) {
+        throw new SimulatorApiError(404, CODES.restoreJobNotFound, `No restore job with ID ${id} exists for cluster ${cluster.name}.`, {
+          parameters: [id, cluster.name],
+        });
+      }
+      return jobView(context, cluster, job);
+    },
+    listSnapshots(context) {
+      const cluster = clusterOf(context);
+      const { baseUrl, project } = context.state;
+      const page = paginate(cluster.snapshots, parsePageRequest(context.query), baseUrl + context.pathname);
+      return { ...page, results: page.results.map((s) => snapshotView(baseUrl, project.groupId, s, family)) };
+    },
+    getSnapshot(context) {
+      const cluster = clusterOf(context);
+      const snapshot = snapshotOf(cluster, itemOf(context));
+      return snapshotView(context.state.baseUrl, context.state.project.groupId, snapshot, family);
+    },
+  };
+}
