@@ -1,11 +1,76 @@
+import { randomBytes, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
 import { computeDigestResponse, parseDigestAuthorization } from '../auth/digest.js';
 import { SimulatorApiError } from './api-error.js';
-import { secretsEqual, type SimulatorCredentials } from './credentials.js';
 import type { DigestNonceStore } from './digest-nonces.js';
 import { SIMULATOR_ERROR_CODES } from './error-codes.js';
 import type { Exchange } from './exchange.js';
-import type { BearerTokenStore } from './token-store.js';
 import type { SimulatorDigestAlgorithm } from './types.js';
+
+/**
+ * Who may call the simulator: the credentials of one run, the service-account tokens issued
+ * for them, and the check every Atlas operation passes first.
+ */
+
+/** Credentials one simulator run accepts; fresh per start so no test can depend on fixed secrets. */
+export interface SimulatorCredentials {
+  readonly apiKey: { readonly publicKey: string; readonly privateKey: string };
+  readonly serviceAccount: { readonly clientId: string; readonly clientSecret: string };
+}
+
+/** Compares a presented secret with the expected one in constant time (for equal lengths). */
+export function secretsEqual(presented: string, expected: string): boolean {
+  const left = Buffer.from(presented);
+  const right = Buffer.from(expected);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/** Creates credentials shaped like Atlas's: an 8-letter public key, a UUID private key, `mdb_sa_` ids. */
+export function createCredentials(): SimulatorCredentials {
+  const letters = Array.from({ length: 8 }, () => String.fromCharCode(97 + randomInt(26))).join('');
+  return {
+    apiKey: { publicKey: letters, privateKey: randomUUID() },
+    serviceAccount: {
+      clientId: `mdb_sa_id_${randomBytes(12).toString('hex')}`,
+      clientSecret: `mdb_sa_sk_${randomBytes(30).toString('base64url')}`,
+    },
+  };
+}
+
+/** Service-account bearer tokens, valid for a fixed real-time lifetime or until revoked. */
+export class BearerTokenStore {
+  readonly #ttlMs: number;
+  readonly #now: () => number;
+  // Insertion order is expiry order (one lifetime for all), so pruning stops at the first live token.
+  readonly #expiries = new Map<string, number>();
+
+  constructor(ttlSeconds: number, monotonicMs: () => number) {
+    this.#ttlMs = ttlSeconds * 1000;
+    this.#now = monotonicMs;
+  }
+
+  /** Issues a token; opaque to clients, as Atlas's are meant to be treated. */
+  issue(): string {
+    const now = this.#now();
+    for (const [token, expiry] of this.#expiries) {
+      if (expiry > now) break;
+      this.#expiries.delete(token);
+    }
+    const token = randomBytes(32).toString('base64url');
+    this.#expiries.set(token, now + this.#ttlMs);
+    return token;
+  }
+
+  /** True while the token is unexpired and not revoked. */
+  isValid(token: string): boolean {
+    const expiry = this.#expiries.get(token);
+    return expiry !== undefined && this.#now() < expiry;
+  }
+
+  /** Invalidates every token issued so far. */
+  revokeAll(): void {
+    this.#expiries.clear();
+  }
+}
 
 /** Atlas's digest realm. */
 export const DIGEST_REALM = 'MMS Public API';

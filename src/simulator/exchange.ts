@@ -1,6 +1,6 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { SimulatorApiError } from './api-error.js';
-import { sendJsonWithFault } from './faults/json-answer-fault.js';
+import { sendJsonWithFault } from './faults/response-faults.js';
 import type { ResolvedFault } from './faults/resolve-fault.js';
 import type { SimulatorFaultKind } from './faults/types.js';
 import type { SimulatorAuthScheme, SimulatorRequestRecord } from './types.js';

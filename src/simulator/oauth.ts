@@ -1,4 +1,4 @@
-import { secretsEqual } from './credentials.js';
+import { secretsEqual } from './auth.js';
 import { readBody, type Exchange } from './exchange.js';
 import type { SimulatorState } from './state.js';
 

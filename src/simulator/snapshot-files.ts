@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Exchange } from './exchange.js';
-import { isBodyFault, writeBodyWithFault } from './faults/faulty-body.js';
+import { isBodyFault, writeBodyWithFault } from './faults/response-faults.js';
 import { SNAPSHOT_CHUNK_BYTES } from './snapshot-content.js';
 import type { SimulatorState } from './state.js';
 

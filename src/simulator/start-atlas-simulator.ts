@@ -5,7 +5,7 @@ import { OBJECT_ID_PATTERN } from '../validation.js';
 import { SimulatorApiError } from './api-error.js';
 import { SIMULATOR_ERROR_CODES } from './error-codes.js';
 import { Exchange } from './exchange.js';
-import type { FaultedRequest } from './faults/faulted-request.js';
+import type { FaultedRequest } from './faults/fault-plan.js';
 import { serveWithFault } from './faults/serve-with-fault.js';
 import { resolveSimulatorOptions } from './options.js';
 import { serveTokenRequest } from './oauth.js';

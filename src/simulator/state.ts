@@ -1,15 +1,44 @@
-import { AtlasAuthenticator } from './auth.js';
+import { AtlasAuthenticator, BearerTokenStore, createCredentials, type SimulatorCredentials } from './auth.js';
 import { SimulatorClock } from './clock.js';
-import { createCredentials, type SimulatorCredentials } from './credentials.js';
 import { DigestNonceStore } from './digest-nonces.js';
 import { FaultPlan } from './faults/fault-plan.js';
 import { RestoreJobStore } from './jobs.js';
 import type { ResolvedSimulatorOptions } from './options.js';
-import { RateLimitCounter } from './rate-limit.js';
 import { seedProject, type SeedProject } from './seed.js';
 import { SnapshotContent } from './snapshot-content.js';
-import { BearerTokenStore } from './token-store.js';
 import type { SimulatorRequestRecord } from './types.js';
+
+/**
+ * The `RateLimit-Limit`/`RateLimit-Remaining` headers Atlas puts on successful answers: a fixed
+ * one-minute window. Counted only, never enforced, so a long test run is never throttled.
+ */
+export class RateLimitCounter {
+  /** Requests a window allows, as the headers announce it. */
+  static readonly LIMIT = 100;
+  /** Length of a window. */
+  static readonly WINDOW_MS = 60_000;
+  readonly #now: () => number;
+  #windowStart = Number.NEGATIVE_INFINITY;
+  #used = 0;
+
+  constructor(monotonicMs: () => number) {
+    this.#now = monotonicMs;
+  }
+
+  /** Counts one request and returns the headers to send with it. */
+  take(): { 'RateLimit-Limit': string; 'RateLimit-Remaining': string } {
+    const now = this.#now();
+    if (now - this.#windowStart >= RateLimitCounter.WINDOW_MS) {
+      this.#windowStart = now;
+      this.#used = 0;
+    }
+    this.#used += 1;
+    return {
+      'RateLimit-Limit': String(RateLimitCounter.LIMIT),
+      'RateLimit-Remaining': String(Math.max(0, RateLimitCounter.LIMIT - this.#used)),
+    };
+  }
+}
 
 /** Everything one running simulator holds; handlers read it, only the public API mutates it. */
 export interface SimulatorState {

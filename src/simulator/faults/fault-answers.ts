@@ -2,7 +2,7 @@ import { SimulatorApiError } from '../api-error.js';
 import { SIMULATOR_ERROR_CODES as CODES } from '../error-codes.js';
 import type { Exchange } from '../exchange.js';
 import type { SimulatorState } from '../state.js';
-import type { FaultedRequest } from './faulted-request.js';
+import type { FaultedRequest } from './fault-plan.js';
 import type { ResolvedFault } from './resolve-fault.js';
 
 type RateLimitFault = Extract<ResolvedFault, { kind: 'rate-limit' }>;

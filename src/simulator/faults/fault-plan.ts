@@ -1,8 +1,90 @@
-import { faultApplies, type FaultedRequest } from './faulted-request.js';
-import { randomFault } from './random-fault.js';
 import { armFault, resolveRandomFaults, type ArmedFault, type ResolvedFault, type ResolvedRandomFaults } from './resolve-fault.js';
-import { seededRandom } from './seeded-random.js';
-import type { SimulatorFault, SimulatorRandomFaults } from './types.js';
+import type { SimulatorFault, SimulatorFaultKind, SimulatorRandomFaults } from './types.js';
+
+/** What a fault needs to know of a request to decide whether it applies. */
+export interface FaultedRequest {
+  readonly method: string;
+  /** Path without the query. */
+  readonly path: string;
+  /** The contract operation the path and method match, if any. */
+  readonly operationId: string | undefined;
+  /** Which part of the simulator serves it. */
+  readonly target: 'atlas' | 'snapshot-file' | 'oauth' | 'other';
+  /** True when it carries a digest `Authorization` (a stale nonce can only be told to such a request). */
+  readonly digestSigned: boolean;
+}
+
+/**
+ * Whether a kind of fault makes sense for a request: an expired URL only on the snapshot
+ * host, a stale nonce only on a digest-signed Atlas request, a JSON corruption only on a
+ * JSON answer (not a snapshot file). Pure.
+ */
+function faultApplies(kind: SimulatorFaultKind, request: FaultedRequest): boolean {
+  switch (kind) {
+    case 'expired-url':
+      return request.target === 'snapshot-file';
+    // Object storage throttles with 503 SlowDown, never 429: a 429 is the Atlas API's.
+    case 'rate-limit':
+      return request.target !== 'snapshot-file';
+    case 'stale-nonce':
+      return request.target === 'atlas' && request.digestSigned;
+    case 'malformed-json':
+    case 'wrong-content-type':
+      return request.target !== 'snapshot-file';
+    default:
+      return true;
+  }
+}
+
+/**
+ * A small seeded pseudo-random generator (mulberry32): the same seed gives the same
+ * sequence in every run, so a soak run with random faults can be repeated exactly.
+ * Not for anything secret.
+ *
+ * @returns a function drawing numbers in [0, 1).
+ */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+const SERVER_ERRORS = [500, 502, 503, 504] as const;
+
+/**
+ * The fault of a kind the random mode injects, its variable parts drawn from `draw`: the
+ * form of `Retry-After`, the server error's status, whether the operation ran first. Short
+ * waits (latency 100 ms, `Retry-After: 1`, a drip of 8 pieces 10 ms apart) keep a long
+ * soak run short. Pure given `draw`.
+ */
+function randomFault(kind: SimulatorFaultKind, draw: () => number): ResolvedFault {
+  switch (kind) {
+    case 'latency':
+      return { kind, delayMs: 100 };
+    case 'rate-limit':
+      return { kind, retryAfterSeconds: 1, retryAfterForm: draw() < 0.5 ? 'delta-seconds' : 'http-date' };
+    case 'server-error':
+      return { kind, status: SERVER_ERRORS[Math.floor(draw() * SERVER_ERRORS.length)] ?? 503, retryAfterSeconds: undefined, processed: draw() < 0.5 };
+    case 'reset-after-request':
+      return { kind, processed: draw() < 0.5 };
+    case 'reset-mid-body':
+    case 'truncated-body':
+      return { kind, afterBytes: undefined };
+    case 'wrong-content-type':
+      return { kind, contentType: 'text/html; charset=utf-8' };
+    case 'slow-drip':
+      return { kind, pieces: 8, intervalMs: 10 };
+    case 'malformed-json':
+    case 'expired-url':
+    case 'stale-nonce':
+      return { kind };
+  }
+}
 
 function matches(armed: ArmedFault, request: FaultedRequest): boolean {
   const { operationId, pathPrefix, method } = armed.filter;

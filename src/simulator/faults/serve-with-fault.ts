@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Exchange } from '../exchange.js';
 import type { SimulatorState } from '../state.js';
 import { sendExpiredUrl, sendRateLimited, sendServerError, sendStaleNonce } from './fault-answers.js';
-import type { FaultedRequest } from './faulted-request.js';
+import type { FaultedRequest } from './fault-plan.js';
 import type { ResolvedFault } from './resolve-fault.js';
 
 /** Waits `ms`, or less if the client hangs up; true when the client is still there. */

@@ -1,7 +1,13 @@
-import type { ServerResponse } from 'node:http';
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Exchange } from '../exchange.js';
+import { sendServerError, sendWrongContentType } from './fault-answers.js';
 import type { ResolvedFault } from './resolve-fault.js';
+
+/**
+ * Faults that change an answer on its way out, once the request was served: a JSON answer
+ * replaced, corrupted or relabelled, and any body (JSON or a snapshot file) cut or dripped.
+ */
 
 /** The faults that change how a body's bytes travel, after an ordinary head. */
 export type BodyFault = Extract<ResolvedFault, { kind: 'reset-mid-body' | 'truncated-body' | 'slow-drip' }>;
@@ -77,4 +83,50 @@ export async function writeBodyWithFault(
   // end() flushes what was written, then closes cleanly; resetAndDestroy() drops it with a RST.
   if (fault.kind === 'truncated-body') socket.end();
   else socket.resetAndDestroy();
+}
+
+/**
+ * Sends a JSON answer (an operation's result or an `ApiError`) the way a response fault
+ * says: replaced by a server error or a reset after the operation ran, corrupted, under
+ * another content type, or with its bytes cut or dripped. Faults that do not concern the
+ * answer leave it as it was.
+ */
+export function sendJsonWithFault(
+  exchange: Exchange,
+  status: number,
+  headers: OutgoingHttpHeaders,
+  contentType: string,
+  text: string,
+  fault: ResolvedFault,
+): void {
+  // The replacement goes out plainly: it must not be faulted again.
+  exchange.responseFault = undefined;
+  const body = Buffer.from(text, 'utf8');
+  const head = exchange.req.method === 'HEAD';
+  switch (fault.kind) {
+    case 'server-error':
+      sendServerError(exchange, fault, 'atlas');
+      return;
+    case 'reset-after-request':
+      exchange.reset();
+      return;
+    case 'wrong-content-type':
+      sendWrongContentType(exchange, status, fault.contentType);
+      return;
+    case 'malformed-json': {
+      // Half of a JSON document is never JSON, and Content-Length matches it: only parsing can tell.
+      const cut = body.subarray(0, Math.max(1, Math.floor(body.length / 2)));
+      exchange.writeHead(status, { ...headers, 'Content-Type': contentType, 'Content-Length': cut.length });
+      exchange.res.end(head ? undefined : cut);
+      return;
+    }
+    default:
+      break;
+  }
+  exchange.writeHead(status, { ...headers, 'Content-Type': contentType, 'Content-Length': body.length });
+  if (head || !isBodyFault(fault)) {
+    exchange.res.end(head ? undefined : body);
+    return;
+  }
+  writeBodyWithFault(exchange, [body], body.length, fault).catch(() => exchange.res.destroy());
 }
