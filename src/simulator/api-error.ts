@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import type { SimulatorErrorCode } from './error-codes.js';
+import { SIMULATOR_ERROR_CODES, type SimulatorErrorCode } from './error-codes.js';
 
 /** One entry of `badRequestDetail.fields` (the contract's `FieldViolation`: both members required). */
 export interface FieldViolation {
@@ -63,4 +63,11 @@ export class SimulatorApiError extends Error {
       ...(this.fields !== undefined ? { badRequestDetail: { fields: this.fields } } : {}),
     };
   }
+}
+
+/** Atlas's 404 for a path it does not serve, with the reason when there is one to give. */
+export function resourceNotFound(path: string, reason?: string): SimulatorApiError {
+  return new SimulatorApiError(404, SIMULATOR_ERROR_CODES.resourceNotFound, `Cannot find resource ${path}${reason === undefined ? '' : `: ${reason}`}.`, {
+    parameters: [path],
+  });
 }

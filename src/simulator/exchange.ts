@@ -65,6 +65,12 @@ export class Exchange {
     this.res.writeHead(status, headers);
   }
 
+  /** Sends a whole answer: `Content-Length` from the body, which a HEAD request does not get. */
+  send(status: number, headers: OutgoingHttpHeaders, body: string | Buffer): void {
+    this.writeHead(status, { ...headers, 'Content-Length': Buffer.byteLength(body) });
+    this.res.end(this.req.method === 'HEAD' ? undefined : body);
+  }
+
   /** Logs the request with status 0: it was received, and never answered. */
   logUnanswered(): void {
     this.#log(0);
@@ -83,8 +89,7 @@ export class Exchange {
       sendJsonWithFault(this, status, headers, contentType, text, this.responseFault);
       return;
     }
-    this.writeHead(status, { ...headers, 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text) });
-    this.res.end(this.req.method === 'HEAD' ? undefined : text);
+    this.send(status, { ...headers, 'Content-Type': contentType }, text);
   }
 
   /** Sends an Atlas `ApiError` envelope as `application/json`. */
@@ -97,6 +102,9 @@ export class Exchange {
     return this.#recorded;
   }
 }
+
+/** The largest request body the simulator reads: an Atlas operation's, or one a fault drains before a reset. */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** Reads a request body up to `limitBytes`; undefined when it is larger. */
 export async function readBody(req: IncomingMessage, limitBytes: number): Promise<Buffer | undefined> {

@@ -1,4 +1,4 @@
-import { resolveRandomFaults, type ResolvedRandomFaults } from './faults/resolve-fault.js';
+import { MAX_TIMER_MS, resolveRandomFaults, type ResolvedRandomFaults } from './faults/resolve-fault.js';
 import type { AtlasSimulatorOptions, SimulatorDigestAlgorithm } from './types.js';
 
 /** {@link AtlasSimulatorOptions} after validation, with every default filled in. */
@@ -34,8 +34,6 @@ export const SIMULATOR_DEFAULTS = {
 } as const;
 
 const KNOWN = new Set(['now', 'sunsetDate', 'port', 'jobDurationMs', 'snapshotSizeBytes', 'digestAlgorithm', 'nonceTtlMs', 'tokenTtlSeconds', 'faults']);
-// Timers in Node hold at most a signed 32-bit millisecond count; larger values would fire at once.
-const MAX_MS = 2_147_483_647;
 
 function bad(name: string, rule: string, value: unknown): never {
   const shown = typeof value === 'string' ? JSON.stringify(value) : typeof value === 'function' ? 'a function' : String(value);
@@ -82,7 +80,7 @@ export function resolveSimulatorOptions(options: AtlasSimulatorOptions | undefin
     now: now ?? (() => new Date()),
     sunsetDate,
     port: number('port', options.port, SIMULATOR_DEFAULTS.port, 0, 65_535, true),
-    jobDurationMs: number('jobDurationMs', options.jobDurationMs, SIMULATOR_DEFAULTS.jobDurationMs, 0, MAX_MS, false),
+    jobDurationMs: number('jobDurationMs', options.jobDurationMs, SIMULATOR_DEFAULTS.jobDurationMs, 0, MAX_TIMER_MS, false),
     snapshotSizeBytes: number(
       'snapshotSizeBytes',
       options.snapshotSizeBytes,
@@ -92,8 +90,8 @@ export function resolveSimulatorOptions(options: AtlasSimulatorOptions | undefin
       true,
     ),
     digestAlgorithm,
-    nonceTtlMs: number('nonceTtlMs', options.nonceTtlMs, SIMULATOR_DEFAULTS.nonceTtlMs, 1, MAX_MS, false),
-    tokenTtlSeconds: number('tokenTtlSeconds', options.tokenTtlSeconds, SIMULATOR_DEFAULTS.tokenTtlSeconds, 0.001, MAX_MS / 1000, false),
+    nonceTtlMs: number('nonceTtlMs', options.nonceTtlMs, SIMULATOR_DEFAULTS.nonceTtlMs, 1, MAX_TIMER_MS, false),
+    tokenTtlSeconds: number('tokenTtlSeconds', options.tokenTtlSeconds, SIMULATOR_DEFAULTS.tokenTtlSeconds, 0.001, MAX_TIMER_MS / 1000, false),
     faults: resolveRandomFaults('startAtlasSimulator: option "faults"', options.faults),
   };
 }

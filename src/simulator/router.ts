@@ -1,13 +1,11 @@
 import { ATLAS_OPERATIONS, matchAtlasPath, parameterNames, twinOf, type AtlasOperationId, type PathParams } from '../atlas/operations.js';
 import { CLUSTER_NAME_MAX_LENGTH, CLUSTER_NAME_PATTERN, OBJECT_ID_PATTERN } from '../validation.js';
-import { SimulatorApiError } from './api-error.js';
+import { resourceNotFound, SimulatorApiError } from './api-error.js';
 import { SIMULATOR_ERROR_CODES as CODES } from './error-codes.js';
-import { readBody, type Exchange } from './exchange.js';
+import { BODY_LIMIT_BYTES, readBody, type Exchange } from './exchange.js';
 import { OPERATION_HANDLERS } from './operations.js';
 import { parseJsonObject } from './request-body.js';
 import type { SimulatorState } from './state.js';
-
-const BODY_LIMIT_BYTES = 1024 * 1024;
 
 const OBJECT_ID_RULE = { test: (v: string) => OBJECT_ID_PATTERN.test(v), rule: '^([a-f0-9]{24})$' };
 const NAME_RULE = {
@@ -89,7 +87,7 @@ export async function serveAtlasOperation(state: SimulatorState, exchange: Excha
   state.authenticator.authenticate(exchange);
   const match = matchAtlasPath(exchange.path);
   if (match === undefined) {
-    throw new SimulatorApiError(404, CODES.resourceNotFound, `Cannot find resource ${exchange.path}.`, { parameters: [exchange.path] });
+    throw resourceNotFound(exchange.path);
   }
   const method = exchange.req.method ?? 'GET';
   const operationId = match.operationIds.find((id) => ATLAS_OPERATIONS[id].method === method);
@@ -105,13 +103,8 @@ export async function serveAtlasOperation(state: SimulatorState, exchange: Excha
   const now = state.clock.now();
   const afterSunset = now.getTime() >= state.options.sunsetDate.getTime();
   if (operation.family === 'tenant' && afterSunset) {
-    throw new SimulatorApiError(
-      404,
-      CODES.resourceNotFound,
-      `Cannot find resource ${exchange.path}: ${operationId} was removed at its sunset on ` +
-        `${state.options.sunsetDate.toISOString()}. Use ${twinOf(operationId)} instead.`,
-      { parameters: [exchange.path] },
-    );
+    const sunset = state.options.sunsetDate.toISOString();
+    throw resourceNotFound(exchange.path, `${operationId} was removed at its sunset on ${sunset}. Use ${twinOf(operationId)} instead`);
   }
   requireAcceptedVersion(exchange.req.headers.accept, operation.mediaType);
   const params = decodeParams(operationId, match.params);

@@ -1,15 +1,28 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { firstValue } from '../http/headers.js';
 import type { Exchange } from './exchange.js';
+import { sendExpiredUrl, sendStorageError } from './faults/fault-answers.js';
 import { isBodyFault, writeBodyWithFault } from './faults/response-faults.js';
+import { SNAPSHOT_URL_LIFETIME_MS, type RestoreJob } from './jobs.js';
 import { SNAPSHOT_CHUNK_BYTES } from './snapshot-content.js';
 import type { SimulatorState } from './state.js';
 
 /** Path prefix of the files `snapshotUrl` points at. */
 export const SNAPSHOT_FILES_PREFIX = '/snapshot-files/';
 const FILE_PATH = /^\/snapshot-files\/([A-Za-z0-9-]{1,64})\/([a-f0-9]{24})\.tar\.gz$/;
-/** The query parameter that carries the download token, as a pre-signed URL carries its signature. */
-export const SIGNATURE_PARAMETER = 'X-Amz-Signature';
+// The query parameter that carries the download token, as a pre-signed URL carries its signature.
+const SIGNATURE_PARAMETER = 'X-Amz-Signature';
+
+/**
+ * Path and query of a completed job's `snapshotUrl`, shaped like a pre-signed object-storage
+ * URL: the object's key names the cluster and the snapshot (so every job for one snapshot
+ * points at the same path), and the query carries the expiry and the signature, which is
+ * the job's download token.
+ */
+export function snapshotFileTarget(job: RestoreJob): string {
+  return `${SNAPSHOT_FILES_PREFIX}${job.clusterName}/${job.snapshotId}.tar.gz?X-Amz-Expires=${SNAPSHOT_URL_LIFETIME_MS / 1000}&${SIGNATURE_PARAMETER}=${job.downloadToken}`;
+}
 
 /** A byte range `[start, end]`, both inclusive as in `Content-Range`. */
 interface ByteRange {
@@ -36,13 +49,6 @@ export function parseRange(header: string | undefined, size: number): ByteRange 
   return { start, end: last === '' ? size - 1 : Math.min(Number(last), size - 1) };
 }
 
-// Atlas's snapshotUrl points at object storage, which answers with small XML documents.
-function sendStorageError(exchange: Exchange, status: number, code: string, message: string): void {
-  const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>\n`;
-  exchange.writeHead(status, { 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(body) });
-  exchange.res.end(exchange.req.method === 'HEAD' ? undefined : body);
-}
-
 /**
  * Serves `GET`/`HEAD /snapshot-files/<clusterName>/<snapshotId>.tar.gz?X-Amz-Signature=<token>`
  * without any Atlas auth (the token is the credential, as in a pre-signed URL): single
@@ -52,8 +58,7 @@ function sendStorageError(exchange: Exchange, status: number, code: string, mess
 export async function serveSnapshotFile(state: SimulatorState, exchange: Exchange): Promise<void> {
   const method = exchange.req.method ?? 'GET';
   if (method !== 'GET' && method !== 'HEAD') {
-    exchange.writeHead(405, { Allow: 'GET, HEAD', 'Content-Length': 0 });
-    exchange.res.end();
+    exchange.send(405, { Allow: 'GET, HEAD' }, '');
     return;
   }
   const match = FILE_PATH.exec(exchange.path);
@@ -65,7 +70,7 @@ export async function serveSnapshotFile(state: SimulatorState, exchange: Exchang
     return;
   }
   if (state.clock.now().getTime() >= progress.expiresAt.getTime()) {
-    sendStorageError(exchange, 403, 'AccessDenied', 'Request has expired');
+    sendExpiredUrl(exchange);
     return;
   }
   const { content } = state;
@@ -86,11 +91,10 @@ export async function serveSnapshotFile(state: SimulatorState, exchange: Exchang
     return;
   }
   // If-Range with another validator means "my partial copy is outdated": send it all.
-  const ifRange = exchange.req.headers['if-range'];
-  const range = ifRange === undefined || String(ifRange).trim() === etag ? parseRange(exchange.req.headers.range, size) : undefined;
+  const ifRange = firstValue(exchange.req.headers['if-range']);
+  const range = ifRange === undefined || ifRange.trim() === etag ? parseRange(exchange.req.headers.range, size) : undefined;
   if (range === 'unsatisfiable') {
-    exchange.writeHead(416, { 'Content-Range': `bytes */${size}`, 'Content-Length': 0, ETag: etag, 'Accept-Ranges': 'bytes' });
-    exchange.res.end();
+    exchange.send(416, { 'Content-Range': `bytes */${size}`, ETag: etag, 'Accept-Ranges': 'bytes' }, '');
     return;
   }
   const start = range?.start ?? 0;

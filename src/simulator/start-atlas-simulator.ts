@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Socket } from 'node:net';
 import { atlasOperationOf, OAUTH_TOKEN_PATH } from '../atlas/operations.js';
 import { OBJECT_ID_PATTERN } from '../validation.js';
-import { SimulatorApiError } from './api-error.js';
+import { resourceNotFound, SimulatorApiError } from './api-error.js';
 import { SIMULATOR_ERROR_CODES } from './error-codes.js';
 import { Exchange } from './exchange.js';
 import type { FaultedRequest } from './faults/fault-plan.js';
@@ -18,9 +18,7 @@ async function route(state: SimulatorState, exchange: Exchange): Promise<void> {
   if (exchange.path === OAUTH_TOKEN_PATH) return serveTokenRequest(state, exchange);
   if (exchange.path.startsWith(SNAPSHOT_FILES_PREFIX)) return serveSnapshotFile(state, exchange);
   if (exchange.path.startsWith('/api/atlas/')) return serveAtlasOperation(state, exchange);
-  throw new SimulatorApiError(404, SIMULATOR_ERROR_CODES.resourceNotFound, `Cannot find resource ${exchange.path}.`, {
-    parameters: [exchange.path],
-  });
+  throw resourceNotFound(exchange.path);
 }
 
 /** What the fault plan needs to know of a request. */

@@ -1,6 +1,7 @@
 import { atlasPath, operationFor, type OperationFamily } from '../atlas/operations.js';
 import type { RestoreJob, RestoreJobStore } from './jobs.js';
 import type { SeedSnapshot } from './seed.js';
+import { snapshotFileTarget } from './snapshot-files.js';
 
 /** The contract's `Link`. */
 export interface Link {
@@ -10,16 +11,6 @@ export interface Link {
 
 /** Which backup family a body is shaped for. */
 export type BackupFamily = Exclude<OperationFamily, 'cluster'>;
-
-/**
- * Path and query of a completed job's `snapshotUrl`, shaped like a pre-signed object-storage
- * URL: the object's key names the cluster and the snapshot (so every job for one snapshot
- * points at the same path), and the query carries the expiry and the signature, which is
- * the job's download token.
- */
-export function snapshotFileTarget(job: RestoreJob): string {
-  return `/snapshot-files/${job.clusterName}/${job.snapshotId}.tar.gz?X-Amz-Expires=14400&X-Amz-Signature=${job.downloadToken}`;
-}
 
 /** `BackupTenantSnapshot` or `FlexBackupSnapshot20241113`: the two carry the same fields. */
 export function snapshotView(baseUrl: string, groupId: string, snapshot: SeedSnapshot, family: BackupFamily): Record<string, unknown> {

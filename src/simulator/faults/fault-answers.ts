@@ -1,24 +1,25 @@
 import { SimulatorApiError } from '../api-error.js';
 import { SIMULATOR_ERROR_CODES as CODES } from '../error-codes.js';
 import type { Exchange } from '../exchange.js';
-import type { SimulatorState } from '../state.js';
+import { RateLimitCounter, type SimulatorState } from '../state.js';
 import type { FaultedRequest } from './fault-plan.js';
 import type { ResolvedFault } from './resolve-fault.js';
 
 type RateLimitFault = Extract<ResolvedFault, { kind: 'rate-limit' }>;
 type ServerErrorFault = Extract<ResolvedFault, { kind: 'server-error' }>;
 
-// Atlas's snapshotUrl points at object storage, which answers with small XML documents.
-function sendStorageError(exchange: Exchange, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
+/**
+ * An error of the snapshot host, whether a fault's or its own: Atlas's `snapshotUrl` points at
+ * object storage, which answers with small XML documents.
+ */
+export function sendStorageError(exchange: Exchange, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
   const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>\n`;
-  exchange.writeHead(status, { ...headers, 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(body) });
-  exchange.res.end(exchange.req.method === 'HEAD' ? undefined : body);
+  exchange.send(status, { ...headers, 'Content-Type': 'application/xml' }, body);
 }
 
 function sendHtml(exchange: Exchange, status: number, title: string, headers: Record<string, string> = {}, contentType = 'text/html; charset=utf-8'): void {
   const body = `<!DOCTYPE html>\n<html><head><title>${title}</title></head><body><h1>${title}</h1></body></html>\n`;
-  exchange.writeHead(status, { ...headers, 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) });
-  exchange.res.end(exchange.req.method === 'HEAD' ? undefined : body);
+  exchange.send(status, { ...headers, 'Content-Type': contentType }, body);
 }
 
 /**
@@ -27,7 +28,7 @@ function sendHtml(exchange: Exchange, status: number, title: string, headers: Re
  * of the same instant, so a client measuring it against `Date` gets exactly the seconds asked.
  */
 export function sendRateLimited(exchange: Exchange, fault: RateLimitFault): void {
-  const headers: Record<string, string> = { 'RateLimit-Limit': '100', 'RateLimit-Remaining': '0' };
+  const headers: Record<string, string> = { 'RateLimit-Limit': String(RateLimitCounter.LIMIT), 'RateLimit-Remaining': '0' };
   if (fault.retryAfterForm === 'delta-seconds') headers['Retry-After'] = String(fault.retryAfterSeconds);
   if (fault.retryAfterForm === 'http-date') {
     const now = Date.now();
@@ -65,7 +66,7 @@ export function sendStaleNonce(state: SimulatorState, exchange: Exchange): void 
   exchange.sendApiError(new SimulatorApiError(401, CODES.unauthorized, 'The digest nonce is stale.', { headers }));
 }
 
-/** The snapshot host's answer to an expired pre-signed URL. */
+/** The snapshot host's answer to an expired pre-signed URL (a fault's, or a URL past its expiry). */
 export function sendExpiredUrl(exchange: Exchange): void {
   sendStorageError(exchange, 403, 'AccessDenied', 'Request has expired');
 }

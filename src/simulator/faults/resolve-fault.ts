@@ -28,8 +28,8 @@ export interface ArmedFault {
   remaining: number;
 }
 
-// Node timers hold at most a signed 32-bit count of milliseconds.
-const MAX_MS = 2_147_483_647;
+/** The longest delay a Node timer holds (a signed 32-bit count of milliseconds): a longer one fires at once. */
+export const MAX_TIMER_MS = 2_147_483_647;
 const TARGET_KEYS = ['kind', 'times', 'operationId', 'pathPrefix', 'method'];
 const PARAMETERS: Readonly<Record<SimulatorFaultKind, readonly string[]>> = {
   latency: ['delayMs'],
@@ -76,7 +76,7 @@ function resolveParameters(where: string, kind: SimulatorFaultKind, source: Reco
   const seconds = (): number | undefined => integer(where, source, 'retryAfterSeconds', 0, 86_400);
   switch (kind) {
     case 'latency':
-      return { kind, delayMs: integer(where, source, 'delayMs', 0, MAX_MS) ?? 1000 };
+      return { kind, delayMs: integer(where, source, 'delayMs', 0, MAX_TIMER_MS) ?? 1000 };
     case 'rate-limit':
       return { kind, retryAfterSeconds: seconds() ?? 1, retryAfterForm: oneOf(where, source, 'retryAfterForm', ['delta-seconds', 'http-date', 'omit'] as const) ?? 'delta-seconds' };
     case 'server-error':
@@ -94,7 +94,7 @@ function resolveParameters(where: string, kind: SimulatorFaultKind, source: Reco
     case 'wrong-content-type':
       return { kind, contentType: text(where, source, 'contentType') ?? 'text/html; charset=utf-8' };
     case 'slow-drip':
-      return { kind, pieces: integer(where, source, 'pieces', 1, 100_000) ?? 16, intervalMs: integer(where, source, 'intervalMs', 0, MAX_MS) ?? 25 };
+      return { kind, pieces: integer(where, source, 'pieces', 1, 100_000) ?? 16, intervalMs: integer(where, source, 'intervalMs', 0, MAX_TIMER_MS) ?? 25 };
     case 'malformed-json':
     case 'expired-url':
     case 'stale-nonce':

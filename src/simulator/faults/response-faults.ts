@@ -102,7 +102,7 @@ export function sendJsonWithFault(
   // The replacement goes out plainly: it must not be faulted again.
   exchange.responseFault = undefined;
   const body = Buffer.from(text, 'utf8');
-  const head = exchange.req.method === 'HEAD';
+  const typed = { ...headers, 'Content-Type': contentType };
   switch (fault.kind) {
     case 'server-error':
       sendServerError(exchange, fault, 'atlas');
@@ -113,20 +113,17 @@ export function sendJsonWithFault(
     case 'wrong-content-type':
       sendWrongContentType(exchange, status, fault.contentType);
       return;
-    case 'malformed-json': {
+    case 'malformed-json':
       // Half of a JSON document is never JSON, and Content-Length matches it: only parsing can tell.
-      const cut = body.subarray(0, Math.max(1, Math.floor(body.length / 2)));
-      exchange.writeHead(status, { ...headers, 'Content-Type': contentType, 'Content-Length': cut.length });
-      exchange.res.end(head ? undefined : cut);
+      exchange.send(status, typed, body.subarray(0, Math.max(1, Math.floor(body.length / 2))));
       return;
-    }
     default:
       break;
   }
-  exchange.writeHead(status, { ...headers, 'Content-Type': contentType, 'Content-Length': body.length });
-  if (head || !isBodyFault(fault)) {
-    exchange.res.end(head ? undefined : body);
+  if (exchange.req.method === 'HEAD' || !isBodyFault(fault)) {
+    exchange.send(status, typed, body);
     return;
   }
+  exchange.writeHead(status, { ...typed, 'Content-Length': body.length });
   writeBodyWithFault(exchange, [body], body.length, fault).catch(() => exchange.res.destroy());
 }

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Exchange } from '../exchange.js';
+import { BODY_LIMIT_BYTES, readBody, type Exchange } from '../exchange.js';
 import type { SimulatorState } from '../state.js';
 import { sendExpiredUrl, sendRateLimited, sendServerError, sendStaleNonce } from './fault-answers.js';
 import type { FaultedRequest } from './fault-plan.js';
@@ -19,15 +19,6 @@ async function pause(exchange: Exchange, ms: number): Promise<boolean> {
     return false;
   } finally {
     socket.off('close', onClose);
-  }
-}
-
-/** Reads the request to its end (bounded), so a reset comes "after the request was received". */
-async function receive(exchange: Exchange): Promise<void> {
-  let size = 0;
-  for await (const chunk of exchange.req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > 1024 * 1024) break;
   }
 }
 
@@ -64,7 +55,8 @@ export async function serveWithFault(
       return;
     case 'reset-after-request':
       if (fault.processed && runsFirst) break;
-      await receive(exchange);
+      // Read whole (bounded) first, so the reset comes after the request was received.
+      await readBody(exchange.req, BODY_LIMIT_BYTES);
       exchange.reset();
       return;
     case 'stale-nonce':
