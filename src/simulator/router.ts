@@ -24,9 +24,9 @@ const PARAM_RULES: Readonly<Record<string, { test: (value: string) => boolean; r
 
 /** Decodes each path parameter and checks it against the pattern of its template name; 400 on the first that fails. */
 function decodeParams(operationId: AtlasOperationId, raw: PathParams): PathParams {
-  const decoded = [raw.groupId, raw.clusterName, raw.itemId].map((encoded, i) => {
-    if (encoded === undefined) return undefined;
-    const name = parameterNames(operationId)[i] as string;
+  const names = parameterNames(operationId);
+  const decode = (encoded: string, position: number): string => {
+    const name = names[position] as string;
     let value: string | undefined;
     try {
       value = decodeURIComponent(encoded);
@@ -41,9 +41,12 @@ function decodeParams(operationId: AtlasOperationId, raw: PathParams): PathParam
       });
     }
     return value;
-  });
-  const [groupId = '', clusterName = '', itemId] = decoded;
-  return { groupId, clusterName, itemId };
+  };
+  return {
+    groupId: decode(raw.groupId, 0),
+    clusterName: decode(raw.clusterName, 1),
+    itemId: raw.itemId === undefined ? undefined : decode(raw.itemId, 2),
+  };
 }
 
 function mediaTypes(header: string | undefined): { type: string; q: number }[] {

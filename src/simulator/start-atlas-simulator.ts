@@ -14,27 +14,40 @@ import { SNAPSHOT_FILES_PREFIX, serveSnapshotFile } from './snapshot-files.js';
 import { createSimulatorState, type SimulatorState } from './state.js';
 import type { AtlasSimulator, AtlasSimulatorOptions } from './types.js';
 
-async function route(state: SimulatorState, exchange: Exchange): Promise<void> {
-  if (exchange.path === OAUTH_TOKEN_PATH) return serveTokenRequest(state, exchange);
-  if (exchange.path.startsWith(SNAPSHOT_FILES_PREFIX)) return serveSnapshotFile(state, exchange);
-  if (exchange.path.startsWith('/api/atlas/')) return serveAtlasOperation(state, exchange);
-  throw resourceNotFound(exchange.path);
+type Target = FaultedRequest['target'];
+
+/** Which part of the simulator serves a path: the token endpoint, the snapshot host, the Atlas API, or none. */
+function targetOf(path: string): Target {
+  if (path === OAUTH_TOKEN_PATH) return 'oauth';
+  if (path.startsWith(SNAPSHOT_FILES_PREFIX)) return 'snapshot-file';
+  return path.startsWith('/api/atlas/') ? 'atlas' : 'other';
 }
 
-/** What the fault plan needs to know of a request. */
-function describeForFaults(exchange: Exchange): FaultedRequest {
-  const method = exchange.req.method ?? 'GET';
-  const { path } = exchange;
-  const target =
-    path === OAUTH_TOKEN_PATH ? 'oauth' : path.startsWith(SNAPSHOT_FILES_PREFIX) ? 'snapshot-file' : path.startsWith('/api/atlas/') ? 'atlas' : 'other';
-  return { method, path, operationId: atlasOperationOf(method, path), target, digestSigned: exchange.auth === 'digest' };
-}
+// What serves each target; a path none of them serves gets Atlas's 404.
+const SERVERS: Readonly<Record<Target, (state: SimulatorState, exchange: Exchange) => Promise<void>>> = {
+  oauth: serveTokenRequest,
+  'snapshot-file': serveSnapshotFile,
+  atlas: serveAtlasOperation,
+  other: (_state, exchange) => Promise.reject(resourceNotFound(exchange.path)),
+};
 
+/**
+ * The server's request handler: the fault plan sees the request first (a fault may answer in
+ * its place or change its answer), then the target's server answers it.
+ */
 function handle(state: SimulatorState, req: IncomingMessage, res: ServerResponse): void {
   const exchange = new Exchange(req, res, (entry) => state.requests.push(entry));
-  const request = describeForFaults(exchange);
+  const method = req.method ?? 'GET';
+  const target = targetOf(exchange.path);
+  const request: FaultedRequest = {
+    method,
+    path: exchange.path,
+    operationId: atlasOperationOf(method, exchange.path),
+    target,
+    digestSigned: exchange.auth === 'digest',
+  };
   const fault = state.faults.take(request);
-  const serve = (): Promise<void> => route(state, exchange);
+  const serve = (): Promise<void> => SERVERS[target](state, exchange);
   (fault === undefined ? serve() : serveWithFault(state, exchange, request, fault, serve)).catch((error: unknown) => {
     // Once the head is out, the only honest signal of a failure is a cut connection.
     if (exchange.answered) {
