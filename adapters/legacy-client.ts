@@ -6,10 +6,14 @@
  *
  * @packageDocumentation
  */
-import { createShimCore } from '../src/facade/shim-core.js';
+import { ATLAS_OPERATIONS, atlasPath, twinOf, type PathParams, type TenantOperationId } from '../src/atlas/operations.js';
+import { createShimCore, requestDownload, type ShimCore } from '../src/facade/shim-core.js';
 import type { SnapshotShimOptions } from '../src/facade/shim-options.js';
-import { legacyOperations } from './legacy-client/operations.js';
-import type { LegacyClient } from './legacy-client/types.js';
+import { tenantAnswerOf } from '../src/model/legacy-shapes.js';
+import type { Routed } from '../src/routing/router.js';
+import { check, OBJECT_ID } from '../src/validation.js';
+import { validateCallOptions, validateDownloadBody, validateListQuery, validateTarget, type DownloadBody } from './legacy-client/inputs.js';
+import type { BackupTenantSnapshot, LegacyClient, PaginatedTenantRestore, PaginatedTenantSnapshot, TenantRestore } from './legacy-client/types.js';
 
 export type {
   BackupTenantSnapshot,
@@ -22,8 +26,10 @@ export type {
   TenantRestore,
 } from './legacy-client/types.js';
 export type { SnapshotShimOptions } from '../src/facade/shim-options.js';
-export type { LegacyRewriteEvent, ShimEvent, ShimEventListener } from '../src/events/shim-event.js';
-export { AtlasApiError, ShimError, SunsetError, UnsupportedClusterError, ValidationError } from '../src/errors/index.js';
+export type { LegacyRewriteEvent, ShimEvent, ShimEventListener } from '../src/observability/shim-events.js';
+export { ShimError, ValidationError } from '../src/errors/shim-error.js';
+export { AtlasApiError } from '../src/errors/atlas-errors.js';
+export { SunsetError, UnsupportedClusterError } from '../src/errors/route-errors.js';
 
 /**
  * Creates a client whose methods are the deprecated tenant snapshot operations
@@ -42,8 +48,11 @@ export { AtlasApiError, ShimError, SunsetError, UnsupportedClusterError, Validat
  *   pointing at the Flex resources, the ones that still answer after the sunset) and
  *   reports it with a `legacy-rewrite` event through `onEvent`;
  * - when Atlas contradicts the route (the endpoint is gone, or the cluster is of the other
- *   kind), tries the other family once, never more;
+ *   kind), tries the other family once, never more, and reports it with a `route-fallback` event;
  * - lets Atlas's refusals through as `AtlasApiError`.
+ *
+ * Methods are closures, not `this`-bound, so they can be passed around detached (as
+ * `const { getBackupTenantRestore } = client`).
  *
  * Options are those of `createSnapshotShim`, with the same defaults (only `credentials` is
  * required; `route` defaults to `'auto'`, `sunsetDate` to `2026-01-22T00:00:00Z`, `baseUrl`
@@ -53,10 +62,67 @@ export { AtlasApiError, ShimError, SunsetError, UnsupportedClusterError, Validat
  */
 export function createLegacyClient(shimOptions: SnapshotShimOptions): LegacyClient {
   const core = createShimCore(shimOptions);
+
+  const downloadClusterBackupTenant: LegacyClient['downloadClusterBackupTenant'] = async (groupId, clusterName, body, options) => {
+    const target = validateTarget(groupId, clusterName);
+    const request = validateDownloadBody(body, target);
+    const signal = validateCallOptions(options);
+    const routed = await requestDownload(core, target, { ...request, signal });
+    return legacyAnswer(core, 'downloadClusterBackupTenant', target, routed, request) as TenantRestore;
+  };
+
   return {
-    ...legacyOperations(core),
+    downloadClusterBackupTenant,
+    // The older SDKs' name: one function under two names, so either compares equal to the other.
+    downloadSharedClusterBackup: downloadClusterBackupTenant,
+    async getBackupTenantRestore(groupId, clusterName, restoreId, options) {
+      const params = { ...validateTarget(groupId, clusterName), itemId: check('restoreId', restoreId, OBJECT_ID) };
+      return (await read(core, 'getBackupTenantRestore', params, undefined, validateCallOptions(options))) as TenantRestore;
+    },
+    async listBackupTenantRestores(groupId, clusterName, query, options) {
+      const target = validateTarget(groupId, clusterName);
+      return (await read(core, 'listBackupTenantRestores', target, validateListQuery(query), validateCallOptions(options))) as PaginatedTenantRestore;
+    },
+    async listClusterBackupSnapshots(groupId, clusterName, query, options) {
+      const target = validateTarget(groupId, clusterName);
+      return (await read(core, 'listClusterBackupSnapshots', target, validateListQuery(query), validateCallOptions(options))) as PaginatedTenantSnapshot;
+    },
+    async getBackupTenantSnapshot(groupId, clusterName, snapshotId, options) {
+      const params = { ...validateTarget(groupId, clusterName), itemId: check('snapshotId', snapshotId, OBJECT_ID) };
+      return (await read(core, 'getBackupTenantSnapshot', params, undefined, validateCallOptions(options))) as BackupTenantSnapshot;
+    },
     async close() {
       await core.close();
     },
   };
+}
+
+/**
+ * Reads a tenant resource on the route the core decides, falling back once when Atlas
+ * contradicts it (reads are safe to repeat, so any contradicting refusal qualifies).
+ */
+async function read(
+  core: ShimCore,
+  operationId: TenantOperationId,
+  params: PathParams,
+  query: Readonly<Record<string, number | boolean>> | undefined,
+  signal: AbortSignal | undefined,
+): Promise<unknown> {
+  const decision = await core.router.decide(params, signal);
+  const routed = await core.router.followRoute(decision, signal, (route) =>
+    core.client.call({ operationId: route === 'tenant' ? operationId : twinOf(operationId), params, query, signal }),
+  );
+  return legacyAnswer(core, operationId, params, routed);
+}
+
+/**
+ * The answer in the tenant operation's shape: a tenant answer untouched; a Flex one
+ * converted, and reported with a `legacy-rewrite` event (only once the Flex endpoint
+ * answered, so the event means the rewrite happened, not that it was tried).
+ */
+function legacyAnswer(core: ShimCore, operationId: TenantOperationId, params: PathParams, routed: Routed<{ readonly body: unknown }>, request?: DownloadBody): unknown {
+  if (routed.decision.route === 'tenant') return routed.value.body;
+  const { method } = ATLAS_OPERATIONS[operationId];
+  core.observer.emit({ type: 'legacy-rewrite', operationId, method, fromPath: atlasPath(operationId, params), toPath: atlasPath(twinOf(operationId), params), route: 'flex' });
+  return tenantAnswerOf(operationId, routed.value.body, { clusterName: params.clusterName, ...request });
 }

@@ -8,17 +8,23 @@
  * @packageDocumentation
  */
 import type { Client, EvaluationContext } from '@openfeature/server-sdk';
-import { ValidationError } from '../src/errors/validation-error.js';
-import { isRouteFlag } from '../src/facade/evaluate-flag.js';
-import type { RouteFlagContext, RouteFlagSource } from '../src/facade/shim-options.js';
-import type { RouteFlag } from '../src/policy/types.js';
-import { describeValue } from '../src/validation/describe-value.js';
+import { z } from 'zod';
+import { isRouteFlag, type RouteFlag } from '../src/routing/route-policy.js';
+import type { RouteFlagContext, RouteFlagSource } from '../src/routing/router.js';
+import { check, checkOptional, checkOptionsObject, rule } from '../src/validation.js';
 
 /** The flag key {@link openFeatureFlag} evaluates unless told otherwise. */
 export const DEFAULT_ROUTE_FLAG_KEY = 'atlas-snapshot-route';
 
 // OpenFeature's `ErrorCode.FLAG_NOT_FOUND`, as a string: the enum is a runtime value of the optional peer.
 const FLAG_NOT_FOUND = 'FLAG_NOT_FOUND';
+
+const CLIENT = rule(
+  z.custom<Pick<Client, 'getStringDetails'>>((value) => typeof (value as Partial<Client> | null)?.getStringDetails === 'function'),
+  'an OpenFeature client (OpenFeature.getClient())',
+);
+const FLAG_KEY = rule(z.string().min(1), 'a non-empty string');
+const ROUTE_FLAG = rule(z.custom<RouteFlag>(isRouteFlag), "'auto', 'tenant' or 'flex'");
 
 /** Options of {@link openFeatureFlag}. */
 export interface OpenFeatureFlagOptions {
@@ -47,20 +53,10 @@ export interface OpenFeatureFlagOptions {
  * @throws {ValidationError} at creation, when the client has no `getStringDetails`, or an option is of the wrong kind.
  */
 export function openFeatureFlag(client: Pick<Client, 'getStringDetails'>, options: OpenFeatureFlagOptions = {}): RouteFlagSource {
-  if (typeof (client as Partial<Client> | null)?.getStringDetails !== 'function') {
-    throw new ValidationError('client', 'an OpenFeature client (OpenFeature.getClient())', describeValue(client));
-  }
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new ValidationError('options', 'an object { flagKey?, defaultValue? }', describeValue(options));
-  }
-  const flagKey = options.flagKey ?? DEFAULT_ROUTE_FLAG_KEY;
-  if (typeof flagKey !== 'string' || flagKey === '') {
-    throw new ValidationError('options.flagKey', 'a non-empty string', describeValue(flagKey));
-  }
-  const defaultValue = options.defaultValue ?? 'auto';
-  if (!isRouteFlag(defaultValue)) {
-    throw new ValidationError('options.defaultValue', "'auto', 'tenant' or 'flex'", describeValue(defaultValue));
-  }
+  check('client', client, CLIENT);
+  const given = checkOptionsObject('options', options);
+  const flagKey = checkOptional('options.flagKey', given.flagKey, FLAG_KEY) ?? DEFAULT_ROUTE_FLAG_KEY;
+  const defaultValue = checkOptional('options.defaultValue', given.defaultValue, ROUTE_FLAG) ?? 'auto';
   return async (context: RouteFlagContext) => {
     const details = await client.getStringDetails(flagKey, defaultValue, evaluationContextOf(context));
     if (details.errorCode !== undefined && String(details.errorCode) !== FLAG_NOT_FOUND) {

@@ -12,13 +12,24 @@
  * @packageDocumentation
  */
 import { Agent, type Dispatcher } from 'undici';
+import { toError } from '../src/errors/shim-error.js';
 import { createShimCore } from '../src/facade/shim-core.js';
-import { splitInterceptorOptions, type ShimInterceptorOptions } from './undici/options.js';
+import type { SnapshotShimOptions } from '../src/facade/shim-options.js';
+import { BOOLEAN, checkObject, checkOptional } from '../src/validation.js';
 import { serveTenantRequest } from './undici/tenant-call.js';
 import { recognizeTenantRequest } from './undici/tenant-request.js';
 
-export type { ShimInterceptorOptions } from './undici/options.js';
-export { deprecationNotice, tenantDeprecationDate, type DeprecationNotice } from './undici/deprecation-headers.js';
+export { deprecationNotice, tenantDeprecationDate, type DeprecationNotice } from './undici/legacy-answer.js';
+
+/** Options of `createShimInterceptor` and `createShimDispatcher`: the shim's options plus the adapter's own. */
+export type ShimInterceptorOptions = SnapshotShimOptions & {
+  /**
+   * Add `Deprecation`, `Sunset` and a `successor-version` `Link` to every answer of a
+   * tenant operation, so whoever reads responses (logs, proxies, API linters) sees the
+   * call site still uses a sunset endpoint. Default `true`.
+   */
+  readonly deprecationHeaders?: boolean;
+};
 
 /** An undici interceptor for `dispatcher.compose(…)` that also owns the shim's Atlas connections. */
 export type ShimInterceptor = Dispatcher.DispatcherComposeInterceptor & {
@@ -71,11 +82,13 @@ export type ShimInterceptor = Dispatcher.DispatcherComposeInterceptor & {
  * @throws {ValidationError} when an option is wrong (before anything is sent).
  */
 export function createShimInterceptor(options: ShimInterceptorOptions): ShimInterceptor {
-  const { deprecationHeaders, shimOptions } = splitInterceptorOptions(options);
+  // The adapter's own option is taken out before the rest reaches the core, which refuses keys it does not know.
+  const { deprecationHeaders, ...shimOptions } = checkObject('options', options) as unknown as ShimInterceptorOptions;
+  const withHeaders = checkOptional('options.deprecationHeaders', deprecationHeaders, BOOLEAN) ?? true;
   const core = createShimCore(shimOptions);
   const origin = core.options.baseUrl;
   const interceptor: Dispatcher.DispatcherComposeInterceptor = (dispatch) => {
-    const context = { core, dispatch, deprecationHeaders };
+    const context = { core, dispatch, deprecationHeaders: withHeaders };
     return function atlasSnapshotShim(opts, handler) {
       const request = recognizeTenantRequest(opts, origin);
       if (request === undefined) return dispatch(opts, handler);
@@ -104,7 +117,7 @@ export function createShimDispatcher(options: ShimInterceptorOptions, base?: Dis
     if (typeof callback !== 'function') return settled;
     settled.then(
       () => (callback as Callback)(null),
-      (error: unknown) => (callback as Callback)(error instanceof Error ? error : new Error(String(error))),
+      (error: unknown) => (callback as Callback)(toError(error)),
     );
     return undefined;
   };

@@ -4,59 +4,51 @@
  *
  * @packageDocumentation
  */
-export {
-  createSnapshotShim,
-  type DownloadSnapshotInput,
-  type ExplainRouteInput,
-  type RoutedSnapshotDownload,
-  type SnapshotShim,
-} from './facade/create-snapshot-shim.js';
+export { createSnapshotShim } from './facade/create-snapshot-shim.js';
+export type { DownloadResult, DownloadSnapshotInput, DownloadToInput, ExplainRouteInput, RoutedSnapshotDownload, SnapshotShim } from './facade/snapshot-shim.js';
 export {
   DEFAULT_BASE_URL,
+  DEFAULT_CALL_DEADLINE_MS,
   DEFAULT_SUNSET_DATE,
-  type ApiKeyCredentials,
-  type RouteFlagContext,
-  type RouteFlagSource,
-  type ServiceAccountCredentials,
   type ShimTimeouts,
   type SnapshotShimOptions,
 } from './facade/shim-options.js';
-export type { RouteDecision, RouteEndpoint, RouteFallback } from './facade/route-decision.js';
-export { decideRoute, type RouteSubject } from './policy/decide-route.js';
-export { classifyClusterDescription, type ClusterKindFinding } from './policy/classify-cluster.js';
+export type { ApiKeyCredentials, ServiceAccountCredentials } from './atlas/atlas-client.js';
+export type { RouteFlagContext, RouteFlagSource } from './routing/router.js';
 export {
   CLUSTER_KINDS,
   ROUTE_FLAGS,
+  classifyClusterDescription,
+  decideRoute,
   type ClusterKind,
+  type ClusterKindFinding,
   type Route,
+  type RouteDecision,
+  type RouteEndpoint,
+  type RouteFallback,
   type RouteFlag,
   type RoutePolicyDecision,
   type RoutePolicyInput,
-} from './policy/types.js';
+  type RouteSubject,
+} from './routing/route-policy.js';
 export { normalizeFlexRestoreJob, normalizeTenantRestore } from './model/normalize.js';
 export type { AtlasLink, DeliveryType, DownloadStatus, KnownDownloadStatus, SnapshotDownload } from './model/snapshot-download.js';
+export { ShimError, ValidationError } from './errors/shim-error.js';
 export {
   AtlasApiError,
   AtlasConnectionError,
   AtlasResponseError,
   AuthError,
-  DownloadFailedError,
-  SnapshotTransferError,
   TimeoutError,
-  ShimError,
-  SunsetError,
-  UnsupportedClusterError,
   UnconfirmedJobError,
-  ValidationError,
   type AtlasApiErrorInit,
   type AtlasRequestInfo,
-  type FailedJob,
-} from './errors/index.js';
-export { RETRY_DEFAULTS, type RetryOptions, type RetryTimer } from './retry/retry-policy.js';
-export { DEFAULT_CALL_DEADLINE_MS } from './retry/call-deadline.js';
-export type { DownloadResult, DownloadToInput } from './facade/snapshot-workflow.js';
+} from './errors/atlas-errors.js';
+export { SunsetError, UnsupportedClusterError } from './errors/route-errors.js';
+export { DownloadFailedError, SnapshotTransferError, type FailedJob } from './errors/download-errors.js';
+export { RETRY_DEFAULTS, type RetryOptions, type RetryTimer } from './atlas/retry.js';
 export type { SavedSnapshot, SaveProgress, SaveSnapshotOptions } from './download/save-snapshot-file.js';
-export type { WaitForDownloadOptions } from './workflow/wait-for-download.js';
+export type { WaitForDownloadOptions } from './facade/wait-for-download.js';
 export type {
   DownloadAdoptedEvent,
   FlagFailedEvent,
@@ -65,18 +57,19 @@ export type {
   RouteFallbackEvent,
   ShimEvent,
   ShimEventListener,
-} from './events/shim-event.js';
-export { DIAGNOSTICS_CHANNELS, type DiagnosticsChannelName } from './observability/channel-names.js';
-export type {
-  AdoptChannelMessage,
-  AtlasRequestMessage,
-  DecisionPurpose,
-  FallbackChannelMessage,
-  ProgressChannelMessage,
-  RetryChannelMessage,
-  RouteChannelMessage,
-} from './observability/channel-messages.js';
+} from './observability/shim-events.js';
+export {
+  DIAGNOSTICS_CHANNELS,
+  type AdoptChannelMessage,
+  type AtlasRequestMessage,
+  type DecisionPurpose,
+  type DiagnosticsChannelName,
+  type FallbackChannelMessage,
+  type ProgressChannelMessage,
+  type RetryChannelMessage,
+  type RouteChannelMessage,
+} from './observability/channels.js';
 export type { ShimLogger, ShimLogMethod } from './observability/shim-logger.js';
-export { TENANT_ENDPOINT_WARNING_CODE } from './observability/tenant-warning-message.js';
-export { FLEX_MEDIA_TYPE, TENANT_MEDIA_TYPE } from './atlas/endpoints.js';
+export { TENANT_ENDPOINT_WARNING_CODE } from './observability/tenant-warning.js';
+export { FLEX_MEDIA_TYPE, TENANT_MEDIA_TYPE } from './atlas/operations.js';
 export { VERSION } from './version.js';

@@ -1,31 +1,32 @@
-import type { IncomingHttpHeaders } from 'node:http';
+import { STATUS_CODES, type IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
-import { UnsupportedClusterError } from '../../src/errors/unsupported-cluster-error.js';
-import { withFallback, type RouteDecision } from '../../src/facade/route-decision.js';
+import { atlasPath, FLEX_MEDIA_TYPE, twinOf, type PathParams, type Route } from '../../src/atlas/operations.js';
+import { AtlasApiError, AtlasResponseError } from '../../src/errors/atlas-errors.js';
+import { toError } from '../../src/errors/shim-error.js';
 import type { ShimCore } from '../../src/facade/shim-core.js';
-import { contradictionReason } from '../../src/policy/contradiction.js';
-import type { Route } from '../../src/policy/types.js';
-import { apiErrorCodeOf } from './answer-body.js';
+import { collectResponse } from '../../src/http/collect-response.js';
 import { ForwardingController } from '../../src/http/forwarding-controller.js';
-import { deprecationNotice, withDeprecationHeaders, type DeprecationNotice } from './deprecation-headers.js';
-import { exchangeWithFlex } from './flex-exchange.js';
-import { flexTwins } from './flex-twin.js';
-import { toLegacyAnswer } from './legacy-answer.js';
-import { passThroughHandler } from './pass-through-handler.js';
-import { readRequestBody } from './request-body.js';
-import { flexRequestFor } from './rewrite.js';
-import { deliverAnswer, type Answer } from './synthetic-response.js';
-import { parseTenantTarget, type TenantRequest, type TenantTarget } from './tenant-request.js';
+import { apiErrorCodeOf, deprecationNotice, toLegacyAnswer, withDeprecationHeaders, type Answer, type DeprecationNotice } from './legacy-answer.js';
+import { bearerAuthorization, flexDispatchOptions, flexRequestFor, parseTenantTarget, readRequestBody, type TenantRequest } from './tenant-request.js';
 
 /** What every tenant call of one interceptor shares. */
 export interface TenantCallContext {
   readonly core: ShimCore;
-  /** The dispatch the interceptor wraps. */
+  /** The dispatch the interceptor wraps: the caller's own stack. */
   readonly dispatch: Dispatcher.Dispatch;
   readonly deprecationHeaders: boolean;
 }
 
-const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
+/**
+ * Statuses with which Atlas may contradict a route (see `contradictionReason`): a removed
+ * endpoint (404, 410), a removed version (406), a cluster of the other kind (400 with its
+ * errorCode). A passed-through answer with one of them is held back and read whole, to
+ * decide on a fallback; every other answer streams through.
+ */
+const REFUSAL_STATUSES = new Set([400, 404, 406, 410]);
+
+/** A passed-through answer already streamed to the caller: nothing is left to decide or deliver. */
+const DELIVERED = Symbol('delivered');
 
 /**
  * Serves one request to a tenant operation: decides the route, passes the request through
@@ -63,113 +64,161 @@ class TenantCall {
   start(): void {
     // The caller's handler starts now, so its abort signal works while the route is being decided.
     this.#handler.onRequestStart?.(this.#controller, {});
-    this.#run().catch((error: unknown) => this.#fail(asError(error)));
+    this.#run().catch((error: unknown) => this.#fail(toError(error)));
   }
 
   async #run(): Promise<void> {
-    const { core } = this.#context;
+    const { core, deprecationHeaders } = this.#context;
     const target = parseTenantTarget(this.#request);
-    if (this.#context.deprecationHeaders) {
-      const successor = `${core.options.baseUrl}${flexTwins[this.#request.operationId].path(target)}`;
-      this.#notice = deprecationNotice(core.options.sunsetDate, successor);
+    if (deprecationHeaders) {
+      this.#notice = deprecationNotice(core.options.sunsetDate, `${core.options.baseUrl}${atlasPath(twinOf(this.#request.operationId), target)}`);
     }
     // The download body is read once and kept: the Flex body is built from it, and a fallback may send it again.
     const body = this.#request.method === 'POST' ? await readRequestBody(this.#opts.body) : undefined;
-    const decision = await core.decide(target, this.#controller.signal);
+    const { signal } = this.#controller;
+    const decision = await core.router.decide(target, signal);
     if (this.#finished) return;
-    if (decision.route === 'tenant') {
-      const onRefusal = decision.fallbackRoute === 'flex' ? (refusal: Answer) => this.#afterTenantRefusal(decision, target, body, refusal) : undefined;
-      this.#passThrough(body, onRefusal);
-    } else {
-      await this.#serveFlex(decision, target, body);
-    }
+    const { value } = await core.router.followRoute(
+      decision,
+      signal,
+      (route: Route) => (route === 'tenant' ? this.#passThrough(body) : this.#viaFlex(target, body)),
+      (answer) => (answer === DELIVERED || answer.status < 400 ? undefined : { status: answer.status, errorCode: apiErrorCodeOf(answer) }),
+    );
+    if (value !== DELIVERED) this.#deliver(value);
   }
 
-  #passThrough(body: Buffer | undefined, onRefusal: ((refusal: Answer) => void) | undefined): void {
-    const opts = body === undefined ? this.#opts : { ...this.#opts, body };
-    const handler = passThroughHandler({
-      handler: this.#handler,
-      controller: this.#controller,
-      decorate: (headers) => this.#decorate(headers),
-      onRefusal,
-      onEnd: () => {
-        this.#finished = true;
-      },
-      onError: (error) => this.#fail(error),
+  /**
+   * Sends the request to Atlas as the caller sent it, through the caller's own stack: every
+   * event is forwarded to the caller's handler under the caller's controller, with the
+   * deprecation headers added; an answer with a refusal status is held back and resolved
+   * whole instead, to decide on a fallback.
+   */
+  #passThrough(body: Buffer | undefined): Promise<Answer | typeof DELIVERED> {
+    const handler = this.#handler;
+    const controller = this.#controller;
+    return new Promise((resolve, reject) => {
+      let held: { status: number; statusMessage: string | undefined; headers: IncomingHttpHeaders; chunks: Buffer[] } | undefined;
+      const through: Dispatcher.DispatchHandler = {
+        onRequestStart(attempt) {
+          // The caller's handler was started once, by the tenant call; it learns of the new attempt only through its controller.
+          controller.target = attempt;
+        },
+        onRequestUpgrade(_attempt, statusCode, headers, socket) {
+          handler.onRequestUpgrade?.(controller, statusCode, headers, socket);
+        },
+        onResponseStart: (_attempt, statusCode, headers, statusMessage) => {
+          if (statusCode < 200) {
+            handler.onResponseStart?.(controller, statusCode, headers, statusMessage);
+          } else if (REFUSAL_STATUSES.has(statusCode)) {
+            held = { status: statusCode, statusMessage, headers, chunks: [] };
+          } else {
+            handler.onResponseStart?.(controller, statusCode, this.#decorate(headers), statusMessage);
+          }
+        },
+        onResponseData(_attempt, chunk) {
+          if (held) held.chunks.push(chunk);
+          else handler.onResponseData?.(controller, chunk);
+        },
+        onResponseEnd: (_attempt, trailers) => {
+          controller.target = null;
+          if (held) {
+            resolve({ status: held.status, statusMessage: held.statusMessage, headers: held.headers, body: Buffer.concat(held.chunks) });
+            return;
+          }
+          this.#finished = true;
+          handler.onResponseEnd?.(controller, trailers);
+          resolve(DELIVERED);
+        },
+        onResponseError(_attempt, error) {
+          controller.target = null;
+          reject(error);
+        },
+      };
+      try {
+        this.#context.dispatch(body === undefined ? this.#opts : { ...this.#opts, body }, through);
+      } catch (error) {
+        reject(toError(error));
+      }
     });
-    try {
-      this.#context.dispatch(opts, handler);
-    } catch (error) {
-      this.#fail(asError(error));
-    }
   }
 
-  /** The Flex answer in the tenant shape; reports the rewrite first, so a failed one is reported too. */
-  async #viaFlex(target: TenantTarget, body: Buffer | undefined): Promise<Answer> {
+  /**
+   * The Flex twin's answer in the tenant operation's shape. The rewrite is reported first,
+   * so a failed one is reported too.
+   *
+   * - A caller that sent `Authorization: Bearer …` keeps it: the request goes through the
+   *   caller's own stack with the caller's headers, as the caller would have sent it, once.
+   * - Any other caller is signed with `shimOptions.credentials` through the shim's client: a
+   *   digest signature covers the request URI, so the caller's cannot be reused on another
+   *   path. The client retries as the facade's does, and a download POST that fails
+   *   ambiguously is followed by a look-up of the job it may have created: never a second job.
+   */
+  async #viaFlex(target: PathParams, body: Buffer | undefined): Promise<Answer> {
     const { core, dispatch } = this.#context;
     const request = this.#request;
     const flex = flexRequestFor(request, target, body);
-    core.emit({ type: 'legacy-rewrite', operationId: request.operationId, method: request.method, fromPath: request.path, toPath: flex.path, route: 'flex' });
-    const answer = await exchangeWithFlex({
-      client: core.client,
-      dispatch,
-      opts: this.#opts,
-      flex,
-      controller: this.#controller,
-      target,
-      onAdopted: (event) => core.emit(event),
-    });
+    core.observer.emit({ type: 'legacy-rewrite', operationId: request.operationId, method: request.method, fromPath: request.path, toPath: flex.path, route: 'flex' });
+    let answer: Answer;
+    if (bearerAuthorization(this.#opts.headers) !== undefined) {
+      const info = { method: flex.method, path: flex.path };
+      answer = await collectResponse(dispatch, flexDispatchOptions(this.#opts, flex), {
+        onStart: (attempt) => (this.#controller.target = attempt),
+        onSettle: () => (this.#controller.target = null),
+        tooLarge: (status, limit) => new AtlasResponseError(`the answer exceeds ${limit} bytes`, status, info),
+      });
+      if (answer.status === 0) throw new AtlasResponseError('the answer ended without a status', 0, info);
+    } else {
+      answer = await this.#signedFlexCall(target, flex);
+    }
     return toLegacyAnswer(answer, {
-      twin: flex.twin,
-      context: { clusterName: target.clusterName, snapshotId: flex.snapshotId },
+      operationId: request.operationId,
+      context: { clusterName: target.clusterName, snapshotId: flex.snapshotId, targetDeploymentItemName: flex.targetDeploymentItemName },
       origin: core.options.baseUrl,
       request: { method: flex.method, path: flex.path },
     });
   }
 
-  async #serveFlex(decision: RouteDecision, target: TenantTarget, body: Buffer | undefined): Promise<void> {
-    const answer = await this.#viaFlex(target, body);
-    const reason = decision.fallbackRoute === 'tenant' ? contradiction('flex', answer) : undefined;
-    if (reason === undefined) return this.#deliver(answer);
-    // Flex refused the cluster as not its kind, before the sunset: the tenant endpoint may serve it, once.
-    const { core } = this.#context;
-    const finding = await core.refreshKind(target, this.#controller.signal);
-    if (finding.kind === 'dedicated') throw new UnsupportedClusterError(target.groupId, target.clusterName, finding.instanceSize);
-    core.emit({
-      type: 'route-fallback',
-      decision: withFallback(decision, { from: 'flex', to: 'tenant', reason: reason.text, status: answer.status, errorCode: reason.errorCode }),
-    });
-    // The tenant endpoint refusing the cluster as well: the first refusal says more, and there is no third try.
-    this.#passThrough(body, (refusal) => this.#deliver(contradiction('tenant', refusal) === undefined ? refusal : answer));
-  }
-
-  #afterTenantRefusal(decision: RouteDecision, target: TenantTarget, body: Buffer | undefined, refusal: Answer): void {
-    const reason = contradiction('tenant', refusal);
-    if (reason === undefined) return this.#deliver(refusal);
-    const { core } = this.#context;
-    const fallBack = async (): Promise<void> => {
-      // The cached kind was wrong: the next request should not pay for it again. A failed look-up does not stop the fallback.
-      await core.refreshKind(target, this.#controller.signal).catch(() => undefined);
-      core.emit({
-        type: 'route-fallback',
-        decision: withFallback(decision, { from: 'tenant', to: 'flex', reason: reason.text, status: refusal.status, errorCode: reason.errorCode }),
+  /** The Flex call through the shim's client, its answer (or Atlas's `ApiError`) as the HTTP answer the caller reads. */
+  async #signedFlexCall(target: PathParams, flex: ReturnType<typeof flexRequestFor>): Promise<Answer> {
+    try {
+      const { status, body } = await this.#context.core.client.call({
+        operationId: flex.operationId,
+        params: target,
+        query: flex.search === '' ? undefined : Object.fromEntries(new URLSearchParams(flex.search)),
+        body: flex.body,
+        signal: this.#controller.signal,
+        // A download names its snapshot as a string, or there is nothing to match a job against (and Atlas refuses such a body with a 400, which created nothing).
+        adopt: flex.method === 'POST' && flex.snapshotId !== undefined ? { snapshotId: flex.snapshotId } : undefined,
       });
-      const answer = await this.#viaFlex(target, body);
-      // Flex refusing the cluster as well: the tenant endpoint's refusal is the one to show, never a third try.
-      this.#deliver(contradiction('flex', answer) === undefined ? answer : refusal);
-    };
-    fallBack().catch((error: unknown) => this.#fail(asError(error)));
+      return { status, statusMessage: STATUS_CODES[status], headers: { 'content-type': FLEX_MEDIA_TYPE }, body: Buffer.from(JSON.stringify(body ?? null), 'utf8') };
+    } catch (error) {
+      // An ApiError answer is the caller's to read, as the tenant endpoint's would have been.
+      if (error instanceof AtlasApiError && error.errorCode !== undefined) return apiErrorAnswer(error);
+      throw error;
+    }
   }
 
   #decorate(headers: IncomingHttpHeaders): IncomingHttpHeaders {
     return this.#notice === undefined ? headers : withDeprecationHeaders(headers, this.#notice);
   }
 
+  /**
+   * Hands a complete answer to the caller's handler as undici would: headers, the body in
+   * one chunk, the end. The body is already in memory, so a pause the caller asks for has
+   * nothing left to hold back (undici's own MockAgent answers the same way); an abort in
+   * between stops the delivery.
+   */
   #deliver(answer: Answer): void {
     if (this.#finished) return;
     this.#finished = true;
-    this.#controller.target = null;
-    deliverAnswer(this.#handler, this.#controller, { ...answer, headers: this.#decorate(answer.headers) });
+    const handler = this.#handler;
+    const controller = this.#controller;
+    controller.target = null;
+    handler.onResponseStart?.(controller, answer.status, this.#decorate(answer.headers), answer.statusMessage);
+    if (controller.aborted) return;
+    if (answer.body.length > 0) handler.onResponseData?.(controller, answer.body);
+    if (controller.aborted) return;
+    handler.onResponseEnd?.(controller, {});
   }
 
   #fail(error: Error): void {
@@ -179,10 +228,21 @@ class TenantCall {
   }
 }
 
-/** Whether an answer on `route` contradicts the route decision, in words, with its errorCode. */
-function contradiction(route: Route, answer: Answer): { text: string; errorCode: string | undefined } | undefined {
-  if (answer.status < 400) return undefined;
-  const errorCode = apiErrorCodeOf(answer);
-  const text = contradictionReason(route, { status: answer.status, errorCode });
-  return text === undefined ? undefined : { text, errorCode };
+/**
+ * The `ApiError` envelope again, from the fields the client kept (it does not keep the
+ * raw body: `badRequestDetail`, if Atlas sent one, is lost on this path).
+ */
+function apiErrorAnswer(error: AtlasApiError): Answer {
+  const envelope: Record<string, unknown> = { error: error.status, errorCode: error.errorCode };
+  if (error.detail !== undefined) envelope.detail = error.detail;
+  if (error.parameters !== undefined) envelope.parameters = error.parameters;
+  if (error.reason !== undefined) envelope.reason = error.reason;
+  const body = Buffer.from(JSON.stringify(envelope), 'utf8');
+  return {
+    status: error.status,
+    statusMessage: STATUS_CODES[error.status],
+    headers: { 'content-type': 'application/json', 'content-length': String(body.length) },
+    body,
+  };
 }
+

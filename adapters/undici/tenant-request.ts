@@ -1,16 +1,23 @@
 import type { Dispatcher } from 'undici';
-import { withQueryInPath } from '../../src/auth/auth-request.js';
-import { ValidationError } from '../../src/errors/validation-error.js';
-import { describeValue } from '../../src/validation/describe-value.js';
-import { validateClusterName, validateObjectId } from '../../src/validation/inputs.js';
+import {
+  ATLAS_OPERATIONS,
+  atlasPath,
+  FLEX_MEDIA_TYPE,
+  matchAtlasPath,
+  parameterNames,
+  twinOf,
+  type PathParams,
+  type TenantOperationId,
+} from '../../src/atlas/operations.js';
+import { ValidationError } from '../../src/errors/shim-error.js';
+import { editHeaders, originOf, requestHeader, withQueryInPath, type RequestHeaders } from '../../src/http/headers.js';
+import { check, CLUSTER_NAME, describeValue, OBJECT_ID } from '../../src/validation.js';
 
-/** The five deprecated shared-tier operations the adapter serves, by `operationId`. */
-export type TenantOperationId =
-  | 'downloadClusterBackupTenant'
-  | 'listBackupTenantRestores'
-  | 'getBackupTenantRestore'
-  | 'listClusterBackupSnapshots'
-  | 'getBackupTenantSnapshot';
+/**
+ * A caller's request to a deprecated tenant operation: recognized from its method and path
+ * by the operations table, its path parameters checked, its body read, and the Flex
+ * request that serves it.
+ */
 
 /** A request to one of the tenant operations, recognized from its method and path alone. */
 export interface TenantRequest {
@@ -20,47 +27,12 @@ export interface TenantRequest {
   readonly path: string;
   /** The query as the caller sent it (`opts.query` included), with its `?`, or `''`. */
   readonly search: string;
-  /** Path parameters, still percent-encoded: validated later, so a malformed one fails the request instead of slipping past the shim. */
-  readonly encoded: { readonly groupId: string; readonly clusterName: string; readonly id: string | undefined };
-}
-
-/** The validated path parameters of a tenant request. */
-export interface TenantTarget {
-  readonly groupId: string;
-  readonly clusterName: string;
-  /** `restoreId` or `snapshotId` of the single-item operations. */
-  readonly id: string | undefined;
-}
-
-// What follows `/backup/tenant/`: the fixed segments, whether an id follows them, the operation and its one method.
-const OPERATIONS: ReadonlyArray<{ tail: readonly string[]; withId: boolean; operationId: TenantOperationId; method: 'GET' | 'POST' }> = [
-  { tail: ['download'], withId: false, operationId: 'downloadClusterBackupTenant', method: 'POST' },
-  { tail: ['restores'], withId: false, operationId: 'listBackupTenantRestores', method: 'GET' },
-  { tail: ['restores'], withId: true, operationId: 'getBackupTenantRestore', method: 'GET' },
-  { tail: ['snapshots'], withId: false, operationId: 'listClusterBackupSnapshots', method: 'GET' },
-  { tail: ['snapshots'], withId: true, operationId: 'getBackupTenantSnapshot', method: 'GET' },
-];
-
-const ID_FIELD: Readonly<Record<TenantOperationId, string | undefined>> = {
-  downloadClusterBackupTenant: undefined,
-  listBackupTenantRestores: undefined,
-  getBackupTenantRestore: 'restoreId',
-  listClusterBackupSnapshots: undefined,
-  getBackupTenantSnapshot: 'snapshotId',
-};
-
-function originOf(opts: Dispatcher.DispatchOptions): string | undefined {
-  if (opts.origin === undefined || opts.origin === null) return undefined;
-  try {
-    return new URL(String(opts.origin)).origin;
-  } catch {
-    return undefined;
-  }
+  /** Path parameters, still percent-encoded: checked later, so a malformed one fails the request instead of slipping past the shim. */
+  readonly encoded: PathParams;
 }
 
 /**
- * Recognizes a request to a tenant operation on `origin` by method and path
- * (`/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/tenant/…`), or returns
+ * Recognizes a request to a tenant operation on `origin` by method and path, or returns
  * undefined. Pure and never throws: anything it does not recognize (another origin,
  * another path, a method the operation does not have) passes through untouched, and
  * Atlas answers it as it always did.
@@ -70,23 +42,17 @@ export function recognizeTenantRequest(opts: Dispatcher.DispatchOptions, origin:
   const target = withQueryInPath(opts).path;
   const queryAt = target.indexOf('?');
   const path = queryAt < 0 ? target : target.slice(0, queryAt);
-  const search = queryAt < 0 ? '' : target.slice(queryAt);
-  const segments = path.split('/');
-  // ['', 'api', 'atlas', 'v2', 'groups', G, 'clusters', C, 'backup', 'tenant', ...tail]
-  const [empty, api, atlas, v2, groups, groupId, clusters, clusterName, backup, tenant, ...tail] = segments;
-  const prefixMatches =
-    empty === '' && api === 'api' && atlas === 'atlas' && v2 === 'v2' && groups === 'groups' && clusters === 'clusters' && backup === 'backup' && tenant === 'tenant';
-  if (!prefixMatches || !groupId || !clusterName) return undefined;
+  const match = matchAtlasPath(path);
   const method = String(opts.method).toUpperCase();
-  for (const operation of OPERATIONS) {
-    const length = operation.tail.length + (operation.withId ? 1 : 0);
-    if (tail.length !== length || operation.method !== method) continue;
-    if (!operation.tail.every((part, i) => tail[i] === part)) continue;
-    const id = operation.withId ? tail[length - 1] : undefined;
-    if (id === '') continue;
-    return { operationId: operation.operationId, method: operation.method, path, search, encoded: { groupId, clusterName, id } };
-  }
-  return undefined;
+  const operationId = match?.operationIds.find((id) => ATLAS_OPERATIONS[id].family === 'tenant' && ATLAS_OPERATIONS[id].method === method);
+  if (match === undefined || operationId === undefined) return undefined;
+  return {
+    operationId: operationId as TenantOperationId,
+    method: method as 'GET' | 'POST',
+    path,
+    search: queryAt < 0 ? '' : target.slice(queryAt),
+    encoded: match.params,
+  };
 }
 
 function decode(field: string, encoded: string): string {
@@ -98,16 +64,142 @@ function decode(field: string, encoded: string): string {
 }
 
 /**
- * Decodes and validates the path parameters against the contract's patterns.
+ * Decodes and checks the path parameters against the contract's patterns.
  *
- * @throws {ValidationError} naming the parameter (`groupId`, `clusterName`, `restoreId`, `snapshotId`).
+ * @throws {ValidationError} naming the parameter as the contract does (`groupId`, `clusterName`, `restoreId`, `snapshotId`).
  */
-export function parseTenantTarget(request: TenantRequest): TenantTarget {
+export function parseTenantTarget(request: TenantRequest): PathParams {
   const { encoded } = request;
-  const idField = ID_FIELD[request.operationId];
+  const itemName = parameterNames(request.operationId)[2];
   return {
-    groupId: validateObjectId('groupId', decode('groupId', encoded.groupId)),
-    clusterName: validateClusterName('clusterName', decode('clusterName', encoded.clusterName)),
-    id: idField === undefined || encoded.id === undefined ? undefined : validateObjectId(idField, decode(idField, encoded.id)),
+    groupId: check('groupId', decode('groupId', encoded.groupId), OBJECT_ID),
+    clusterName: check('clusterName', decode('clusterName', encoded.clusterName), CLUSTER_NAME),
+    itemId: itemName === undefined || encoded.itemId === undefined ? undefined : check(itemName, decode(itemName, encoded.itemId), OBJECT_ID),
   };
+}
+
+/**
+ * The most bytes of a tenant request body the adapter holds in memory. A `TenantRestore`
+ * is a few hundred bytes; Atlas itself refuses request bodies over 1 MiB.
+ */
+export const REQUEST_BODY_LIMIT_BYTES = 1024 * 1024;
+
+const JSON_BODY = 'a JSON request body (string, bytes or a stream of them)';
+
+function tooLarge(): ValidationError {
+  return new ValidationError('body', `a request body of at most ${REQUEST_BODY_LIMIT_BYTES} bytes`, 'a larger body');
+}
+
+function checked(bytes: Buffer): Buffer {
+  if (bytes.length > REQUEST_BODY_LIMIT_BYTES) throw tooLarge();
+  return bytes;
+}
+
+/**
+ * Reads a request body, in any form undici accepts, into bytes: the download POST's body
+ * is needed whole to build the Flex body and to send the tenant request again if Atlas
+ * contradicts the route. `fetch` hands its body over as an async iterable and
+ * `undici.request` may be given a stream, both of which can be read only once, so they
+ * are read here, once, and the bytes go out instead.
+ *
+ * @throws {ValidationError} for a body over {@link REQUEST_BODY_LIMIT_BYTES} or of a kind that cannot carry JSON.
+ */
+export async function readRequestBody(body: unknown): Promise<Buffer> {
+  if (body === undefined || body === null) return Buffer.alloc(0);
+  if (typeof body === 'string') return checked(Buffer.from(body, 'utf8'));
+  if (ArrayBuffer.isView(body)) return checked(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
+  if (body instanceof ArrayBuffer) return checked(Buffer.from(body));
+  if (body instanceof Blob) return checked(Buffer.from(await body.arrayBuffer()));
+  if (typeof body === 'object' && (Symbol.asyncIterator in body || Symbol.iterator in body)) {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of body as AsyncIterable<unknown>) {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : ArrayBuffer.isView(chunk) ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength) : undefined;
+      if (bytes === undefined) throw new ValidationError('body', JSON_BODY, 'an iterable of other values, such as FormData');
+      size += bytes.length;
+      if (size > REQUEST_BODY_LIMIT_BYTES) throw tooLarge();
+      chunks.push(bytes);
+    }
+    return Buffer.concat(chunks);
+  }
+  throw new ValidationError('body', JSON_BODY, 'a FormData or another object');
+}
+
+/** The Flex request that serves a tenant one. */
+export interface FlexRequest {
+  /** The Flex twin of the caller's tenant operation. */
+  readonly operationId: ReturnType<typeof twinOf>;
+  readonly method: 'GET' | 'POST';
+  /** The Flex path, without the query. */
+  readonly path: string;
+  /** The caller's query, with its `?`, or `''`: the list operations share pagination parameters. */
+  readonly search: string;
+  /** The Flex download body, for the POST. */
+  readonly body: Readonly<Record<string, unknown>> | undefined;
+  /** The snapshot the caller asked to download, when it named one as a string. */
+  readonly snapshotId: string | undefined;
+  /** The `targetDeploymentItemName` the caller sent, when a string: the tenant endpoint echoed it. */
+  readonly targetDeploymentItemName: string | undefined;
+}
+
+const TENANT_BODY_RULE = 'a JSON TenantRestore object such as { "snapshotId": "…", "targetDeploymentItemName": "…" }';
+
+function tenantBody(bytes: Buffer): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw new ValidationError('body', TENANT_BODY_RULE, bytes.length === 0 ? 'an empty body' : 'a body that is not JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ValidationError('body', TENANT_BODY_RULE, describeValue(parsed));
+  return parsed as Record<string, unknown>;
+}
+
+const asString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/**
+ * The Flex request for a tenant request. The download body keeps only `snapshotId`, the
+ * one field `FlexBackupSnapshotDownloadCreate20241113` has (`targetDeploymentItemName` has
+ * no Flex meaning: a download's target is the cluster itself); it is passed as given, so
+ * Atlas, not the shim, judges a missing or malformed one, and its `ApiError` reaches the
+ * caller as it would have from the tenant endpoint.
+ *
+ * @throws {ValidationError} when the download body is not a JSON object: there is nothing to translate.
+ */
+export function flexRequestFor(request: TenantRequest, target: PathParams, body: Buffer | undefined): FlexRequest {
+  const operationId = twinOf(request.operationId);
+  const base = { operationId, method: request.method, path: atlasPath(operationId, target), search: request.search };
+  if (request.method !== 'POST') return { ...base, body: undefined, snapshotId: undefined, targetDeploymentItemName: undefined };
+  const { snapshotId, targetDeploymentItemName } = tenantBody(body ?? Buffer.alloc(0));
+  return { ...base, body: { snapshotId }, snapshotId: asString(snapshotId), targetDeploymentItemName: asString(targetDeploymentItemName) };
+}
+
+/**
+ * Dispatch options that send the Flex request with the caller's own headers, its Bearer
+ * token included, through the dispatchers below the shim. The media type becomes Flex's;
+ * `Accept-Encoding` is dropped so the answer comes back readable, to be converted; the
+ * body's length is undici's to compute.
+ */
+export function flexDispatchOptions(opts: Dispatcher.DispatchOptions, flex: FlexRequest): Dispatcher.DispatchOptions {
+  const payload = flex.body === undefined ? null : JSON.stringify(flex.body);
+  const set: Record<string, string> = { accept: FLEX_MEDIA_TYPE };
+  if (payload !== null) set['content-type'] = FLEX_MEDIA_TYPE;
+  const { query: _merged, ...rest } = opts;
+  return {
+    ...rest,
+    method: flex.method,
+    path: `${flex.path}${flex.search}`,
+    headers: editHeaders(opts.headers, ['content-length', 'content-type', 'transfer-encoding', 'accept-encoding', 'expect'], set),
+    body: payload,
+  };
+}
+
+/**
+ * The caller's `Authorization` value when it is a Bearer token, which stays valid on any
+ * path of the origin. A digest signature covers the request URI, so it could not survive
+ * a path rewrite, and Basic is not an Atlas scheme: both give undefined.
+ */
+export function bearerAuthorization(headers: RequestHeaders): string | undefined {
+  const value = requestHeader(headers, 'authorization');
+  return value !== undefined && /^\s*Bearer\s+\S/i.test(value) ? value : undefined;
 }

@@ -1,59 +1,82 @@
-import type { Dispatcher } from 'undici';
-import { UnconfirmedJobError } from '../errors/unconfirmed-job-error.js';
-import { describeFailure, isRetryable, serverEffect, type AttemptFailure } from '../retry/attempt-failure.js';
-import { DEFAULT_CALL_DEADLINE_MS } from '../retry/call-deadline.js';
-import { runWithRetries, type RetriedAttempts } from '../retry/retry-loop.js';
-import { retryPolicy, type RetryPolicy } from '../retry/retry-policy.js';
-import { finalAtlasError } from './final-error.js';
-import { sendAttempt, type AttemptAnswer, type AttemptTarget } from './send-attempt.js';
+import { performance } from 'node:perf_hooks';
+import { Agent, type Dispatcher } from 'undici';
+import { createDigestAuthInterceptor } from '../auth/digest-auth.js';
+import { createServiceAccountInterceptor } from '../auth/service-account-auth.js';
+import { AtlasResponseError, TimeoutError, UnconfirmedJobError, type AtlasRequestInfo } from '../errors/atlas-errors.js';
+import { collectResponse } from '../http/collect-response.js';
+import { redactSecrets } from '../errors/redact-secrets.js';
+import type { DownloadAdoptedEvent } from '../observability/shim-events.js';
+import { reportRetry, traceAtlasCall, type AtlasCallTrace, type ShimObserver } from '../observability/observer.js';
+import {
+  chooseAdoptableJob,
+  DEFAULT_JOB_LOOKUP_SKEW_MS,
+  describeFailure,
+  finalAtlasError,
+  isRetryable,
+  readAnswer,
+  serverEffect,
+  transportFailure,
+  type AttemptFailure,
+  type AttemptOutcome,
+} from './atlas-answer.js';
+import { ATLAS_OPERATIONS, atlasPath, operationFor, type AtlasOperationId, type PathParams, type Route } from './operations.js';
+import { decideRetryTiming, serverWaitHint, type RetryPolicy } from './retry.js';
 
-/**
- * Finds what an ambiguous attempt of a creating POST may have created, from the instant
- * the call started (the caller allows for clock skew): the created resource's body, or
- * undefined when there is none. Rejects when it cannot tell. `failure` is how the
- * attempt failed, so a caller that adopts what it found can say why it had to look.
- */
-export type FindCreated = (since: Date, signal: AbortSignal, failure: AttemptFailure) => Promise<unknown>;
-
-/** One Atlas Admin API call. */
-export interface AtlasCall {
-  readonly method: 'GET' | 'POST';
-  /** Path on the Atlas origin, from `atlasPaths`. */
-  readonly path: string;
-  /** The operation's versioned media type, sent as Accept (and Content-Type with a body). */
-  readonly mediaType: string;
-  readonly body?: unknown;
-  readonly query?: Readonly<Record<string, string | number | boolean>>;
-  readonly signal?: AbortSignal | undefined;
-  /**
-   * For a POST that creates a restore job: how to find the job an attempt may have created
-   * when it failed ambiguously (the connection broke after sending, a 5xx, a 2xx whose body
-   * was unusable). A job found is adopted as the answer; only when none exists is the POST
-   * sent again. Without it, a POST is retried only after failures that prove nothing was
-   * created: a 429, or no connection at all.
-   */
-  readonly findCreated?: FindCreated;
+/** A programmatic API key: HTTP Digest, public key as user, private key as password. */
+export interface ApiKeyCredentials {
+  /** The key's public half: the digest user name. Shown in logs and `toJSON()`. */
+  readonly publicKey: string;
+  /** The key's private half: the digest password. A secret: never logged, never in an error. */
+  readonly privateKey: string;
 }
 
-/** A successful answer: status and parsed JSON body. */
-export type AtlasAnswer = AttemptAnswer;
+/** A Service Account: OAuth 2.0 client credentials, exchanged for a Bearer token. */
+export interface ServiceAccountCredentials {
+  /** The service account's client id (`mdb_sa_id_…`). Shown in logs and `toJSON()`. */
+  readonly clientId: string;
+  /** The service account's client secret (`mdb_sa_sk_…`). A secret: never logged, never in an error. */
+  readonly clientSecret: string;
+}
 
-/** What the client needs: where, through what, how it introduces itself, and how it retries. */
+/** One call of an operation of the table. */
+export interface AtlasCall {
+  readonly operationId: AtlasOperationId;
+  readonly params: PathParams;
+  readonly query?: Readonly<Record<string, string | number | boolean>> | undefined;
+  /** The JSON body of a POST. */
+  readonly body?: unknown;
+  readonly signal?: AbortSignal | undefined;
+  /**
+   * For a download POST: the snapshot its job serves, so that after an ambiguous failure
+   * (the connection broke after sending, a 5xx, a success whose body was unusable) the job
+   * the attempt may have created is looked for among the route's restore jobs and adopted,
+   * instead of requesting a second one. `excludeJobIds`: jobs never to adopt (the job a URL
+   * renewal replaces). Without it, a POST is repeated only after failures that prove
+   * nothing was created: a 429, or no connection at all.
+   */
+  readonly adopt?: { readonly snapshotId: string; readonly excludeJobIds?: readonly string[] | undefined } | undefined;
+}
+
+/** A successful answer: status and parsed JSON body (for an adopted job, the job as its list showed it). */
+export interface AtlasAnswer {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+/** What the client is made from; every member comes checked from the shim's options. */
 export interface AtlasClientOptions {
+  /** The Atlas origin, as `URL.origin` writes it. */
   readonly baseUrl: string;
-  /** The dispatcher with authentication composed in. */
-  readonly dispatcher: Dispatcher;
+  readonly credentials: ApiKeyCredentials | ServiceAccountCredentials;
+  /** A caller's dispatcher to send through; undefined for a keep-alive Agent of the client's own. */
+  readonly dispatcher: Dispatcher | undefined;
   readonly userAgent: string;
-  readonly headersTimeoutMs: number;
-  readonly bodyTimeoutMs: number;
-  /** The connect timeout of the dispatcher, to name it when it runs out. Default 10 000. */
-  readonly connectTimeoutMs?: number;
-  /** How failed attempts are retried. Default `retryPolicy()` (see `RetryOptions`). */
-  readonly retry?: RetryPolicy;
-  /** Overall deadline of one call, retries and waits included. Default 120 000. */
-  readonly deadlineMs?: number;
-  /** Wall clock: the start of a creating call, and `Retry-After` dates of answers without `Date`. Default `() => new Date()`. */
-  readonly now?: () => Date;
+  readonly timeouts: { readonly connectMs: number; readonly headersMs: number; readonly bodyMs: number; readonly deadlineMs: number };
+  readonly retry: RetryPolicy;
+  /** Wall clock: the start of a creating call, and `Retry-After` dates of answers without `Date`. */
+  readonly now: () => Date;
+  /** Where each call and retry is logged at `debug`, and an adopted job is reported (`download-adopted`). */
+  readonly observer: Pick<ShimObserver, 'log' | 'emit'>;
 }
 
 /** Sends Atlas Admin API calls and turns every answer into JSON or a typed error. */
@@ -61,99 +84,217 @@ export interface AtlasClient {
   /**
    * Sends the call, retrying what the retry policy allows: a GET after 429, 502, 503, 504,
    * a broken connection or an unreadable JSON body; a POST only when nothing can have been
-   * created, or after `findCreated` found nothing.
+   * created, or once the look-up of `adopt` found nothing.
    *
    * @throws {AtlasApiError} for an HTTP error status (the `ApiError` envelope when Atlas sent one).
-   * @throws {AtlasResponseError} for a success status whose body is not JSON.
+   * @throws {AtlasResponseError} for a success status whose body is not JSON, an answer over 16 MiB, or a redirect.
    * @throws {AtlasConnectionError} when the connection failed on the last attempt.
    * @throws {TimeoutError} when a connect, headers or body timeout ran out on the last attempt, or the call's deadline passed.
-   * @throws {UnconfirmedJobError} when a creating POST failed ambiguously and `findCreated` failed too.
+   * @throws {UnconfirmedJobError} when a download POST failed ambiguously and the look-up for its job failed too.
    * @throws the signal's reason when `signal` aborts.
    */
   call(call: AtlasCall): Promise<AtlasAnswer>;
+  /** Closes the connection pool when the client created it; leaves a caller's dispatcher open. Idempotent. */
+  close(): Promise<void>;
 }
 
+/** Pages of restore jobs read when looking for a job an ambiguous POST created, and their size. */
+const LOOKUP_PAGE_SIZE = 100;
+// Recent jobs are on the first page whichever way Atlas orders them, unless a cluster has
+// hundreds; five pages bound the look-up's cost when it does.
+const LOOKUP_MAX_PAGES = 5;
+
 /**
- * Creates the Atlas client over a dispatcher that already authenticates.
+ * Creates the Atlas client: the caller's dispatcher or a keep-alive Agent of its own (one
+ * pool per origin), with digest or service-account authentication composed on top for the
+ * Atlas origin only. Authentication sits inside every retry of `call`, so each attempt is
+ * signed afresh (the next digest nonce count, or a fresh token after a 401); the reverse
+ * order would replay a used nonce count, which a strict server refuses.
  *
- * Retries live here, above the dispatcher, rather than in undici's `interceptors.retry`
- * (`RetryHandler`, read in undici 7.30.2), which does not fit Atlas calls:
- * - a body that breaks in the middle is resumed with a `Range` request, which the Atlas
- *   API does not serve: the retry then fails with "server does not support the range
- *   header and the payload was partially consumed" instead of reading the answer again;
- * - `Retry-After` is capped at `maxTimeout` (retrying before the server said it would
- *   serve us), an HTTP-date is read against the local clock, waits have no jitter and
- *   no bound on total time, and none of it can be given a test clock;
- * - a POST that may have created a job needs a look-up of the job before any second
- *   attempt, which no interceptor can make.
- * Each attempt here is a new request through the authentication interceptor, so it is
- * signed afresh (the next digest nonce count), as composing auth inside retry would do.
+ * Retries live in `call` rather than in undici's `interceptors.retry` (`RetryHandler`,
+ * read in undici 7.30.2), which does not fit Atlas calls: a body broken in the middle is
+ * resumed with a `Range` request the Atlas API does not serve; `Retry-After` is capped at
+ * `maxTimeout` and an HTTP-date read against the local clock; waits have no jitter, no
+ * bound on total time and no test clock; and a POST that may have created a job needs a
+ * look-up of the job before any second attempt, which no interceptor can make.
  */
 export function createAtlasClient(options: AtlasClientOptions): AtlasClient {
-  const policy = options.retry ?? retryPolicy();
-  const now = options.now ?? (() => new Date());
-  const loop = { policy, deadlineMs: options.deadlineMs ?? DEFAULT_CALL_DEADLINE_MS, now };
-  const timeouts = { connectMs: options.connectTimeoutMs ?? 10_000, headersMs: options.headersTimeoutMs, bodyMs: options.bodyTimeoutMs };
-  // Parsed once here, not per attempt.
-  const target: AttemptTarget = {
-    origin: new URL(options.baseUrl).origin,
-    dispatcher: options.dispatcher,
-    userAgent: options.userAgent,
-    headersTimeoutMs: options.headersTimeoutMs,
-    bodyTimeoutMs: options.bodyTimeoutMs,
-  };
+  const { baseUrl: origin, credentials, userAgent, timeouts, retry, now, observer } = options;
+  const base = options.dispatcher ?? new Agent({ connect: { timeout: timeouts.connectMs }, headersTimeout: timeouts.headersMs, bodyTimeout: timeouts.bodyMs });
+  const auth =
+    'publicKey' in credentials
+      ? createDigestAuthInterceptor({ publicKey: credentials.publicKey, privateKey: credentials.privateKey, origin })
+      : createServiceAccountInterceptor({ clientId: credentials.clientId, clientSecret: credentials.clientSecret, origin });
+  const dispatcher = base.compose(auth);
+  let closed: Promise<void> | undefined;
+
+  /** One request, its whole answer read, as an outcome; anything but a network failure (an abort, a closed dispatcher, an `AuthError`) rejects. */
+  async function attempt(request: AtlasRequestInfo, call: AtlasCall, payload: string | undefined, signal: AbortSignal): Promise<AttemptOutcome> {
+    const { mediaType } = ATLAS_OPERATIONS[call.operationId];
+    const headers: Record<string, string> = { accept: mediaType, 'user-agent': userAgent };
+    if (payload !== undefined) headers['content-type'] = mediaType;
+    let stopListening: (() => void) | undefined;
+    try {
+      const answer = await collectResponse(
+        (opts, handler) => dispatcher.dispatch(opts, handler),
+        { origin, path: request.path, method: request.method, headers, body: payload, query: call.query, headersTimeout: timeouts.headersMs, bodyTimeout: timeouts.bodyMs },
+        {
+          // The call's end (its deadline, the caller's abort) reaches the request in flight, which undici then releases.
+          onStart(controller) {
+            stopListening?.();
+            const abort = (): void => controller.abort(signal.reason as Error);
+            if (signal.aborted) return abort();
+            signal.addEventListener('abort', abort, { once: true });
+            stopListening = () => signal.removeEventListener('abort', abort);
+          },
+          onSettle: () => stopListening?.(),
+          tooLarge: (status, limit) => new AtlasResponseError(`the answer exceeds ${limit} bytes`, status, request),
+        },
+      );
+      return readAnswer(answer, origin, request);
+    } catch (error) {
+      const failure = transportFailure(error);
+      if (failure === undefined) throw error;
+      return { ok: false, failure, error };
+    }
+  }
+
+  /**
+   * Looks for the download job an ambiguous POST started at `since` may have created,
+   * through the route's list of restore jobs, page by page: its raw body and id, or
+   * undefined. Each page is a call of its own, retried as any GET.
+   *
+   * @throws {UnconfirmedJobError} when the list cannot be read: then nobody may assume there is no job.
+   */
+  async function findCreatedJob(
+    call: AtlasCall,
+    request: AtlasRequestInfo,
+    since: Date,
+    signal: AbortSignal,
+    failure: AttemptFailure,
+  ): Promise<{ readonly body: unknown; readonly id: string } | undefined> {
+    const route = ATLAS_OPERATIONS[call.operationId].family as Route;
+    const list = operationFor(route, 'listJobs');
+    const criteria = {
+      route,
+      snapshotId: call.adopt?.snapshotId ?? '',
+      since,
+      skewMs: DEFAULT_JOB_LOOKUP_SKEW_MS,
+      exclude: new Set(call.adopt?.excludeJobIds ?? []),
+    };
+    try {
+      for (let pageNum = 1; pageNum <= LOOKUP_MAX_PAGES; pageNum += 1) {
+        const query = { pageNum, itemsPerPage: LOOKUP_PAGE_SIZE, includeCount: false };
+        const { body } = await send({ operationId: list, params: call.params, query, signal });
+        const results = (body as { results?: unknown } | undefined)?.results;
+        // Reading "no job" into a body we cannot read could lead to a second POST: fail instead.
+        if (!Array.isArray(results)) throw new AtlasResponseError('the list of restore jobs has no results array', 200, { method: 'GET', path: atlasPath(list, call.params) });
+        const found = chooseAdoptableJob(results, criteria);
+        if (found !== undefined || results.length < LOOKUP_PAGE_SIZE) return found;
+      }
+      return undefined;
+    } catch (error) {
+      if (signal.aborted) throw error;
+      throw new UnconfirmedJobError(request, describeFailure(failure), { cause: error });
+    }
+  }
+
+  /**
+   * One call, top to bottom: attempt; classify the failure (worth repeating? may it have
+   * created a job?); wait as the retry policy and the server say; look up the job an
+   * ambiguous POST may have created, as late as possible so a job still being created has
+   * had the wait to show up; and again, until an answer, a failure not worth repeating, or
+   * the policy's bounds. The whole is bounded by the call's deadline.
+   */
+  async function run(call: AtlasCall, trace: AtlasCallTrace | undefined): Promise<AtlasAnswer> {
+    const { method } = ATLAS_OPERATIONS[call.operationId];
+    const request: AtlasRequestInfo = { method, path: atlasPath(call.operationId, call.params) };
+    // Serialized once: every attempt sends the same bytes.
+    const payload = call.body === undefined ? undefined : JSON.stringify(call.body);
+    // Real time, not the retry timer: the guard of last resort, which a test clock must neither hasten nor hold back.
+    const deadline = AbortSignal.timeout(timeouts.deadlineMs);
+    const signal = call.signal === undefined ? deadline : AbortSignal.any([call.signal, deadline]);
+    const started = performance.now();
+    const since = call.adopt === undefined ? undefined : now();
+    const budgetStart = retry.timer.now();
+    let last: AttemptFailure | undefined;
+    try {
+      for (let retriesDone = 0; ; retriesDone += 1) {
+        signal.throwIfAborted();
+        const outcome = await attempt(request, call, payload, signal);
+        if (outcome.ok) return outcome.answer;
+        const { failure, error } = outcome;
+        last = failure;
+
+        const effect = method === 'POST' ? serverEffect(failure) : 'none';
+        const ambiguous = effect !== 'none';
+        // A POST that may have created a job is repeated only once a look-up shows it did not.
+        if (ambiguous && since === undefined) throw finalAtlasError(failure, error, request, retriesDone + 1, timeouts);
+        // A success whose body was unusable did create the job: it is looked up, never sent again.
+        const timing =
+          isRetryable(failure) && effect !== 'done'
+            ? decideRetryTiming({
+                retriesDone,
+                elapsedMs: retry.timer.now() - budgetStart,
+                // The deadline also bounds when a retry may start: waiting past it would only be cut short.
+                bounds: { ...retry, maxElapsedMs: Math.min(retry.maxElapsedMs, timeouts.deadlineMs) },
+                random: retry.random(),
+                hint: failure.kind === 'status' ? serverWaitHint(failure.headers, now().getTime()) : undefined,
+              })
+            : undefined;
+        if (timing?.retry) {
+          const errorCode = failure.kind === 'connect' || failure.kind === 'connection' ? failure.code : (error as { errorCode?: string }).errorCode;
+          const status = failure.kind === 'status' ? failure.status : undefined;
+          reportRetry(trace, { attempt: retriesDone + 1, delayMs: timing.delayMs, status, errorCode }, { operationId: call.operationId, ...request });
+          await retry.timer.sleep(timing.delayMs, signal);
+        }
+        if (ambiguous && since !== undefined) {
+          const found = await findCreatedJob(call, request, since, signal, failure);
+          if (found !== undefined) {
+            observer.emit(adoptedEvent(call, found.id, failure));
+            return { status: 200, body: found.body };
+          }
+        }
+        if (!timing?.retry) throw finalAtlasError(failure, error, request, retriesDone + 1, timeouts);
+      }
+    } catch (error) {
+      // Once the call has ended, its reason says more than whatever undici or the timer made of it.
+      if (!signal.aborted) throw error;
+      if (signal.reason !== deadline.reason) throw signal.reason;
+      const lastProblem = last === undefined ? undefined : describeFailure(last);
+      throw new TimeoutError(`Atlas call ${method} ${request.path} (retries included)`, Math.round(performance.now() - started), lastProblem);
+    }
+  }
+
+  function send(call: AtlasCall): Promise<AtlasAnswer> {
+    const { method } = ATLAS_OPERATIONS[call.operationId];
+    return traceAtlasCall(observer.log, { operationId: call.operationId, method, path: atlasPath(call.operationId, call.params) }, (trace) => run(call, trace));
+  }
 
   return {
-    call(call) {
-      const { method, path, mediaType, query, findCreated } = call;
-      const queryAt = path.indexOf('?');
-      const request = { method, path: queryAt < 0 ? path : path.slice(0, queryAt) };
-      const attempt = { method, path, mediaType, query, info: request, payload: call.body === undefined ? undefined : JSON.stringify(call.body) };
-      // Only a creating POST looks for what it may have created, from the instant it started.
-      const startedAt = findCreated === undefined ? undefined : now();
-
-      // Set by a POST attempt that may have created a job; looked up before the next attempt, or before giving up.
-      let unsettled: AttemptFailure | undefined;
-      const attempts: RetriedAttempts<AtlasAnswer> = {
-        async attempt(end) {
-          const outcome = await sendAttempt(target, attempt, end);
-          if (outcome.ok) return { done: outcome.answer };
-          const { failure, error } = outcome;
-          if (method === 'GET') return { failure, error, retryable: isRetryable(failure) };
-          const effect = serverEffect(failure);
-          if (effect === 'none') return { failure, error, retryable: isRetryable(failure) };
-          if (findCreated === undefined) return { failure, error, retryable: false };
-          unsettled = failure;
-          // Sent again only if the look-up finds nothing and the failure is worth repeating:
-          // a success whose body was unusable did create the job, so it is never sent again.
-          return { failure, error, retryable: effect === 'unknown' && isRetryable(failure) };
-        },
-        async recover(signal) {
-          if (unsettled === undefined || findCreated === undefined || startedAt === undefined) return undefined;
-          const failure = unsettled;
-          unsettled = undefined;
-          const found = await lookFor(findCreated, startedAt, signal, request, failure);
-          return found === undefined ? undefined : { done: { status: 200, body: found } };
-        },
-      };
-      return runWithRetries(loop, request, call.signal, attempts, (failure, error, count) =>
-        finalAtlasError(failure, error, request, count, timeouts),
-      );
+    call: send,
+    close() {
+      if (options.dispatcher !== undefined) return Promise.resolve();
+      closed ??= base.close();
+      return closed;
     },
   };
 }
 
-async function lookFor(
-  findCreated: FindCreated,
-  since: Date,
-  signal: AbortSignal,
-  request: { method: string; path: string },
-  failure: AttemptFailure,
-): Promise<unknown> {
-  try {
-    return await findCreated(since, signal, failure);
-  } catch (error) {
-    if (signal.aborted) throw error;
-    throw new UnconfirmedJobError(request, describeFailure(failure), { cause: error });
-  }
+// The failure is the only part of the report Atlas (or a proxy) wrote, in a content type: masked and kept short.
+const MAX_FAILURE_LENGTH = 120;
+
+/** The `download-adopted` event of a job found after the download POST failed as `failure`. */
+function adoptedEvent(call: AtlasCall, jobId: string, failure: AttemptFailure): DownloadAdoptedEvent {
+  const text = redactSecrets(describeFailure(failure));
+  return {
+    type: 'download-adopted',
+    groupId: call.params.groupId,
+    clusterName: call.params.clusterName,
+    snapshotId: call.adopt?.snapshotId ?? '',
+    route: ATLAS_OPERATIONS[call.operationId].family as Route,
+    jobId,
+    failure: text.length > MAX_FAILURE_LENGTH ? `${text.slice(0, MAX_FAILURE_LENGTH)}…` : text,
+    status: failure.kind === 'connect' || failure.kind === 'connection' ? undefined : failure.status,
+  };
 }

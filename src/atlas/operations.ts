@@ -24,6 +24,9 @@ export const ATLAS_ERROR_CODES = {
 /** The endpoint families: the cluster API, the deprecated tenant backup API, the Flex API. */
 export type OperationFamily = 'cluster' | 'tenant' | 'flex';
 
+/** Which backup family serves a download: its route. */
+export type Route = 'tenant' | 'flex';
+
 /** What an operation does, the same in both backup families: how a tenant operation finds its Flex twin. */
 export type OperationRole = 'describe' | 'download' | 'listJobs' | 'getJob' | 'listSnapshots' | 'getSnapshot';
 
@@ -42,8 +45,10 @@ const GROUP = '/api/atlas/v2/groups/{groupId}';
 const TENANT = `${GROUP}/clusters/{clusterName}/backup/tenant`;
 const FLEX = `${GROUP}/flexClusters/{name}`;
 
-const tenant = (method: 'GET' | 'POST', path: string, role: OperationRole) => ({ method, path, mediaType: TENANT_MEDIA_TYPE, family: 'tenant', role }) as const;
-const flex = (method: 'GET' | 'POST', path: string, role: OperationRole) => ({ method, path, mediaType: FLEX_MEDIA_TYPE, family: 'flex', role }) as const;
+const tenant = <M extends 'GET' | 'POST', R extends OperationRole>(method: M, path: string, role: R) =>
+  ({ method, path, mediaType: TENANT_MEDIA_TYPE, family: 'tenant', role }) as const;
+const flex = <M extends 'GET' | 'POST', R extends OperationRole>(method: M, path: string, role: R) =>
+  ({ method, path, mediaType: FLEX_MEDIA_TYPE, family: 'flex', role }) as const;
 
 /** The contract's 12 operations, by `operationId`. */
 export const ATLAS_OPERATIONS = {
@@ -69,6 +74,11 @@ export type OperationOf<F extends OperationFamily> = {
   [K in AtlasOperationId]: (typeof ATLAS_OPERATIONS)[K]['family'] extends F ? K : never;
 }[AtlasOperationId];
 
+/** The operation of family `F` that plays role `R`. */
+export type OperationFor<F extends OperationFamily, R extends OperationRole> = {
+  [K in AtlasOperationId]: (typeof ATLAS_OPERATIONS)[K] extends { readonly family: F; readonly role: R } ? K : never;
+}[AtlasOperationId];
+
 /** The five deprecated tenant operations. */
 export type TenantOperationId = OperationOf<'tenant'>;
 /** The Flex operations. */
@@ -77,10 +87,10 @@ export type FlexOperationId = OperationOf<'flex'>;
 const OPERATION_IDS = Object.keys(ATLAS_OPERATIONS) as AtlasOperationId[];
 
 /** The operation of a backup family that plays `role`: `operationFor('flex', 'download')` is `downloadFlexBackup`. */
-export function operationFor<F extends 'tenant' | 'flex'>(family: F, role: OperationRole): OperationOf<F> {
+export function operationFor<F extends Route, R extends OperationRole>(family: F, role: R): OperationFor<F, R> {
   const found = OPERATION_IDS.find((id) => ATLAS_OPERATIONS[id].family === family && ATLAS_OPERATIONS[id].role === role);
   if (found === undefined) throw new Error(`the ${family} family has no ${role} operation`);
-  return found as OperationOf<F>;
+  return found as OperationFor<F, R>;
 }
 
 /** The same operation in the other backup family: the Flex twin of a tenant operation, and back. */

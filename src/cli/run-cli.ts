@@ -4,8 +4,7 @@ import type { CliIo } from './cli-io.js';
 import { downloadCommand } from './commands/download.js';
 import { explainCommand } from './commands/explain.js';
 import { simulateCommand } from './commands/simulate.js';
-import { EXIT_CODES, exitCodeFor } from './exit-codes.js';
-import { renderError } from './render-error.js';
+import { EXIT_CODES, exitCodeFor, renderError } from './cli-errors.js';
 import { secretsOf, type AtlasCommandOptions } from './shared-options.js';
 
 /**

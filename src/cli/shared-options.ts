@@ -1,10 +1,62 @@
 import { Option, type Command } from 'commander';
-import { createSnapshotShim, type SnapshotShim } from '../facade/create-snapshot-shim.js';
-import type { RouteFlag } from '../policy/types.js';
+import { z } from 'zod';
+import type { ApiKeyCredentials, ServiceAccountCredentials } from '../atlas/atlas-client.js';
+import { ValidationError } from '../errors/shim-error.js';
+import { createSnapshotShim } from '../facade/create-snapshot-shim.js';
+import type { SnapshotShim } from '../facade/snapshot-shim.js';
+import type { RouteFlag } from '../routing/route-policy.js';
+import { checkOptional, rule } from '../validation.js';
 import type { CliIo } from './cli-io.js';
-import { ValidationError } from '../errors/validation-error.js';
-import { describeValue } from '../validation/describe-value.js';
-import { baseUrlFrom, credentialsFrom, ENV } from './credentials-from-env.js';
+
+/**
+ * What every Atlas-facing command shares: its options, where credentials come from (flags,
+ * then the environment, named as the Atlas CLI names them), and the shim they make.
+ */
+
+/** Environment variables the CLI reads, named as the Atlas CLI names them. */
+export const ENV = {
+  publicKey: 'MONGODB_ATLAS_PUBLIC_API_KEY',
+  privateKey: 'MONGODB_ATLAS_PRIVATE_API_KEY',
+  clientId: 'MONGODB_ATLAS_CLIENT_ID',
+  clientSecret: 'MONGODB_ATLAS_CLIENT_SECRET',
+  /** The Atlas origin; the Atlas CLI calls its equivalent MONGODB_ATLAS_OPS_MANAGER_URL, also read. */
+  baseUrl: 'MONGODB_ATLAS_BASE_URL',
+  atlasCliBaseUrl: 'MONGODB_ATLAS_OPS_MANAGER_URL',
+} as const;
+
+/** Credential flags as given on the command line. */
+export interface CredentialFlags {
+  readonly publicKey?: string | undefined;
+  readonly privateKey?: string | undefined;
+  readonly clientId?: string | undefined;
+  readonly clientSecret?: string | undefined;
+}
+
+/**
+ * Picks the credentials: flags first, then the environment; an API key when a public key
+ * is given, a service account when a client id is. Pure: the environment is passed in.
+ *
+ * @throws {ValidationError} when neither pair is complete.
+ */
+export function credentialsFrom(flags: CredentialFlags, env: NodeJS.ProcessEnv): ApiKeyCredentials | ServiceAccountCredentials {
+  const publicKey = flags.publicKey ?? env[ENV.publicKey];
+  const privateKey = flags.privateKey ?? env[ENV.privateKey];
+  const clientId = flags.clientId ?? env[ENV.clientId];
+  const clientSecret = flags.clientSecret ?? env[ENV.clientSecret];
+  if (publicKey && privateKey) return { publicKey, privateKey };
+  if (clientId && clientSecret) return { clientId, clientSecret };
+  throw new ValidationError(
+    'credentials',
+    `an API key (${ENV.publicKey} and ${ENV.privateKey}, or --public-key and --private-key) or a service account ` +
+      `(${ENV.clientId} and ${ENV.clientSecret}, or --client-id and --client-secret)`,
+    publicKey || clientId ? 'half of a pair' : 'none',
+  );
+}
+
+/** The base URL: the flag, then MONGODB_ATLAS_BASE_URL, then MONGODB_ATLAS_OPS_MANAGER_URL; undefined for the default. */
+export function baseUrlFrom(flag: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  return flag ?? env[ENV.baseUrl] ?? env[ENV.atlasCliBaseUrl] ?? undefined;
+}
 
 /** Options every Atlas-facing command takes. */
 export interface AtlasCommandOptions {
@@ -46,11 +98,28 @@ export function secretsOf(options: Partial<AtlasCommandOptions>, env: NodeJS.Pro
   return [options.privateKey, options.clientSecret, env[ENV.privateKey], env[ENV.clientSecret]].filter((s): s is string => Boolean(s));
 }
 
+/** A `--now` flag: an ISO 8601 date-time, as a Date. */
+export const INSTANT = rule(
+  z.string().transform((text) => new Date(text)).refine((date) => !Number.isNaN(date.getTime())),
+  'an ISO 8601 date-time',
+);
+
+/** A flag that takes a whole number from `min` to `max`, written in decimal digits. */
+export function wholeNumber(min: number, max: number, allowed: string) {
+  return rule(
+    z
+      .string()
+      .regex(/^\d+$/)
+      .transform(Number)
+      .refine((value) => Number.isSafeInteger(value) && value >= min && value <= max),
+    allowed,
+  );
+}
+
 /** Creates the facade from the command's options and the environment. */
 export function shimFrom(options: AtlasCommandOptions, io: CliIo): SnapshotShim {
   const baseUrl = baseUrlFrom(options.baseUrl, io.env);
-  const now = options.now === undefined ? undefined : new Date(options.now);
-  if (now !== undefined && Number.isNaN(now.getTime())) throw new ValidationError('--now', 'an ISO 8601 date-time', describeValue(options.now));
+  const now = checkOptional('--now', options.now, INSTANT);
   return createSnapshotShim({
     credentials: credentialsFrom(options, io.env),
     ...(baseUrl !== undefined ? { baseUrl } : {}),

@@ -1,9 +1,9 @@
 import { constants, type Stats } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
-import { SnapshotTransferError } from '../errors/snapshot-transfer-error.js';
-import { ValidationError } from '../errors/validation-error.js';
-import { describeValue } from '../validation/describe-value.js';
+import { SnapshotTransferError } from '../errors/download-errors.js';
+import { ValidationError } from '../errors/shim-error.js';
+import { describeValue } from '../validation.js';
 
 /** Where a snapshot will be saved, once checked. */
 export type ResolvedDestination =

@@ -1,6 +1,6 @@
 import { readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { SnapshotTransferError } from '../errors/snapshot-transfer-error.js';
+import { SnapshotTransferError } from '../errors/download-errors.js';
 import type { PartialFile } from './partial-file.js';
 
 /** The partial file of one save, held until {@link PartialLock.release}. */

@@ -1,23 +1,71 @@
-import type { Dispatcher } from 'undici';
-import { ValidationError } from '../errors/validation-error.js';
-import { describeValue } from '../validation/describe-value.js';
+import { Agent, type Dispatcher } from 'undici';
+import { editHeaders } from '../http/headers.js';
+import { ABORT_SIGNAL, BOOLEAN, checkOptional, func, integer, milliseconds } from '../validation.js';
 import { checkDestination } from './destination.js';
-import { ProgressMeter } from './progress.js';
-import type { SavedSnapshot } from './save-context.js';
-import { resolveSaveOptions, type SaveSnapshotOptions } from './save-options.js';
+import { ProgressMeter, type SaveProgress } from './progress.js';
 import { saveToFile } from './save-to-file.js';
 import { saveToStream } from './save-to-stream.js';
-import { snapshotDispatcher } from './snapshot-dispatcher.js';
 import { SnapshotSourceLease, type SnapshotSource } from './snapshot-source.js';
 
 export { checkDestination, type ResolvedDestination } from './destination.js';
 export type { SaveProgress } from './progress.js';
-export type { SavedSnapshot } from './save-context.js';
-export type { SaveSnapshotOptions } from './save-options.js';
 export type { SnapshotSource } from './snapshot-source.js';
 
-/** What {@link saveSnapshotFile} is given. */
-export interface SaveSnapshotParams extends SaveSnapshotOptions {
+/** What a finished save produced. */
+export interface SavedSnapshot {
+  /** The absolute path saved to; undefined when the destination was a stream. */
+  path: string | undefined;
+  /** Size of the snapshot in bytes. */
+  bytes: number;
+  /** SHA-256 of the whole snapshot (resumed bytes included), lowercase hex. */
+  sha256: string;
+}
+
+/** Options of a save. Every one is optional. */
+export interface SaveSnapshotOptions {
+  /** Aborts the request and the write; the save rejects with the signal's reason. Default none. */
+  signal?: AbortSignal;
+  /** Called at most once per `progressIntervalMs`, plus once at the end with the final size. Default none. */
+  onProgress?: (progress: SaveProgress) => void;
+  /** Resume from a partial temporary file with a Range request, and keep it when interrupted. Default `true`. */
+  resume?: boolean;
+  /** Least time between two `onProgress` calls, in milliseconds (0: on every chunk). Default 250. */
+  progressIntervalMs?: number;
+  /** Connection cuts and truncated bodies survived within one call by resuming. Default 3. */
+  maxResumeAttempts?: number;
+}
+
+/** {@link SaveSnapshotOptions} checked, with the defaults applied. */
+export interface ResolvedSaveOptions {
+  readonly signal: AbortSignal | undefined;
+  readonly onProgress: ((progress: SaveProgress) => void) | undefined;
+  readonly resume: boolean;
+  readonly progressIntervalMs: number;
+  readonly maxResumeAttempts: number;
+}
+
+const ON_PROGRESS = func<(progress: SaveProgress) => void>('a function (progress) => void');
+
+/**
+ * Checks the save options and applies the defaults. `fieldPrefix` (default `'options.'`)
+ * is how errors name a field: `shim.download` takes these options as top-level fields of
+ * its one argument, and passes `''`.
+ *
+ * @throws {ValidationError} naming the first wrong option.
+ */
+export function resolveSaveOptions(options: SaveSnapshotOptions, fieldPrefix = 'options.'): ResolvedSaveOptions {
+  const at = (name: string): string => `${fieldPrefix}${name}`;
+  return {
+    signal: checkOptional(at('signal'), options.signal, ABORT_SIGNAL),
+    onProgress: checkOptional(at('onProgress'), options.onProgress, ON_PROGRESS),
+    resume: checkOptional(at('resume'), options.resume, BOOLEAN) ?? true,
+    progressIntervalMs: checkOptional(at('progressIntervalMs'), options.progressIntervalMs, milliseconds(0)) ?? 250,
+    maxResumeAttempts: checkOptional(at('maxResumeAttempts'), options.maxResumeAttempts, integer(0, 1_000)) ?? 3,
+  };
+}
+
+/** What {@link saveSnapshotFile} is given, checked by the facade. */
+export interface SaveSnapshotParams extends ResolvedSaveOptions {
   /** The COMPLETED job's `snapshotUrl`, and its `expirationDate` when known. */
   source: SnapshotSource;
   /** A file path, or a writable stream that receives the bytes and is left open. */
@@ -25,15 +73,23 @@ export interface SaveSnapshotParams extends SaveSnapshotOptions {
   /** Asks Atlas for a fresh download of the same snapshot. Called at most once per save. */
   renew: () => Promise<SnapshotSource>;
   /**
-   * The undici dispatcher for the snapshot host. Default: a module-level keep-alive Agent
-   * without any authentication (connect timeout 10 s, headers and body timeouts 30 s; a
-   * body timeout counts as a connection cut). Never pass one that signs requests for the
-   * storage host: `Authorization` is stripped before your dispatcher sees the request,
-   * but interceptors inside it run after that.
+   * The undici dispatcher for the snapshot host; undefined for a module-level keep-alive
+   * Agent without any authentication (connect timeout 10 s, headers and body timeouts
+   * 30 s; a body timeout counts as a connection cut). Never one that signs requests for
+   * the storage host: `Authorization` is stripped before it sees the request, but
+   * interceptors inside it run after that.
    */
-  dispatcher?: Dispatcher;
-  /** The clock `expiresAt` is compared with. Default `() => new Date()`. */
-  now?: () => Date;
+  dispatcher: Dispatcher | undefined;
+  /** The clock `expiresAt` is compared with. */
+  now: () => Date;
+}
+
+/** Everything one save works with. */
+export interface SaveContext {
+  readonly lease: SnapshotSourceLease;
+  readonly dispatcher: Dispatcher;
+  readonly options: ResolvedSaveOptions;
+  readonly meter: ProgressMeter;
 }
 
 /**
@@ -75,26 +131,58 @@ export interface SaveSnapshotParams extends SaveSnapshotOptions {
  * and errors show the URL's origin and path only, never its query (the signature).
  *
  * @returns the absolute path (undefined for a stream), the size and the SHA-256 in hex.
- * @throws {ValidationError} for a URL that is not https (http only to a loopback host), or a bad option, before any I/O.
+ * @throws {ValidationError} for a URL that is not https (http only to a loopback host), before any I/O.
  * @throws {SnapshotTransferError} phase `'destination'` before any request when the destination is unusable or being saved to;
  *   `'transfer'` for host errors (with `status`), repeated cuts, a second expiry or a size mismatch;
  *   `'write'` for disk or stream errors.
  * @throws the signal's reason (an `AbortError` DOMException by default) when `signal` aborts.
  */
 export async function saveSnapshotFile(params: SaveSnapshotParams): Promise<SavedSnapshot> {
-  if (typeof params !== 'object' || params === null) throw new ValidationError('params', 'an object { source, destination, renew }', describeValue(params));
-  const options = resolveSaveOptions(params);
-  if (typeof params.renew !== 'function') throw new ValidationError('renew', 'a function () => Promise<SnapshotSource>', describeValue(params.renew));
-  const now = params.now ?? (() => new Date());
-  if (typeof now !== 'function') throw new ValidationError('now', 'a function returning a Date', describeValue(now));
-  const lease = new SnapshotSourceLease(params.source, params.renew, now);
+  const { source, destination: given, renew, now, dispatcher, ...options } = params;
+  const lease = new SnapshotSourceLease(source, renew, now);
   options.signal?.throwIfAborted();
-  const destination = await checkDestination(params.destination);
-  const context = {
+  const destination = await checkDestination(given);
+  const context: SaveContext = {
     lease,
-    dispatcher: snapshotDispatcher(params.dispatcher),
+    dispatcher: snapshotDispatcher(dispatcher),
     options,
     meter: new ProgressMeter(options.onProgress, options.progressIntervalMs),
   };
   return destination.kind === 'file' ? saveToFile(destination.path, context) : saveToStream(destination.stream, context);
+}
+
+// The storage host authenticates with the URL's signature alone; Atlas credentials must
+// never reach it, and a cookie for it is never needed either.
+const CREDENTIAL_HEADERS = ['authorization', 'cookie'];
+
+/**
+ * An undici interceptor that removes `Authorization` and `Cookie` from every request it
+ * dispatches. Composed outermost, so it sees what this library (or a caller's wrapper
+ * around it) would add; interceptors already inside a caller's dispatcher run after it and
+ * are trusted to limit credentials to their own origin, as the shim's Atlas interceptors do.
+ */
+export function createCredentialStripInterceptor(): Dispatcher.DispatcherComposeInterceptor {
+  return (dispatch) => (opts, handler) => dispatch({ ...opts, headers: editHeaders(opts.headers, CREDENTIAL_HEADERS) }, handler);
+}
+
+let sharedDispatcher: Dispatcher | undefined;
+
+/**
+ * The dispatcher snapshot requests go through: the caller's, or by default a module-level
+ * keep-alive Agent without any authentication (connect timeout 10 s, headers and body
+ * timeouts 30 s each), with credential headers stripped in either case. The default Agent
+ * lives as long as the process; its idle sockets do not keep the process alive.
+ */
+function snapshotDispatcher(given: Dispatcher | undefined): Dispatcher {
+  if (given !== undefined) return given.compose(createCredentialStripInterceptor());
+  sharedDispatcher ??= new Agent({ connect: { timeout: 10_000 }, headersTimeout: 30_000, bodyTimeout: 30_000 }).compose(createCredentialStripInterceptor());
+  return sharedDispatcher;
+}
+
+/** Everything one save works with, checked and defaulted. */
+export interface SaveContext {
+  readonly lease: SnapshotSourceLease;
+  readonly dispatcher: Dispatcher;
+  readonly options: ResolvedSaveOptions;
+  readonly meter: ProgressMeter;
 }

@@ -1,7 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ShimError } from '../errors/shim-error.js';
-import { SnapshotTransferError } from '../errors/snapshot-transfer-error.js';
+import { SnapshotTransferError } from '../errors/download-errors.js';
 import {
   commitPartial,
   hashPartial,
@@ -15,9 +15,9 @@ import {
 } from './partial-file.js';
 import { lockPartial } from './partial-lock.js';
 import { ProgressCallbackFailure } from './progress.js';
-import { connectionLostError, sizeMismatchError, writeFailedError, type SaveContext, type SavedSnapshot } from './save-context.js';
+import type { SaveContext, SavedSnapshot } from './save-snapshot-file.js';
 import { discardBody, requestSnapshot, type SnapshotResponse } from './snapshot-response.js';
-import { DestinationWriteFailure, writeBodyToFile } from './transfer.js';
+import { connectionLostError, DestinationWriteFailure, sizeMismatchError, writeBodyToFile, writeFailedError } from './transfer.js';
 
 // Errors after which the partial bytes are not worth keeping: they are wrong, or the snapshot is gone.
 const untrustworthy = new WeakSet<object>();

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { ShimError } from '../errors/shim-error.js';
-import { SnapshotTransferError } from '../errors/snapshot-transfer-error.js';
+import { SnapshotTransferError } from '../errors/download-errors.js';
 import { ProgressCallbackFailure } from './progress.js';
-import { connectionLostError, writeFailedError, type SaveContext, type SavedSnapshot } from './save-context.js';
+import type { SaveContext, SavedSnapshot } from './save-snapshot-file.js';
 import { discardBody, requestSnapshot, type SnapshotResponse } from './snapshot-response.js';
-import { describeSnapshotUrl } from './snapshot-url.js';
-import { DestinationWriteFailure, writeBodyToStream } from './transfer.js';
+import { describeSnapshotUrl } from './snapshot-source.js';
+import { connectionLostError, DestinationWriteFailure, writeBodyToStream, writeFailedError } from './transfer.js';
 
 /**
  * Saves the snapshot into the caller's stream, which is left open. Bytes given to a

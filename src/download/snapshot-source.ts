@@ -1,8 +1,64 @@
-import { SnapshotTransferError } from '../errors/snapshot-transfer-error.js';
-import { ValidationError } from '../errors/validation-error.js';
+import { SnapshotTransferError } from '../errors/download-errors.js';
+import { ValidationError } from '../errors/shim-error.js';
 import { abortable } from '../signals/abortable.js';
-import { describeValue } from '../validation/describe-value.js';
-import { describeSnapshotUrl, parseSnapshotUrl } from './snapshot-url.js';
+import { describeValue, isLoopbackHost } from '../validation.js';
+
+const SHOWN_PATH = 120;
+/**
+ * Longest `snapshotUrl` accepted, in characters. Pre-signed storage URLs run to a few
+ * kilobytes (an S3 one with a session token is about 2 KB), and most servers refuse a
+ * request line past 8–16 KB: anything longer is not a snapshot URL, and is refused before
+ * any request instead of costing a DNS look-up or a connection.
+ */
+export const MAX_SNAPSHOT_URL_LENGTH = 16_384;
+// A DNS name is at most 253 characters (RFC 1035 §2.3.4); a longer host cannot resolve.
+const MAX_HOSTNAME_LENGTH = 253;
+const ALLOWED_URL =
+  `an https URL of at most ${MAX_SNAPSHOT_URL_LENGTH} characters, without user name or password ` +
+  '(http only for a loopback host such as 127.0.0.1)';
+
+/**
+ * The URL as it may appear in a message: origin and path, never the query string (the
+ * signature of a pre-signed URL) nor the fragment. Long paths are cut.
+ */
+export function describeSnapshotUrl(url: URL): string {
+  const path = url.pathname.length > SHOWN_PATH ? `${url.pathname.slice(0, SHOWN_PATH)}…` : url.pathname;
+  return `${url.origin}${path}`;
+}
+
+// A rejected value is described without its query either; a scheme without a host
+// (javascript:, data:) could carry anything after the colon, so only its scheme is shown.
+function describeRejected(value: unknown): string {
+  if (typeof value !== 'string') return describeValue(value);
+  if (value.length > MAX_SNAPSHOT_URL_LENGTH) return `a string of ${value.length} characters, longer than ${MAX_SNAPSHOT_URL_LENGTH}`;
+  if (!URL.canParse(value)) return `a string of ${value.length} characters that is not an absolute URL`;
+  const url = new URL(value);
+  if (url.host === '') return `a ${url.protocol} URL`;
+  if (url.hostname.length > MAX_HOSTNAME_LENGTH) return `a ${url.protocol} URL whose host name has ${url.hostname.length} characters`;
+  const path = url.pathname.length > SHOWN_PATH ? `${url.pathname.slice(0, SHOWN_PATH)}…` : url.pathname;
+  return `${JSON.stringify(`${url.protocol}//${url.host}${path}`)}${url.search ? ' (query string hidden)' : ''}`;
+}
+
+/**
+ * Parses a `snapshotUrl`: an https URL, or http when the host is loopback (a local test
+ * host). Credentials in the URL are refused, since they would go to the storage host.
+ *
+ * @param field How the caller names the value in the error. Default `'snapshotUrl'`.
+ * @throws {ValidationError} for anything else (file:, ftp:, javascript:, data:, plain http
+ * to another host, an unparsable string, more than {@link MAX_SNAPSHOT_URL_LENGTH}
+ * characters, a host name longer than DNS allows); the error shows origin and path only.
+ */
+export function parseSnapshotUrl(value: unknown, field = 'snapshotUrl'): URL {
+  if (typeof value !== 'string' || value.length > MAX_SNAPSHOT_URL_LENGTH || !URL.canParse(value)) {
+    throw new ValidationError(field, ALLOWED_URL, describeRejected(value));
+  }
+  const url = new URL(value);
+  const schemeAllowed = url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
+  if (!schemeAllowed || url.username !== '' || url.password !== '' || url.hostname.length > MAX_HOSTNAME_LENGTH) {
+    throw new ValidationError(field, ALLOWED_URL, describeRejected(value));
+  }
+  return url;
+}
 
 /** Where a snapshot can be downloaded from, and until when. */
 export interface SnapshotSource {
@@ -55,8 +111,6 @@ export class SnapshotSourceLease {
   async ensureFresh(signal: AbortSignal | undefined, bytesWritten: () => Promise<number>): Promise<void> {
     for (;;) {
       const { expiresAt } = this.#current;
-      // Plain millisecond arithmetic: importing date-fns's root for three comparisons loaded
-      // its whole index and cost about 250 ms of every cold start.
       if (expiresAt === undefined) return;
       const ago = this.#now().getTime() - expiresAt.getTime();
       if (ago < 0) return;

@@ -1,14 +1,166 @@
 import type { Hash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
-import { Transform } from 'node:stream';
+import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Dispatcher } from 'undici';
-import { DestinationWriteFailure } from './destination-write-failure.js';
-import { HashingFileSink } from './file-sink.js';
+import { SnapshotTransferError } from '../errors/download-errors.js';
 import type { PartialFile } from './partial-file.js';
 import type { ProgressMeter } from './progress.js';
+import { describeSnapshotUrl } from './snapshot-source.js';
 
-export { DestinationWriteFailure } from './destination-write-failure.js';
+/**
+ * Moving a response body to its destination: into the partial file through a hashing,
+ * batching, flushing sink, or into a caller's stream through a hashing tap; and the
+ * errors a transfer ends with.
+ */
+
+/**
+ * Writing to the destination failed (disk full, permission, a caller's stream erroring).
+ * Wrapping it is how a failed pipeline tells a disk error from a network one, since
+ * pipeline destroys every stream with the first error whichever stream raised it.
+ */
+export class DestinationWriteFailure extends Error {
+  constructor(cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+  }
+}
+
+/**
+ * Bytes the sink buffers while a write is on the thread pool. With Node's default 16 KiB
+ * every 64 KiB chunk from the socket waited for the previous write; with 1 MiB the socket
+ * keeps filling meanwhile, and what piled up goes to disk in one `writev` call. Memory
+ * stays bounded by this, whatever the snapshot's size.
+ */
+export const SINK_HIGH_WATER_MARK = 1024 * 1024;
+
+/**
+ * Bytes written between two background `fdatasync` calls. The final fsync is needed before
+ * the rename, but flushing 1 GiB of page cache at the end took as long as receiving it;
+ * flushing as the bytes arrive overlaps disk and network, so the last fsync has only the
+ * tail to write.
+ */
+export const BACKGROUND_FLUSH_BYTES = 64 * 1024 * 1024;
+
+/** The chunks after the first `skip` bytes: what a short write left to write. */
+function remainder(chunks: readonly Buffer[], skip: number): Buffer[] {
+  const rest: Buffer[] = [];
+  let left = skip;
+  for (const chunk of chunks) {
+    if (left >= chunk.length) {
+      left -= chunk.length;
+      continue;
+    }
+    rest.push(left > 0 ? chunk.subarray(left) : chunk);
+    left = 0;
+  }
+  return rest;
+}
+
+async function writeAll(handle: FileHandle, chunks: readonly Buffer[], bytes: number): Promise<void> {
+  // A write may take fewer bytes than given (a nearly full disk); the rest must follow.
+  let pending = chunks;
+  for (let left = bytes; left > 0; ) {
+    const { bytesWritten } = await handle.writev(pending as Buffer[]);
+    if (bytesWritten <= 0) throw new Error('the file system accepted no bytes');
+    left -= bytesWritten;
+    if (left > 0) pending = remainder(pending, bytesWritten);
+  }
+}
+
+/**
+ * The end of a file save's pipeline: hashes every chunk, writes it into an open file handle
+ * (batched with `writev`), counts it for progress once it is written, flushes to disk in
+ * the background as it goes, and fsyncs on end. The owner closes the handle.
+ *
+ * Hashing here rather than in a separate Transform saves one stream stage per chunk, and
+ * runs on this thread while the write of the same bytes runs on the thread pool. The digest
+ * is of exactly the bytes handed to the file, in order.
+ *
+ * Errors: a disk error is a {@link DestinationWriteFailure}; what `onProgress` throws
+ * (a `ProgressCallbackFailure`) passes through as it is.
+ */
+export class HashingFileSink extends Writable {
+  readonly #handle: FileHandle;
+  readonly #hash: Hash;
+  readonly #meter: ProgressMeter;
+  #unflushed = 0;
+  #flushing: Promise<void> | undefined;
+  #flushError: unknown;
+
+  constructor(handle: FileHandle, hash: Hash, meter: ProgressMeter) {
+    super({ highWaterMark: SINK_HIGH_WATER_MARK });
+    this.#handle = handle;
+    this.#hash = hash;
+    this.#meter = meter;
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.#writeChunks([chunk], chunk.length, callback);
+  }
+
+  override _writev(entries: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
+    const chunks = entries.map((entry) => entry.chunk);
+    let bytes = 0;
+    for (const chunk of chunks) bytes += chunk.length;
+    this.#writeChunks(chunks, bytes, callback);
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    // The rename that follows must never publish a file whose data is still only in the page cache.
+    Promise.resolve(this.#flushing)
+      .then(() => {
+        if (this.#flushError !== undefined) throw this.#flushError;
+        return this.#handle.sync();
+      })
+      .then(
+        () => callback(),
+        (error: unknown) => callback(new DestinationWriteFailure(error)),
+      );
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    // The owner closes the handle once the pipeline settles: no flush may still be using it then.
+    Promise.resolve(this.#flushing).then(() => callback(error));
+  }
+
+  #writeChunks(chunks: readonly Buffer[], bytes: number, callback: (error?: Error | null) => void): void {
+    if (this.#flushError !== undefined) {
+      callback(new DestinationWriteFailure(this.#flushError));
+      return;
+    }
+    const written = writeAll(this.#handle, chunks, bytes);
+    for (const chunk of chunks) this.#hash.update(chunk);
+    written.then(
+      () => {
+        try {
+          this.#flushInBackground(bytes);
+          this.#meter.advance(bytes);
+        } catch (error) {
+          callback(error as Error);
+          return;
+        }
+        callback();
+      },
+      (error: unknown) => callback(new DestinationWriteFailure(error)),
+    );
+  }
+
+  #flushInBackground(bytes: number): void {
+    this.#unflushed += bytes;
+    if (this.#unflushed < BACKGROUND_FLUSH_BYTES || this.#flushing !== undefined) return;
+    this.#unflushed = 0;
+    this.#flushing = this.#handle.datasync().then(
+      () => {
+        this.#flushing = undefined;
+      },
+      (error: unknown) => {
+        // Reported by the next write or by the final fsync, whichever comes first.
+        this.#flushing = undefined;
+        this.#flushError ??= error;
+      },
+    );
+  }
+}
 
 type Body = Dispatcher.ResponseData['body'];
 
@@ -143,4 +295,39 @@ export async function writeBodyToStream(
   } finally {
     if (!body.destroyed) body.destroy();
   }
+}
+
+// The cause's own words help, but only with the signature scrubbed should one ever carry the URL.
+function causeText(error: unknown, url: URL): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  const scrubbed = url.search ? message.split(url.search).join('') : message;
+  return typeof code === 'string' ? `${code}: ${scrubbed}` : scrubbed;
+}
+
+/** The connection broke (or the body came short) more often than `maxResumeAttempts` allows. */
+export function connectionLostError(error: unknown, url: URL, cuts: number, limit: number, bytesWritten: number): SnapshotTransferError {
+  return new SnapshotTransferError(
+    `Downloading ${describeSnapshotUrl(url)} failed: the transfer was interrupted ${cuts} time(s), more than maxResumeAttempts (${limit}) allows; ` +
+      `${bytesWritten} bytes were saved. Last problem: ${causeText(error, url)}`,
+    { phase: 'transfer', bytesWritten, cause: error },
+  );
+}
+
+/** The destination could not be written. */
+export function writeFailedError(error: unknown, where: string, url: URL, bytesWritten: number): SnapshotTransferError {
+  const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
+  return new SnapshotTransferError(`Writing the snapshot to ${where} failed: ${causeText(cause, url)}`, {
+    phase: 'write',
+    bytesWritten,
+    cause,
+  });
+}
+
+/** The host sent more bytes, or fewer, than it said the snapshot has. */
+export function sizeMismatchError(url: URL, bytes: number, total: number): SnapshotTransferError {
+  return new SnapshotTransferError(
+    `Downloading ${describeSnapshotUrl(url)} failed: ${bytes} bytes were received but the host announced ${total}; the file was discarded.`,
+    { phase: 'transfer', bytesWritten: bytes },
+  );
 }

@@ -1,96 +1,152 @@
 import { inspect, type InspectOptions } from 'node:util';
-import { downloadOperations } from '../atlas/download-operations.js';
+import { operationFor } from '../atlas/operations.js';
+import { checkDestination, resolveSaveOptions, saveSnapshotFile, type SavedSnapshot, type SaveSnapshotOptions } from '../download/save-snapshot-file.js';
+
+import { AtlasResponseError } from '../errors/atlas-errors.js';
 import { REDACTED } from '../errors/redact-secrets.js';
-import { AtlasResponseError } from '../errors/response-error.js';
-import { UnsupportedClusterError } from '../errors/unsupported-cluster-error.js';
-import { ValidationError } from '../errors/validation-error.js';
+import { ValidationError } from '../errors/shim-error.js';
 import { normalizeRestoreJob } from '../model/normalize.js';
 import type { SnapshotDownload } from '../model/snapshot-download.js';
-import { describeValue } from '../validation/describe-value.js';
 import {
-  validateArgumentObject,
-  validateClusterTarget,
-  validateObjectId,
-  validateOptionsObject,
-  validateSignal,
-  validateTargetDeploymentItemName,
-} from '../validation/inputs.js';
-import { requestDownload } from './request-download.js';
-import type { RouteDecision } from './route-decision.js';
-import { createShimCore } from './shim-core.js';
-import { waitForDownload, type WaitForDownloadOptions } from '../workflow/wait-for-download.js';
-import type { SavedSnapshot, SaveSnapshotOptions } from '../download/save-snapshot-file.js';
-import { downloadTo, saveSnapshotOf, type DownloadResult, type DownloadToInput } from './snapshot-workflow.js';
-import type { SnapshotShimOptions } from './shim-options.js';
+  ABORT_SIGNAL,
+  check,
+  checkClusterTarget,
+  checkObject,
+  checkOptional,
+  checkOptionsObject,
+  describeValue,
+  OBJECT_ID,
+  TARGET_DEPLOYMENT_ITEM_NAME,
+} from '../validation.js';
+import { createShimCore, requestDownload } from './shim-core.js';
+import type { ResolvedShimOptions, SnapshotShimOptions } from './shim-options.js';
+import type { DownloadResult, DownloadSnapshotInput, DownloadToInput, RoutedSnapshotDownload, SnapshotShim } from './snapshot-shim.js';
+import { resolveWaitOptions, waitForDownload, type WaitForDownloadOptions } from './wait-for-download.js';
 
-/** Arguments of {@link SnapshotShim.downloadSnapshot}. */
-export interface DownloadSnapshotInput {
-  /** The project (24 hex). */
-  readonly groupId: string;
-  /** The cluster's name. */
-  readonly clusterName: string;
-  /** The snapshot to download (24 hex). */
-  readonly snapshotId: string;
-  /** Tenant route only: the contract's required `targetDeploymentItemName`. Default: `clusterName`. */
-  readonly targetDeploymentItemName?: string;
-  /** Aborts the call, including any cluster-kind look-up it waits for. */
-  readonly signal?: AbortSignal;
-}
+export type { DownloadResult, DownloadSnapshotInput, DownloadToInput, ExplainRouteInput, RoutedSnapshotDownload, SnapshotShim } from './snapshot-shim.js';
 
-/** Arguments of {@link SnapshotShim.explainRoute}. */
-export interface ExplainRouteInput {
-  /** The project (24 hex). */
-  readonly groupId: string;
-  /** The cluster's name. */
-  readonly clusterName: string;
-  /** Aborts the call, including any cluster-kind look-up it waits for. */
-  readonly signal?: AbortSignal;
-}
+/**
+ * Creates the facade. Options are validated at once: a wrong one throws a
+ * `ValidationError` naming it, before anything is sent.
+ */
+export function createSnapshotShim(options: SnapshotShimOptions): SnapshotShim {
+  const core = createShimCore(options);
+  const { client, router, observer } = core;
 
-/** A download job with the route decision that created it. */
-export type RoutedSnapshotDownload = SnapshotDownload & {
-  /** How the route was chosen, and the fallback if one happened. */
-  readonly decision: RouteDecision;
-};
+  /**
+   * The download POST on the decided route, with at most one fallback, in the normalized
+   * model. `excludeJobIds`: jobs an ambiguous failure must not be resolved to (the job a
+   * URL renewal replaces).
+   */
+  async function downloadSnapshot(input: DownloadSnapshotInput, excludeJobIds?: readonly string[]): Promise<RoutedSnapshotDownload> {
+    const target = checkClusterTarget(input, 'downloadSnapshot argument');
+    const args = input as unknown as Record<string, unknown>;
+    const snapshotId = check('snapshotId', args.snapshotId, OBJECT_ID);
+    const targetDeploymentItemName = checkOptional('targetDeploymentItemName', args.targetDeploymentItemName, TARGET_DEPLOYMENT_ITEM_NAME) ?? target.clusterName;
+    const signal = checkOptional('signal', args.signal, ABORT_SIGNAL);
+    signal?.throwIfAborted();
 
-/** The facade: one call per download, routed to the right Atlas endpoint. */
-export interface SnapshotShim {
-  /**
-   * Requests a download of one snapshot through the endpoint the route policy picks, and
-   * returns the job in the normalized model.
-   */
-  downloadSnapshot(input: DownloadSnapshotInput): Promise<RoutedSnapshotDownload>;
-  /** The route decision `downloadSnapshot` would take now, without requesting a download. */
-  explainRoute(input: ExplainRouteInput): Promise<RouteDecision>;
-  /** Re-reads a job from the endpoint family that created it. */
-  getDownload<T extends SnapshotDownload>(download: T, options?: { signal?: AbortSignal }): Promise<T>;
-  /**
-   * Polls the job through the endpoint family that created it until it is COMPLETED
-   * (resolves with the job and its `snapshotUrl`) or FAILED (rejects with
-   * `DownloadFailedError`). Defaults in {@link WaitForDownloadOptions}.
-   */
-  waitForDownload<T extends SnapshotDownload>(download: T, options?: WaitForDownloadOptions<T>): Promise<T>;
-  /**
-   * Streams a COMPLETED job's snapshot to a file path (through a temporary file, fsynced
-   * and renamed when complete; resumable) or a Writable, and returns its path, size and
-   * SHA-256. No Atlas credential is sent to the snapshot host. An expired URL is renewed
-   * once by requesting the same snapshot again.
-   */
-  saveSnapshot(download: SnapshotDownload, destination: string | NodeJS.WritableStream, options?: SaveSnapshotOptions): Promise<SavedSnapshot>;
-  /** Checks the destination, requests the download, waits for it and saves it: the common case in one call. */
-  download(input: DownloadToInput): Promise<DownloadResult>;
-  /** Releases the connections the shim opened. Idempotent. */
-  close(): Promise<void>;
-  /**
-   * What the shim was configured with, for logs: origin, credential kind and its public
-   * half (publicKey or clientId), route, sunset. Never the private key or client secret.
-   * `util.inspect` (and `console.log`) show the same.
-   */
-  toJSON(): Record<string, unknown>;
+    const { value: answer, decision } = await requestDownload(core, target, { snapshotId, targetDeploymentItemName, signal, excludeJobIds });
+    const download = normalizeRestoreJob(decision.route, answer.body);
+    if (download.id === undefined) {
+      throw new AtlasResponseError('the restore job in the answer has no id, so it cannot be followed', answer.status, { method: 'POST', path: decision.endpoint.path });
+    }
+    return { ...download, projectId: download.projectId ?? target.groupId, clusterName: download.clusterName ?? target.clusterName, decision };
+  }
+
+  async function getDownload<T extends SnapshotDownload>(download: T, options?: { signal?: AbortSignal }): Promise<T> {
+    const job = checkObject('download', download);
+    const { signal: givenSignal } = checkOptionsObject('options', options);
+    if (job.route !== 'tenant' && job.route !== 'flex') {
+      throw new ValidationError('download.route', "'tenant' or 'flex' (a SnapshotDownload from this library)", describeValue(job.route));
+    }
+    const { route } = download;
+    const target = checkClusterTarget({ groupId: job.projectId, clusterName: job.clusterName }, 'download');
+    const id = check('download.id', job.id, OBJECT_ID);
+    const signal = checkOptional('options.signal', givenSignal, ABORT_SIGNAL);
+    const { body } = await client.call({ operationId: operationFor(route, 'getJob'), params: { ...target, itemId: id }, signal });
+    const fresh = normalizeRestoreJob(route, body);
+    // Keep what the caller's object carried beyond the model (the decision), and what Atlas left out.
+    return { ...download, ...fresh, id: fresh.id ?? id, projectId: fresh.projectId ?? target.groupId, clusterName: fresh.clusterName ?? target.clusterName };
+  }
+
+  function waitFor<T extends SnapshotDownload>(download: T, options?: WaitForDownloadOptions<T>): Promise<T> {
+    return waitForDownload(download, (job, signal) => getDownload(job, { signal }), options);
+  }
+
+  /** Saves a COMPLETED job's snapshot; an expired URL is renewed once by requesting, and waiting for, a fresh job of the same snapshot. */
+  async function saveSnapshot(download: SnapshotDownload, destination: string | NodeJS.WritableStream, options?: SaveSnapshotOptions): Promise<SavedSnapshot> {
+    const job = checkObject('download', download);
+    const given = checkOptionsObject('options', options) as SaveSnapshotOptions;
+    if (typeof job.snapshotUrl !== 'string') {
+      throw new ValidationError('download.snapshotUrl', "a COMPLETED job's snapshotUrl (wait for it with waitForDownload first)", describeValue(job.snapshotUrl));
+    }
+    const target = checkClusterTarget({ groupId: job.projectId, clusterName: job.clusterName }, 'download');
+    const snapshotId = check('download.snapshotId', job.snapshotId, OBJECT_ID);
+    const save = resolveSaveOptions(given);
+    const { signal } = save;
+    const route = download.route === 'tenant' || download.route === 'flex' ? download.route : undefined;
+    const subject = { ...target, snapshotId, downloadId: typeof job.id === 'string' ? job.id : undefined, route };
+    const saved = await saveSnapshotFile({
+      ...save,
+      onProgress: observer.progressFor(subject, save.onProgress),
+      source: { url: job.snapshotUrl, expiresAt: download.expirationDate },
+      destination,
+      now: core.options.now,
+      dispatcher: core.options.dispatcher,
+      async renew() {
+        // A fresh job, never the one whose URL just expired (an ambiguous failure must not adopt it back).
+        const replaced = typeof job.id === 'string' ? [job.id] : [];
+        const fresh = await downloadSnapshot({ ...target, snapshotId, ...(signal ? { signal } : {}) }, replaced);
+        const done = await waitFor(fresh, signal ? { signal } : {});
+        if (done.snapshotUrl === undefined) throw new ValidationError('snapshotUrl', 'a COMPLETED job with a snapshotUrl', 'a job without one');
+        return { url: done.snapshotUrl, expiresAt: done.expirationDate };
+      },
+    });
+    observer.saved(subject, saved);
+    return saved;
+  }
+
+  async function download(input: DownloadToInput): Promise<DownloadResult> {
+    const args = checkObject('download argument', input);
+    checkClusterTarget(args, 'download argument');
+    check('snapshotId', args.snapshotId, OBJECT_ID);
+    // Every option is checked before the job is requested: one refused after it would leave
+    // a job on Atlas that nobody waits for. Here they are fields of the one argument, and
+    // errors name them so (`pollIntervalMs`, not `options.pollIntervalMs`).
+    resolveWaitOptions(args, '');
+    resolveSaveOptions(args, '');
+    await checkDestination(input.destination);
+    const { destination, signal, timeoutMs, pollIntervalMs, maxPollIntervalMs, onStatus, onProgress, resume, progressIntervalMs, maxResumeAttempts, ...request } = input;
+    const requested = await downloadSnapshot({ ...request, ...(signal ? { signal } : {}) });
+    const job = await waitFor(requested, { signal, timeoutMs, pollIntervalMs, maxPollIntervalMs, onStatus });
+    const saved = await saveSnapshot(job, destination, { signal, onProgress, resume, progressIntervalMs, maxResumeAttempts });
+    return { ...saved, job };
+  }
+
+  const shim: SnapshotShim = {
+    downloadSnapshot: (input) => downloadSnapshot(input),
+    async explainRoute(input) {
+      const target = checkClusterTarget(input, 'explainRoute argument');
+      const signal = checkOptional('signal', (input as unknown as Record<string, unknown>).signal, ABORT_SIGNAL);
+      return router.decide(target, signal, 'explain');
+    },
+    getDownload,
+    waitForDownload: waitFor,
+    saveSnapshot,
+    download,
+    close: () => core.close(),
+    toJSON: () => describeShim(core.options),
+  };
+  // Not enumerable, so spreading or iterating the shim sees only its methods.
+  Object.defineProperty(shim, inspect.custom, {
+    value: (_depth: number, inspectOptions: InspectOptions): string => `SnapshotShim ${inspect(describeShim(core.options), inspectOptions)}`,
+  });
+  return shim;
 }
 
 // The shim in logs and debuggers: the configuration a reader needs, the secret half of the credentials never.
-function describeShim(options: ReturnType<typeof createShimCore>['options']): Record<string, unknown> {
+function describeShim(options: ResolvedShimOptions): Record<string, unknown> {
   const { credentials } = options;
   return {
     baseUrl: options.baseUrl,
@@ -99,109 +155,4 @@ function describeShim(options: ReturnType<typeof createShimCore>['options']): Re
     sunsetDate: options.sunsetDate.toISOString(),
     allowSunsetEndpoint: options.allowSunsetEndpoint,
   };
-}
-
-/**
- * Creates the facade. Options are validated at once: a wrong one throws a
- * `ValidationError` naming it, before anything is sent.
- */
-export function createSnapshotShim(options: SnapshotShimOptions): SnapshotShim {
-  const core = createShimCore(options);
-  const { client } = core;
-
-  const shim: SnapshotShim = {
-    // The second argument is internal (not in SnapshotShim): the workflow's URL renewal names the job it replaces.
-    async downloadSnapshot(input, internal?: { readonly excludeJobIds?: readonly string[] }) {
-      const target = validateClusterTarget(input, 'downloadSnapshot argument');
-      const args = input as unknown as Record<string, unknown>;
-      const snapshotId = validateObjectId('snapshotId', args.snapshotId);
-      const targetDeploymentItemName =
-        args.targetDeploymentItemName === undefined
-          ? target.clusterName
-          : validateTargetDeploymentItemName('targetDeploymentItemName', args.targetDeploymentItemName);
-      const signal = validateSignal('signal', args.signal);
-      signal?.throwIfAborted();
-
-      const decision = await core.decide(target, signal);
-      const requested = await requestDownload(client, decision, { snapshotId, targetDeploymentItemName, signal, excludeJobIds: internal?.excludeJobIds }, async (to) => {
-        // A known Flex cluster refused by the tenant endpoint is no news (the 'tenant' flag
-        // tries it first by design): nothing to re-read. Otherwise Atlas contradicted the
-        // kind we had: ask again, and make sure a refused Flex request is not a dedicated
-        // cluster before trying the tenant endpoint.
-        if (to === 'flex' && decision.clusterKind === 'flex') return;
-        const finding = await core.refreshKind(target, signal);
-        if (to === 'tenant' && finding.kind === 'dedicated') {
-          throw new UnsupportedClusterError(target.groupId, target.clusterName, finding.instanceSize);
-        }
-      });
-      if (requested.decision.fallback) core.emit({ type: 'route-fallback', decision: requested.decision });
-      if (requested.adoption) core.emit(requested.adoption);
-      const download = normalizeRestoreJob(requested.decision.route, requested.body);
-      if (download.id === undefined) {
-        const request = { method: 'POST', path: requested.decision.endpoint.path };
-        throw new AtlasResponseError('the restore job in the answer has no id, so it cannot be followed', 200, request);
-      }
-      return {
-        ...download,
-        projectId: download.projectId ?? target.groupId,
-        clusterName: download.clusterName ?? target.clusterName,
-        decision: requested.decision,
-      };
-    },
-
-    async explainRoute(input) {
-      const target = validateClusterTarget(input, 'explainRoute argument');
-      const signal = validateSignal('signal', (input as unknown as Record<string, unknown>).signal);
-      return core.decide(target, signal, 'explain');
-    },
-
-    async getDownload(download, options) {
-      const job = validateArgumentObject('download', download);
-      const { signal: givenSignal } = validateOptionsObject('options', options);
-      if (job.route !== 'tenant' && job.route !== 'flex') {
-        throw new ValidationError('download.route', "'tenant' or 'flex' (a SnapshotDownload from this library)", describeValue(job.route));
-      }
-      const route = job.route;
-      const target = validateClusterTarget({ groupId: job.projectId, clusterName: job.clusterName }, 'download');
-      const id = validateObjectId('download.id', job.id);
-      const signal = validateSignal('options.signal', givenSignal);
-      const operations = downloadOperations[route];
-      const { body } = await client.call({
-        method: 'GET',
-        path: operations.jobPath(target.groupId, target.clusterName, id),
-        mediaType: operations.mediaType,
-        signal,
-      });
-      const fresh = normalizeRestoreJob(route, body);
-      // Keep what the caller's object carried beyond the model (the decision), and what Atlas left out.
-      return {
-        ...download,
-        ...fresh,
-        id: fresh.id ?? id,
-        projectId: fresh.projectId ?? target.groupId,
-        clusterName: fresh.clusterName ?? target.clusterName,
-      };
-    },
-
-    waitForDownload(download, options) {
-      return waitForDownload(download, (job, signal) => this.getDownload(job, { signal }), options);
-    },
-
-    saveSnapshot(download, destination, options) {
-      return saveSnapshotOf(this, download, destination, options, { now: core.options.now, dispatcher: core.options.dispatcher, observer: core.observer });
-    },
-
-    download(input) {
-      return downloadTo(this, input);
-    },
-
-    close: () => core.close(),
-
-    toJSON: () => describeShim(core.options),
-  };
-  // Not enumerable, so spreading or iterating the shim sees only its methods.
-  Object.defineProperty(shim, inspect.custom, {
-    value: (_depth: number, options: InspectOptions): string => `SnapshotShim ${inspect(describeShim(core.options), options)}`,
-  });
-  return shim;
 }

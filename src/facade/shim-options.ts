@@ -1,44 +1,29 @@
 import type { Dispatcher } from 'undici';
 import { z } from 'zod';
-import { ValidationError } from '../errors/validation-error.js';
-import type { ShimEventListener } from '../events/shim-event.js';
+import type { ApiKeyCredentials, ServiceAccountCredentials } from '../atlas/atlas-client.js';
+import { RETRY_DEFAULTS, retryPolicy, type RetryOptions, type RetryPolicy, type RetryTimer } from '../atlas/retry.js';
+import { ValidationError } from '../errors/shim-error.js';
+import type { ShimEventListener } from '../observability/shim-events.js';
 import { isShimLogger, type ShimLogger } from '../observability/shim-logger.js';
-import type { RouteFlag } from '../policy/types.js';
-import { describeValue } from '../validation/describe-value.js';
-import { isAtlasOrigin, MAX_BASE_URL_LENGTH, MAX_HOST_LABEL_LENGTH, MAX_HOST_NAME_LENGTH } from '../validation/base-url.js';
-import { DEFAULT_CALL_DEADLINE_MS } from '../retry/call-deadline.js';
-import { RETRY_DEFAULTS, retryPolicy, type RetryOptions, type RetryPolicy, type RetryTimer } from '../retry/retry-policy.js';
+import type { RouteFlag } from '../routing/route-policy.js';
+import type { RouteFlagContext, RouteFlagSource } from '../routing/router.js';
+import {
+  BOOLEAN,
+  checkKnownKeys,
+  checkOptional,
+  describeValue,
+  isAtlasOrigin,
+  MAX_BASE_URL_LENGTH,
+  MAX_HOST_LABEL_LENGTH,
+  MAX_HOST_NAME_LENGTH,
+  rule,
+  type Rule,
+} from '../validation.js';
 
-/** A programmatic API key: HTTP Digest, public key as user, private key as password. */
-export interface ApiKeyCredentials {
-  /** The key's public half: the digest user name. Shown in logs and `toJSON()`. */
-  readonly publicKey: string;
-  /** The key's private half: the digest password. A secret: never logged, never in an error. */
-  readonly privateKey: string;
-}
+export type { ApiKeyCredentials, RouteFlagContext, RouteFlagSource, ServiceAccountCredentials };
 
-/** A Service Account: OAuth 2.0 client credentials, exchanged for a Bearer token. */
-export interface ServiceAccountCredentials {
-  /** The service account's client id (`mdb_sa_id_…`). Shown in logs and `toJSON()`. */
-  readonly clientId: string;
-  /** The service account's client secret (`mdb_sa_sk_…`). A secret: never logged, never in an error. */
-  readonly clientSecret: string;
-}
-
-/** What a route flag source is asked with, once per call. */
-export interface RouteFlagContext {
-  /** The project (24 hex) of the call. */
-  readonly groupId: string;
-  /** The cluster's name. */
-  readonly clusterName: string;
-  /** The `environment` option, when given. */
-  readonly environment?: string | undefined;
-  /** The `appVersion` option, when given. */
-  readonly appVersion?: string | undefined;
-}
-
-/** A flag source: evaluated per call, it answers the route flag for that cluster. */
-export type RouteFlagSource = (context: RouteFlagContext) => RouteFlag | Promise<RouteFlag>;
+/** Default overall deadline of one Atlas call, retries and their waits included: 2 minutes. */
+export const DEFAULT_CALL_DEADLINE_MS = 120_000;
 
 /** Timeouts of each Atlas request, in milliseconds. */
 export interface ShimTimeouts {
@@ -133,45 +118,55 @@ export const DEFAULT_SUNSET_DATE = '2026-01-22T00:00:00Z';
 /** The default Atlas origin. */
 export const DEFAULT_BASE_URL = 'https://cloud.mongodb.com';
 
-const secret = z.string().min(1).max(4096);
+// Secrets are hashed (digest) or base64-encoded (Basic), so any text will do, but a control character is a paste error.
+const secret = z.string().min(1).max(4096).regex(/^[^\x00-\x1f\x7f]+$/);
 const token = z.string().min(1).max(512).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
 const millis = z.number().int().min(0).max(2_147_483_647);
 
-// Each entry: the schema and the words that tell a caller what is allowed.
+/** The one thing said of credentials that were refused: their shape, never their values. */
+function describeCredentialShape(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return describeValue(value);
+  const keys = Object.keys(value);
+  return keys.length ? `an object with keys ${keys.join(', ')}` : 'an empty object';
+}
+
+// Each option's rule: its schema and the words that tell a caller what is allowed.
 const fields = {
-  baseUrl: [
+  baseUrl: rule(
     z.string().refine(isAtlasOrigin),
     `an https origin such as 'https://cloud.mongodb.com' (http only for a loopback host), without path, query or credentials, ` +
       `at most ${MAX_BASE_URL_LENGTH} characters, with a host name DNS allows (${MAX_HOST_NAME_LENGTH} characters, ${MAX_HOST_LABEL_LENGTH} per label)`,
-  ],
-  credentials: [
+  ),
+  credentials: rule(
     z.union([
       z.strictObject({ publicKey: token, privateKey: secret }),
-      z.strictObject({ clientId: token, clientSecret: secret }),
+      // Basic authentication cannot carry a ':' in the user id (RFC 7617 §2).
+      z.strictObject({ clientId: token.regex(/^[^:]+$/), clientSecret: secret }),
     ]),
-    'either { publicKey, privateKey } (an API key) or { clientId, clientSecret } (a service account), non-empty strings',
-  ],
-  route: [
+    "either { publicKey, privateKey } (an API key) or { clientId, clientSecret } (a service account), non-empty strings without control characters (and no ':' in clientId)",
+    describeCredentialShape,
+  ),
+  route: rule(
     z.union([z.enum(['auto', 'tenant', 'flex']), z.custom<RouteFlagSource>((value) => typeof value === 'function')]),
     "'auto', 'tenant', 'flex', or a function (context) => route",
-  ],
-  sunsetDate: [
+  ),
+  sunsetDate: rule(
     z.union([z.date(), z.iso.datetime({ offset: true })]).refine((value) => !Number.isNaN(new Date(value).getTime())),
     'a valid Date or an ISO 8601 date-time string with a time zone',
-  ],
-  now: [z.custom<() => Date>((value) => typeof value === 'function'), 'a function returning a Date'],
-  allowSunsetEndpoint: [z.boolean(), 'true or false'],
-  clusterKindTtlMs: [millis, 'an integer number of milliseconds, 0 or more'],
-  dispatcher: [
+  ),
+  now: rule(z.custom<() => Date>((value) => typeof value === 'function'), 'a function returning a Date'),
+  allowSunsetEndpoint: BOOLEAN,
+  clusterKindTtlMs: rule(millis, 'an integer number of milliseconds, 0 or more'),
+  dispatcher: rule(
     z.custom<Dispatcher>((value) => typeof value === 'object' && value !== null && typeof (value as Dispatcher).dispatch === 'function'),
     'an undici Dispatcher (Agent, Pool, MockAgent…)',
-  ],
-  userAgent: [z.string().max(256).regex(/^[\x20-\x7e]*$/), 'printable ASCII, at most 256 characters'],
-  timeouts: [
+  ),
+  userAgent: rule(z.string().max(256).regex(/^[\x20-\x7e]*$/), 'printable ASCII, at most 256 characters'),
+  timeouts: rule(
     z.strictObject({ connectMs: millis.optional(), headersMs: millis.optional(), bodyMs: millis.optional(), deadlineMs: millis.min(1).optional() }),
     '{ connectMs?, headersMs?, bodyMs?, deadlineMs? }, each an integer number of milliseconds (deadlineMs at least 1)',
-  ],
-  retry: [
+  ),
+  retry: rule(
     z
       .strictObject({
         limit: z.number().int().min(0).max(100).optional(),
@@ -188,31 +183,17 @@ const fields = {
       })
       .refine((retry) => (retry.baseDelayMs ?? RETRY_DEFAULTS.baseDelayMs) <= (retry.maxDelayMs ?? RETRY_DEFAULTS.maxDelayMs)),
     '{ limit?, baseDelayMs?, maxDelayMs?, maxElapsedMs?, random?, timer? }: limit an integer from 0 to 100, the delays integer milliseconds with baseDelayMs <= maxDelayMs, random () => number, timer { now, sleep }',
-  ],
-  environment: [z.string().min(1).max(128), 'a non-empty string of at most 128 characters'],
-  appVersion: [z.string().min(1).max(128), 'a non-empty string of at most 128 characters'],
-  strictFlags: [z.boolean(), 'true or false'],
-  flagTimeoutMs: [z.number().int().min(1).max(60_000), 'an integer number of milliseconds from 1 to 60000'],
-  onEvent: [z.custom<ShimEventListener>((value) => typeof value === 'function'), 'a function (event) => void'],
-  logger: [z.custom<ShimLogger>(isShimLogger), 'a pino-compatible logger: an object with debug, info, warn and error methods (child optional)'],
-} as const satisfies Record<string, readonly [z.ZodType, string]>;
+  ),
+  environment: rule(z.string().min(1).max(128), 'a non-empty string of at most 128 characters'),
+  appVersion: rule(z.string().min(1).max(128), 'a non-empty string of at most 128 characters'),
+  strictFlags: BOOLEAN,
+  flagTimeoutMs: rule(z.number().int().min(1).max(60_000), 'an integer number of milliseconds from 1 to 60000'),
+  onEvent: rule(z.custom<ShimEventListener>((value) => typeof value === 'function'), 'a function (event) => void'),
+  logger: rule(z.custom<ShimLogger>(isShimLogger), 'a pino-compatible logger: an object with debug, info, warn and error methods (child optional)'),
+} as const satisfies Record<string, Rule<unknown>>;
 
-function check<K extends keyof typeof fields>(name: K, value: unknown): z.output<(typeof fields)[K][0]> | undefined {
-  if (value === undefined) return undefined;
-  const [schema, allowed] = fields[name];
-  const result = schema.safeParse(value);
-  // Credentials are secret: say which shape was wrong, never echo the values.
-  if (!result.success) {
-    const received = name === 'credentials' ? describeCredentialShape(value) : describeValue(value);
-    throw new ValidationError(`options.${name}`, allowed, received);
-  }
-  return result.data as z.output<(typeof fields)[K][0]>;
-}
-
-function describeCredentialShape(value: unknown): string {
-  if (typeof value !== 'object' || value === null) return describeValue(value);
-  const keys = Object.keys(value);
-  return keys.length ? `an object with keys ${keys.join(', ')}` : 'an empty object';
+function check<K extends keyof typeof fields>(name: K, value: unknown): z.output<(typeof fields)[K]['schema']> | undefined {
+  return checkOptional(`options.${name}`, value, fields[name] as Rule<z.output<(typeof fields)[K]['schema']>>);
 }
 
 /**
@@ -225,12 +206,9 @@ export function resolveShimOptions(input: unknown): ResolvedShimOptions {
     throw new ValidationError('options', 'an object with at least { credentials }', describeValue(input));
   }
   const options = input as Record<string, unknown>;
-  const known = new Set(Object.keys(fields));
-  for (const key of Object.keys(options)) {
-    if (!known.has(key)) throw new ValidationError(`options.${key}`, `one of the known options: ${[...known].join(', ')}`, 'an unknown option');
-  }
+  checkKnownKeys('options', options, Object.keys(fields));
   const credentials = check('credentials', options.credentials);
-  if (credentials === undefined) throw new ValidationError('options.credentials', fields.credentials[1], 'undefined');
+  if (credentials === undefined) throw new ValidationError('options.credentials', fields.credentials.allowed, 'undefined');
   const timeouts = check('timeouts', options.timeouts) ?? {};
   const sunsetDate = check('sunsetDate', options.sunsetDate);
   return {
@@ -257,10 +235,5 @@ export function resolveShimOptions(input: unknown): ResolvedShimOptions {
     onEvent: check('onEvent', options.onEvent),
     logger: check('logger', options.logger),
   };
-}
-
-/** True when the credentials are a programmatic API key (digest). */
-export function isApiKey(credentials: ApiKeyCredentials | ServiceAccountCredentials): credentials is ApiKeyCredentials {
-  return 'publicKey' in credentials;
 }
 

@@ -1,10 +1,12 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { stringify } from 'node:querystring';
 import type { Dispatcher } from 'undici';
 
 /**
- * Reading and editing HTTP headers in every shape undici hands them over: the one home of
- * header helpers for the Atlas client, the authentication interceptors, the snapshot
- * download and the adapters.
+ * Reading and editing what an undici request carries (its headers, in every shape undici
+ * accepts them, its origin and its path with the query) and the headers of an answer: the
+ * one home of these helpers for the Atlas client, the authentication interceptors, the
+ * snapshot download and the adapters.
  */
 
 /** Request headers in any of the shapes undici accepts: an object (what `fetch` passes), a flat `[name, value, …]` list, a list of pairs, or an iterable such as `Headers`. */
@@ -72,4 +74,27 @@ export function editHeaders(headers: RequestHeaders, drop: readonly string[], se
   }
   for (const [name, value] of Object.entries(set)) out.push(name, value);
   return out;
+}
+
+/** The request's options with `name: value` among its headers, replacing any earlier value of `name`. */
+export function withHeader(opts: Dispatcher.DispatchOptions, name: string, value: string): Dispatcher.DispatchOptions {
+  return { ...opts, headers: editHeaders(opts.headers, [], { [name]: value }) };
+}
+
+/**
+ * Moves `opts.query` into `opts.path` the way undici serializes it, so that what a
+ * digest signs as `uri` is exactly the request target on the wire.
+ */
+export function withQueryInPath(opts: Dispatcher.DispatchOptions): Dispatcher.DispatchOptions {
+  if (opts.query === undefined || opts.query === null) return opts;
+  const query = stringify(opts.query);
+  const { query: _dropped, ...rest } = opts;
+  return { ...rest, path: query ? `${opts.path}?${query}` : opts.path };
+}
+
+/** The origin (`scheme://host:port`) a request is addressed to, or undefined when it has none or it does not parse. */
+export function originOf(opts: Dispatcher.DispatchOptions): string | undefined {
+  if (opts.origin === undefined || opts.origin === null) return undefined;
+  const origin = String(opts.origin);
+  return URL.canParse(origin) ? new URL(origin).origin : undefined;
 }

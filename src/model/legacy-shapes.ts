@@ -4,7 +4,29 @@
  * since the legacy shapes do not have them.
  */
 
-import { TENANT_RESTORE_READ_ONLY_FIELDS, TENANT_RESTORE_WRITABLE_FIELDS } from './tenant-restore-fields.js';
+import type { TenantOperationId } from '../atlas/operations.js';
+
+// The fields of the contract's `TenantRestore`, split as the contract marks them: one list
+// for the adapters that accept such bodies and for the conversion that produces them (a
+// contract test checks both against `TenantRestore` itself).
+
+/** Fields a download request writes (`snapshotId` and `targetDeploymentItemName` are required). */
+export const TENANT_RESTORE_WRITABLE_FIELDS = ['snapshotId', 'targetDeploymentItemName', 'targetProjectId'] as const;
+
+/** Fields Atlas writes (`readOnly` in the contract): they describe the job, not the request. */
+export const TENANT_RESTORE_READ_ONLY_FIELDS = [
+  'clusterName',
+  'deliveryType',
+  'expirationDate',
+  'id',
+  'links',
+  'projectId',
+  'restoreFinishedDate',
+  'restoreScheduledDate',
+  'snapshotFinishedDate',
+  'snapshotUrl',
+  'status',
+] as const;
 
 type Json = Record<string, unknown>;
 
@@ -28,16 +50,17 @@ function record(value: unknown): Json {
 /**
  * A `FlexBackupRestoreJob20241113` as a `TenantRestore`: `instanceName` becomes
  * `clusterName`; `snapshotId` and `targetDeploymentItemName`, required by `TenantRestore`,
- * fall back to the request's snapshot and the cluster's name when the Flex body lacks them.
+ * fall back to the request's when the Flex body lacks them (`targetDeploymentItemName`
+ * to the cluster's name when the request named none).
  */
-export function flexRestoreJobToTenantRestore(body: unknown, fallback: { clusterName: string; snapshotId?: string | undefined }): Json {
+export function flexRestoreJobToTenantRestore(body: unknown, fallback: LegacyContext): Json {
   const job = record(body);
   const clusterName = typeof job.instanceName === 'string' ? job.instanceName : fallback.clusterName;
   return {
     clusterName,
     ...pick(job, RESTORE_FIELDS),
     snapshotId: typeof job.snapshotId === 'string' ? job.snapshotId : (fallback.snapshotId ?? ''),
-    targetDeploymentItemName: typeof job.targetDeploymentItemName === 'string' ? job.targetDeploymentItemName : clusterName,
+    targetDeploymentItemName: typeof job.targetDeploymentItemName === 'string' ? job.targetDeploymentItemName : (fallback.targetDeploymentItemName ?? clusterName),
   };
 }
 
@@ -54,4 +77,34 @@ export function flexPageToTenantPage(body: unknown, convert: (item: unknown) => 
   out.results = Array.isArray(page.results) ? page.results.map(convert) : [];
   if (typeof page.totalCount === 'number') out.totalCount = page.totalCount;
   return out;
+}
+
+/** What the legacy conversion may need beyond the Flex body. */
+export interface LegacyContext {
+  /** The cluster the caller named: the legacy `clusterName` when the Flex body has no `instanceName`. */
+  readonly clusterName: string;
+  /** The snapshot the caller asked to download (the download POST only). */
+  readonly snapshotId?: string | undefined;
+  /** The `targetDeploymentItemName` the caller sent (the download POST only), which the tenant endpoint echoed. */
+  readonly targetDeploymentItemName?: string | undefined;
+}
+
+/**
+ * The answer of a tenant operation, from the answer of its Flex twin: each of the five
+ * tenant operations' success body in its own legacy schema. Pure.
+ */
+export function tenantAnswerOf(operationId: TenantOperationId, flexBody: unknown, context: LegacyContext): Json {
+  const restore = (job: unknown): Json => flexRestoreJobToTenantRestore(job, { clusterName: context.clusterName });
+  switch (operationId) {
+    case 'downloadClusterBackupTenant':
+      return flexRestoreJobToTenantRestore(flexBody, context);
+    case 'getBackupTenantRestore':
+      return restore(flexBody);
+    case 'listBackupTenantRestores':
+      return flexPageToTenantPage(flexBody, restore);
+    case 'listClusterBackupSnapshots':
+      return flexPageToTenantPage(flexBody, flexSnapshotToTenantSnapshot);
+    case 'getBackupTenantSnapshot':
+      return flexSnapshotToTenantSnapshot(flexBody);
+  }
 }

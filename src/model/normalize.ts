@@ -1,8 +1,51 @@
-import { ValidationError } from '../errors/validation-error.js';
-import { describeValue } from '../validation/describe-value.js';
-import type { Route } from '../policy/types.js';
-import { flexRestoreJobSchema, tenantRestoreSchema, type RestoreJobFields } from './restore-job-schema.js';
+import { z } from 'zod';
+import type { Route } from '../atlas/operations.js';
+import { ValidationError } from '../errors/shim-error.js';
+import { describeValue } from '../validation.js';
 import type { SnapshotDownload } from './snapshot-download.js';
+
+// Tolerant readers: a field of the wrong type reads as absent instead of failing the whole
+// body, because a download must not fail over a field it does not need.
+const text = z.string().optional().catch(undefined);
+
+const dateTime = z
+  .string()
+  .optional()
+  .catch(undefined)
+  .transform((value) => {
+    if (value === undefined) return undefined;
+    const date = new Date(value);
+    return Number.isNaN(date.getTime()) ? undefined : date;
+  });
+
+const link = z.looseObject({ href: text, rel: text }).catch({});
+const links = z.array(link).optional().catch(undefined).transform((value) => value ?? []);
+
+/** Fields both restore-job shapes share, read tolerantly. Built once, at module load. */
+const restoreJobFields = {
+  id: text,
+  projectId: text,
+  snapshotId: text,
+  status: text,
+  deliveryType: text,
+  snapshotUrl: text,
+  expirationDate: dateTime,
+  restoreScheduledDate: dateTime,
+  restoreFinishedDate: dateTime,
+  snapshotFinishedDate: dateTime,
+  targetProjectId: text,
+  targetDeploymentItemName: text,
+  links,
+};
+
+/** The shared fields, as read. */
+type RestoreJobFields = z.output<z.ZodObject<typeof restoreJobFields>>;
+
+/** `TenantRestore`, tolerant: unknown fields are allowed (and kept in `raw` by the caller). */
+const tenantRestoreSchema = z.looseObject({ ...restoreJobFields, clusterName: text });
+
+/** `FlexBackupRestoreJob20241113`, tolerant. */
+const flexRestoreJobSchema = z.looseObject({ ...restoreJobFields, instanceName: text });
 
 function asRecord(body: unknown): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {

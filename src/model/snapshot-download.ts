@@ -1,4 +1,4 @@
-import type { Route } from '../policy/types.js';
+import type { Route } from '../atlas/operations.js';
 
 /** Status values Atlas documents for restore jobs; Atlas may add others, which pass through as strings. */
 export type KnownDownloadStatus = 'PENDING' | 'QUEUED' | 'RUNNING' | 'FAILED' | 'COMPLETED';

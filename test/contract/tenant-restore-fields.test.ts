@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TENANT_RESTORE_READ_ONLY_FIELDS, TENANT_RESTORE_WRITABLE_FIELDS } from '../../src/model/tenant-restore-fields.js';
+import { TENANT_RESTORE_READ_ONLY_FIELDS, TENANT_RESTORE_WRITABLE_FIELDS } from '../../src/model/legacy-shapes.js';
 import { CONTRACT_PRESENT, contractSuiteTitle, loadContract, type Json } from './contract.js';
 
 const suite = CONTRACT_PRESENT ? describe : describe.skip;

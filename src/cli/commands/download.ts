@@ -1,11 +1,10 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { checkDestination } from '../../download/save-snapshot-file.js';
-import { ValidationError } from '../../errors/validation-error.js';
-import { validateClusterName, validateObjectId } from '../../validation/inputs.js';
+import { check, CLUSTER_NAME, OBJECT_ID } from '../../validation.js';
 import { line, type CliIo } from '../cli-io.js';
 import { createProgressReporter } from '../progress-reporter.js';
-import { shimFrom, withAtlasOptions, type AtlasCommandOptions } from '../shared-options.js';
+import { shimFrom, wholeNumber, withAtlasOptions, type AtlasCommandOptions } from '../shared-options.js';
 import { decisionJson, printDecision } from './explain.js';
 
 interface DownloadOptions extends AtlasCommandOptions {
@@ -16,13 +15,7 @@ interface DownloadOptions extends AtlasCommandOptions {
   readonly resume: boolean;
 }
 
-function millis(flag: string, value: string): number {
-  const number = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(number) || number < 1) {
-    throw new ValidationError(flag, 'a whole number of milliseconds, 1 or more', JSON.stringify(value));
-  }
-  return number;
-}
+const MILLISECONDS = wholeNumber(1, Number.MAX_SAFE_INTEGER, 'a whole number of milliseconds, 1 or more');
 
 /** `atlas-snapshot download`: request, wait for the job, save the snapshot. */
 export function downloadCommand(program: Command, io: CliIo, run: (action: () => Promise<void>, options: AtlasCommandOptions) => Promise<void>): void {
@@ -35,11 +28,11 @@ export function downloadCommand(program: Command, io: CliIo, run: (action: () =>
     .option('--no-resume', 'start over instead of resuming a partial file')
     .action((options: DownloadOptions) =>
       run(async () => {
-        const groupId = validateObjectId('--project', options.project);
-        const clusterName = validateClusterName('--cluster', options.cluster);
-        const snapshotId = validateObjectId('--snapshot', options.snapshot);
-        const timeoutMs = millis('--timeout', options.timeout);
-        const pollIntervalMs = millis('--poll-interval', options.pollInterval);
+        const groupId = check('--project', options.project, OBJECT_ID);
+        const clusterName = check('--cluster', options.cluster, CLUSTER_NAME);
+        const snapshotId = check('--snapshot', options.snapshot, OBJECT_ID);
+        const timeoutMs = check('--timeout', options.timeout, MILLISECONDS);
+        const pollIntervalMs = check('--poll-interval', options.pollInterval, MILLISECONDS);
         const out = resolve(options.out ?? `${clusterName}-${snapshotId}.tar.gz`);
         // The destination is checked before Atlas is asked for anything.
         await checkDestination(out);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { RouteDecision } from '../../facade/route-decision.js';
+import type { RouteDecision } from '../../routing/route-policy.js';
 import { line, type CliIo } from '../cli-io.js';
 import { shimFrom, withAtlasOptions, type AtlasCommandOptions } from '../shared-options.js';
 

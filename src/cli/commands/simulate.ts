@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
-import { ValidationError } from '../../errors/validation-error.js';
 import { startAtlasSimulator } from '../../simulator/start-atlas-simulator.js';
+import { check, checkOptional } from '../../validation.js';
 import { line, type CliIo } from '../cli-io.js';
-import { ENV } from '../credentials-from-env.js';
+import { ENV, INSTANT, wholeNumber } from '../shared-options.js';
+
+const PORT = wholeNumber(0, 65_535, 'a port number from 0 to 65535');
 
 interface SimulateOptions {
   readonly port: string;
@@ -22,10 +24,8 @@ export function simulateCommand(program: Command, io: CliIo, run: (action: () =>
     .option('--verbose', 'on failure, print the error details and stack')
     .action((options: SimulateOptions) =>
       run(async () => {
-        const port = Number(options.port);
-        if (!/^\d+$/.test(options.port) || port > 65535) throw new ValidationError('--port', 'a port number from 0 to 65535', JSON.stringify(options.port));
-        const now = options.now === undefined ? undefined : new Date(options.now);
-        if (now !== undefined && Number.isNaN(now.getTime())) throw new ValidationError('--now', 'an ISO 8601 date-time', JSON.stringify(options.now));
+        const port = check('--port', options.port, PORT);
+        const now = checkOptional('--now', options.now, INSTANT);
         const sim = await startAtlasSimulator({ port, ...(now ? { now: () => now } : {}) });
         const clusters = Object.fromEntries(Object.values(sim.clusters).map((name) => [name, sim.snapshotIds(name)]));
         if (options.json) {

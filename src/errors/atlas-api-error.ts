@@ -1,1 +1,0 @@
-export { AtlasApiError, type AtlasApiErrorInit, type AtlasRequestInfo } from './atlas-errors.js';

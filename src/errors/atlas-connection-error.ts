@@ -1,1 +1,0 @@
-export { AtlasConnectionError } from './atlas-errors.js';

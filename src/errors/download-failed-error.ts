@@ -1,1 +1,0 @@
-export { DownloadFailedError, type FailedJob } from './download-errors.js';

@@ -1,1 +1,0 @@
-export { AtlasResponseError } from './atlas-errors.js';

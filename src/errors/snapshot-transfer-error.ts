@@ -1,1 +1,0 @@
-export { SnapshotTransferError } from './download-errors.js';

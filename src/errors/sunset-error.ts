@@ -1,1 +1,0 @@
-export { SunsetError } from './route-errors.js';

@@ -1,1 +1,0 @@
-export { TimeoutError } from './atlas-errors.js';

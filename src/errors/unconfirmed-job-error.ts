@@ -1,1 +1,0 @@
-export { UnconfirmedJobError } from './atlas-errors.js';

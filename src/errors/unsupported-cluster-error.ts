@@ -1,1 +1,0 @@
-export { UnsupportedClusterError } from './route-errors.js';

@@ -1,1 +1,0 @@
-export { ValidationError } from './shim-error.js';

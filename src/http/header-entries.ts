@@ -1,1 +1,0 @@
-export { headerEntries, type RequestHeaders } from './headers.js';

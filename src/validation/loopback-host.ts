@@ -1,1 +1,0 @@
-export { isLoopbackHost } from '../validation.js';
