@@ -23,6 +23,7 @@ export type {
   PaginatedTenantSnapshot,
   TenantLink,
   TenantListQuery,
+  TenantPage,
   TenantRestore,
 } from './legacy-client/types.js';
 export type { SnapshotShimOptions } from '../src/facade/shim-options.js';

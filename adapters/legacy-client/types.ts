@@ -49,15 +49,18 @@ export interface TenantRestore {
   readonly targetProjectId?: string;
 }
 
-/** The contract's `PaginatedTenantRestore`. */
-export interface PaginatedTenantRestore {
+/** One page of a list operation's answer, as the contract's `Paginated…` schemas have it. */
+export interface TenantPage<Item> {
   /** Links to this page and related resources, RFC 5988. */
   readonly links?: readonly TenantLink[];
-  /** The cluster's restore and download jobs on this page. */
-  readonly results?: readonly TenantRestore[];
+  /** The items on this page. */
+  readonly results?: readonly Item[];
   /** Absent when the query said `includeCount: false`. */
   readonly totalCount?: number;
 }
+
+/** The contract's `PaginatedTenantRestore`: the cluster's restore and download jobs, a page at a time. */
+export type PaginatedTenantRestore = TenantPage<TenantRestore>;
 
 /** The contract's `BackupTenantSnapshot`: one daily snapshot of a shared-tier cluster. */
 export interface BackupTenantSnapshot {
@@ -79,15 +82,8 @@ export interface BackupTenantSnapshot {
   readonly status?: string;
 }
 
-/** The contract's `PaginatedTenantSnapshot`. */
-export interface PaginatedTenantSnapshot {
-  /** Links to this page and related resources, RFC 5988. */
-  readonly links?: readonly TenantLink[];
-  /** The cluster's snapshots on this page. */
-  readonly results?: readonly BackupTenantSnapshot[];
-  /** Absent when the query said `includeCount: false`. */
-  readonly totalCount?: number;
-}
+/** The contract's `PaginatedTenantSnapshot`: the cluster's snapshots, a page at a time. */
+export type PaginatedTenantSnapshot = TenantPage<BackupTenantSnapshot>;
 
 /** The pagination query of the list operations, as Atlas reads it. */
 export interface TenantListQuery {

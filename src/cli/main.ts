@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { runCli } from './run-cli.js';
+import { toError } from '../errors/shim-error.js';
 
 // The bin: wires the process to runCli. Ctrl-C aborts the work in flight (the partial
 // file stays for a resume); a second Ctrl-C exits at once.
@@ -20,7 +21,7 @@ runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, 
     process.off('SIGTERM', interrupt);
   },
   (error: unknown) => {
-    process.stderr.write(`atlas-snapshot: unexpected failure: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`atlas-snapshot: unexpected failure: ${toError(error).message}\n`);
     process.exitCode = 1;
   },
 );

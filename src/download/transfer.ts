@@ -4,6 +4,7 @@ import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Dispatcher } from 'undici';
 import { SnapshotTransferError } from '../errors/download-errors.js';
+import { toError } from '../errors/shim-error.js';
 import type { PartialFile } from './partial-file.js';
 import type { ProgressMeter } from './progress.js';
 import { describeSnapshotUrl } from './snapshot-source.js';
@@ -21,7 +22,7 @@ import { describeSnapshotUrl } from './snapshot-source.js';
  */
 export class DestinationWriteFailure extends Error {
   constructor(cause: unknown) {
-    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    super(toError(cause).message, { cause });
   }
 }
 
@@ -300,7 +301,7 @@ export async function writeBodyToStream(
 // The cause's own words help, but only with the signature scrubbed should one ever carry the URL.
 function causeText(error: unknown, url: URL): string {
   const code = (error as { code?: unknown } | null)?.code;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = toError(error).message;
   const scrubbed = url.search ? message.split(url.search).join('') : message;
   return typeof code === 'string' ? `${code}: ${scrubbed}` : scrubbed;
 }

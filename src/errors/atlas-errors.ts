@@ -1,5 +1,5 @@
 import { redactDeep, redactSecrets } from './redact-secrets.js';
-import { ShimError } from './shim-error.js';
+import { ShimError, toError } from './shim-error.js';
 
 /** Errors of talking to the Atlas Admin API: its answers, its connection, its authentication, its deadlines. */
 
@@ -165,7 +165,7 @@ export class UnconfirmedJobError extends ShimError {
   readonly failure: string;
 
   constructor(request: AtlasRequestInfo, failure: string, options: { cause: unknown }) {
-    const lookup = options.cause instanceof Error ? options.cause.message : String(options.cause);
+    const lookup = toError(options.cause).message;
     super(
       `${request.method} ${request.path} failed (${failure}) after it may have created a restore job, and looking for that job failed too ` +
         `(${lookup}); no second job was requested. List the cluster's restore jobs before requesting the snapshot again.`,

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
+import { toError } from '../errors/shim-error.js';
 
 /**
  * The most bytes of one Atlas answer held in memory. Atlas answers are small JSON documents
@@ -89,7 +90,7 @@ export function collectResponse(dispatch: Dispatcher.Dispatch, opts: Dispatcher.
       dispatch(opts, handler);
     } catch (error) {
       settle();
-      reject(error instanceof Error ? error : new Error(String(error)));
+      reject(toError(error));
     }
   });
 }

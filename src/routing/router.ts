@@ -2,7 +2,7 @@ import type { AtlasClient } from '../atlas/atlas-client.js';
 import { ATLAS_ERROR_CODES, type Route } from '../atlas/operations.js';
 import { AtlasApiError } from '../errors/atlas-errors.js';
 import { UnsupportedClusterError } from '../errors/route-errors.js';
-import { ValidationError } from '../errors/shim-error.js';
+import { toError, ValidationError } from '../errors/shim-error.js';
 import type { DecisionPurpose } from '../observability/channels.js';
 import type { ShimObserver } from '../observability/observer.js';
 import { abortable } from '../signals/abortable.js';
@@ -189,7 +189,7 @@ async function evaluateFlag(
       }),
     ]);
   } catch (error) {
-    observer.emit({ type: 'flag-failed', ...target, reason: 'threw', message: error instanceof Error ? error.message : String(error), usedFlag: 'auto' });
+    observer.emit({ type: 'flag-failed', ...target, reason: 'threw', message: toError(error).message, usedFlag: 'auto' });
     return 'auto';
   } finally {
     clearTimeout(timer);

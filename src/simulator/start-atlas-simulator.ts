@@ -13,6 +13,7 @@ import { serveAtlasOperation } from './router.js';
 import { SNAPSHOT_FILES_PREFIX, serveSnapshotFile } from './snapshot-files.js';
 import { createSimulatorState, type SimulatorState } from './state.js';
 import type { AtlasSimulator, AtlasSimulatorOptions } from './types.js';
+import { toError } from '../errors/shim-error.js';
 
 type Target = FaultedRequest['target'];
 
@@ -54,7 +55,7 @@ function handle(state: SimulatorState, req: IncomingMessage, res: ServerResponse
       res.destroy();
       return;
     }
-    const message = error instanceof Error ? error.message : String(error);
+    const message = toError(error).message;
     const apiError =
       error instanceof SimulatorApiError ? error : new SimulatorApiError(500, SIMULATOR_ERROR_CODES.unexpectedError, `Unexpected error: ${message}`);
     exchange.sendApiError(apiError);
