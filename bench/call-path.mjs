@@ -66,9 +66,11 @@ await sim.stop();
 
 const prefix = pathToFileURL(OUT).href;
 const files = [];
+let calls = 0;
 for (const script of result) {
   if (!script.url.startsWith(prefix)) continue;
   const ran = script.functions.filter((fn) => fn.ranges[0].count > 0 && fn.functionName !== '');
+  calls += script.functions.reduce((sum, fn) => sum + fn.ranges[0].count, 0);
   if (ran.length === 0) continue;
   files.push({ file: script.url.slice(prefix.length + 1).replace(/\.js$/, '.ts'), functions: [...new Set(ran.map((fn) => fn.functionName))] });
 }
@@ -79,5 +81,5 @@ if (process.argv.includes('--json')) {
   console.log(JSON.stringify({ files: files.length, folders: folders.size, functions, detail: files }, null, 2));
 } else {
   for (const entry of files) console.log(`${entry.file.padEnd(52)} ${entry.functions.join(', ')}`);
-  console.log(`\n${files.length} files in ${folders.size} folders, ${functions} named functions ran in one warm downloadSnapshot.`);
+  console.log(`\n${files.length} files in ${folders.size} folders, ${functions} named functions ran in one warm downloadSnapshot (${calls} calls of the library's functions).`);
 }

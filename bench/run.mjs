@@ -11,12 +11,42 @@
 //   --sizes 256,1024,2048   (BENCH_SIZES)      file sizes in MiB for the RSS check, each in a fresh process
 //   --save-size 1024        (BENCH_SAVE_SIZE)  file size in MiB for the save throughput comparison
 //   --rounds 5              (BENCH_ROUNDS)     alternated rounds of the save comparison
+//   --node 24.22.3          (BENCH_NODE)       run everything on another Node.js: a version (its
+//                                              binary installed as .ci/run installs it, from the npm
+//                                              registry's node-<platform>-<arch> package, into
+//                                              bench/.scratch/node/) or the path of a node binary;
+//                                              writes results-node<major>.json unless --out is given
 //   --out <file>                               where to write the JSON
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { statfs, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
+import { delimiter, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatTable, row, verdict } from './stats.mjs';
+
+/** The node binary a `--node` value names: a path as it is, a version installed on first use. */
+function nodeBinary(spec) {
+  if (spec.includes('/')) return spec;
+  const pkg = `node-${process.platform}-${process.arch}`;
+  const prefix = fileURLToPath(new URL(`./.scratch/node/${spec}`, import.meta.url));
+  const binary = `${prefix}/node_modules/${pkg}/bin/node`;
+  if (!existsSync(binary)) {
+    execFileSync('npm', ['install', '--prefix', prefix, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--ignore-scripts', `${pkg}@${spec}`], { stdio: 'inherit' });
+  }
+  return binary;
+}
+
+// Another Node.js asked for: run this very script on it, its bin first on PATH so every child process uses it too.
+const nodeAt = process.argv.indexOf('--node');
+const nodeSpec = nodeAt >= 0 ? process.argv[nodeAt + 1] : process.env.BENCH_NODE;
+if (nodeSpec !== undefined && process.version !== `v${nodeSpec}` && process.execPath !== nodeSpec) {
+  const binary = nodeBinary(nodeSpec);
+  const args = process.argv.slice(2).filter((_, i, all) => all[i] !== '--node' && all[i - 1] !== '--node');
+  const env = { ...process.env, BENCH_NODE: binary, PATH: `${dirname(binary)}${delimiter}${process.env.PATH}` };
+  const { status } = spawnSync(binary, [fileURLToPath(import.meta.url), ...args], { stdio: 'inherit', env });
+  process.exit(status ?? 1);
+}
 
 const PARTS = ['facade', 'cluster-kind', 'digest', 'save', 'memory', 'cold-start'];
 const DEFAULTS = { sizes: [256, 1024, 2048], saveSize: 1024, rounds: 5 };
@@ -34,12 +64,13 @@ function parseFlags(argv) {
   const saveSize = Number(flag('save-size', 'BENCH_SAVE_SIZE') ?? DEFAULTS.saveSize);
   const rounds = Number(flag('rounds', 'BENCH_ROUNDS') ?? DEFAULTS.rounds);
   const full = only === undefined && sizes === undefined && saveSize === DEFAULTS.saveSize && rounds === DEFAULTS.rounds;
+  const other = process.env.BENCH_NODE === undefined ? '' : `-node${process.versions.node.split('.')[0]}`;
   return {
     parts: only ?? PARTS,
     sizes: sizes ?? DEFAULTS.sizes,
     saveSize,
     rounds,
-    out: flag('out', 'BENCH_OUT') ?? fileURLToPath(new URL(full ? './results.json' : './results-partial.json', import.meta.url)),
+    out: flag('out', 'BENCH_OUT') ?? fileURLToPath(new URL(full ? `./results${other}.json` : `./results${other}-partial.json`, import.meta.url)),
   };
 }
 

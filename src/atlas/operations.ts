@@ -113,14 +113,20 @@ export function parameterNames(operationId: AtlasOperationId): string[] {
   return [...ATLAS_OPERATIONS[operationId].path.matchAll(/\{(\w+)\}/g)].map((match) => match[1] as string);
 }
 
+// Each template cut at its parameters once, so building a path is a join.
+const LITERALS = Object.fromEntries(
+  (Object.keys(ATLAS_OPERATIONS) as AtlasOperationId[]).map((id) => [id, ATLAS_OPERATIONS[id].path.split(/\{\w+\}/)]),
+) as Record<AtlasOperationId, string[]>;
+
 /**
  * The path of an operation for these parameters, each percent-encoded (validated ones
  * need it rarely; an unvalidated one can never add a segment).
  */
 export function atlasPath(operationId: AtlasOperationId, params: PathParams): string {
-  const values = [params.groupId, params.clusterName, params.itemId];
-  let index = 0;
-  return ATLAS_OPERATIONS[operationId].path.replace(/\{\w+\}/g, () => encodeURIComponent(values[index++] ?? ''));
+  // Every template has the project and the cluster; the single-item ones an item after them.
+  const [prefix, afterGroup, afterCluster, afterItem] = LITERALS[operationId] as [string, string, string, string?];
+  const path = `${prefix}${encodeURIComponent(params.groupId)}${afterGroup}${encodeURIComponent(params.clusterName)}${afterCluster}`;
+  return afterItem === undefined ? path : `${path}${encodeURIComponent(params.itemId ?? '')}${afterItem}`;
 }
 
 /** Where a path fits the table. */

@@ -1,5 +1,5 @@
 import { createAtlasClient, type AtlasAnswer, type AtlasClient } from '../atlas/atlas-client.js';
-import { operationFor } from '../atlas/operations.js';
+import { operationFor, type Route } from '../atlas/operations.js';
 import { createShimObserver, type ShimObserver } from '../observability/observer.js';
 import { createRouter, type Routed, type Router } from '../routing/router.js';
 import type { ClusterTarget } from '../validation.js';
@@ -53,10 +53,9 @@ export interface DownloadRequest {
  * created is looked for and adopted (see `AtlasCall.adopt`). Resolves with Atlas's answer
  * and the decision after any fallback, whose `route` answered.
  */
-export async function requestDownload(core: ShimCore, target: ClusterTarget, request: DownloadRequest): Promise<Routed<AtlasAnswer>> {
+export function requestDownload(core: ShimCore, target: ClusterTarget, request: DownloadRequest): Promise<Routed<AtlasAnswer>> {
   const { snapshotId, targetDeploymentItemName, signal } = request;
-  const decision = await core.router.decide(target, signal);
-  return core.router.followRoute(decision, signal, (route) =>
+  const post = (route: Route): Promise<AtlasAnswer> =>
     core.client.call({
       operationId: operationFor(route, 'download'),
       params: target,
@@ -64,6 +63,6 @@ export async function requestDownload(core: ShimCore, target: ClusterTarget, req
       body: route === 'tenant' ? { snapshotId, targetDeploymentItemName } : { snapshotId },
       signal,
       adopt: { snapshotId, excludeJobIds: request.excludeJobIds },
-    }),
-  );
+    });
+  return core.router.decide(target, signal).then((decision) => core.router.followRoute(decision, signal, post));
 }

@@ -185,13 +185,20 @@ function failureCodeOf(error: unknown): string | undefined {
  * attempts. With neither, `run` is called with no trace and nothing is timed or built.
  * The channel's `result` stays undefined: an answer may hold a pre-signed `snapshotUrl`.
  */
-export async function traceAtlasCall<T extends { readonly status: number }>(
+export function traceAtlasCall<T extends { readonly status: number }>(
+  log: ShimLog | undefined,
+  call: { readonly operationId: AtlasOperationId; readonly method: 'GET' | 'POST'; readonly path: string },
+  run: (trace: AtlasCallTrace | undefined) => Promise<T>,
+): Promise<T> {
+  return requestChannel.hasSubscribers || log !== undefined ? observeAtlasCall(log, call, run) : run(undefined);
+}
+
+async function observeAtlasCall<T extends { readonly status: number }>(
   log: ShimLog | undefined,
   call: { readonly operationId: AtlasOperationId; readonly method: 'GET' | 'POST'; readonly path: string },
   run: (trace: AtlasCallTrace | undefined) => Promise<T>,
 ): Promise<T> {
   const traced = requestChannel.hasSubscribers;
-  if (!traced && log === undefined) return run(undefined);
   const message: AtlasRequestMessage = {
     method: call.method,
     path: call.path,

@@ -95,17 +95,14 @@ export function createRouter(options: RouterOptions, client: AtlasClient, observ
     return kindOf(target, signal);
   };
 
-  async function flagFor(target: ClusterTarget): Promise<RouteFlag> {
-    const { route } = options;
-    // A static flag is the answer itself: no context to build, no promise to wait for.
-    if (typeof route !== 'function') return route;
-    const context = { groupId: target.groupId, clusterName: target.clusterName, environment: options.environment, appVersion: options.appVersion };
-    return evaluateFlag(route, context, options, observer);
-  }
-
   return {
     async decide(target, signal, purpose = 'call') {
-      const flag = await flagFor(target);
+      const { route } = options;
+      // A static flag is the answer itself: no context to build, no promise to wait for.
+      const flag =
+        typeof route === 'function'
+          ? await evaluateFlag(route, { ...target, environment: options.environment, appVersion: options.appVersion }, options, observer)
+          : route;
       // A 'flex' flag routes every kind to the Flex endpoint: no need to ask Atlas.
       const finding: ClusterKindFinding = flag === 'flex' ? { kind: 'unknown', source: 'not-asked' } : await kindOf(target, signal);
       const policy = decideRoute(
@@ -117,31 +114,55 @@ export function createRouter(options: RouterOptions, client: AtlasClient, observ
       return decision;
     },
 
-    async followRoute(decision, signal, tryRoute, refusalOf = () => undefined) {
-      const first = await settle(tryRoute(decision.route));
-      const refusal = refusalIn(first, refusalOf);
-      const to = decision.fallbackRoute;
-      const reason = refusal === undefined || to === undefined ? undefined : contradictionReason(decision.route, refusal);
-      if (reason === undefined || refusal === undefined || to === undefined) return outcome(first, decision);
-
-      if (to === 'tenant') {
-        // The Flex endpoint says the cluster is not Flex: make sure it is not a dedicated one before the tenant endpoint is asked.
-        const finding = await refreshKind(decision, signal);
-        if (finding.kind === 'dedicated') throw new UnsupportedClusterError(decision.groupId, decision.clusterName, finding.instanceSize);
-      } else if (decision.clusterKind !== 'flex') {
-        // The cached kind was wrong: the next call should not pay for it again. A known Flex
-        // cluster refused by the tenant endpoint is no news (the 'tenant' flag tries it first by
-        // design), and a failed look-up does not stop the fallback.
-        await refreshKind(decision, signal).catch(() => undefined);
+    async followRoute<T>(
+      decision: RouteDecision,
+      signal: AbortSignal | undefined,
+      tryRoute: (route: Route) => Promise<T>,
+      refusalOf: (value: T) => AtlasRefusal | undefined = () => undefined,
+    ): Promise<Routed<T>> {
+      let first: Settled<T>;
+      try {
+        const value = await tryRoute(decision.route);
+        // The usual case: an answer that refuses nothing.
+        if (refusalOf(value) === undefined) return { value, decision };
+        first = { ok: true, value };
+      } catch (error) {
+        first = { ok: false, error };
       }
-      const fallenBack = withFallback(decision, { from: decision.route, to, reason, status: refusal.status, errorCode: refusal.errorCode });
-      observer.emit({ type: 'route-fallback', decision: fallenBack });
-      const second = await settle(tryRoute(to));
-      const secondRefusal = refusalIn(second, refusalOf);
-      if (secondRefusal !== undefined && contradictionReason(to, secondRefusal) !== undefined) return outcome(first, decision);
-      return outcome(second, fallenBack);
+      return fallBack(decision, signal, first, tryRoute, refusalOf);
     },
   };
+
+  /** The rest of `followRoute`, once the first try came back with an error or a refusal. */
+  async function fallBack<T>(
+    decision: RouteDecision,
+    signal: AbortSignal | undefined,
+    first: Settled<T>,
+    tryRoute: (route: Route) => Promise<T>,
+    refusalOf: (value: T) => AtlasRefusal | undefined,
+  ): Promise<Routed<T>> {
+    const refusal = refusalIn(first, refusalOf);
+    const to = decision.fallbackRoute;
+    const reason = refusal === undefined || to === undefined ? undefined : contradictionReason(decision.route, refusal);
+    if (reason === undefined || refusal === undefined || to === undefined) return outcome(first, decision);
+
+    if (to === 'tenant') {
+      // The Flex endpoint says the cluster is not Flex: make sure it is not a dedicated one before the tenant endpoint is asked.
+      const finding = await refreshKind(decision, signal);
+      if (finding.kind === 'dedicated') throw new UnsupportedClusterError(decision.groupId, decision.clusterName, finding.instanceSize);
+    } else if (decision.clusterKind !== 'flex') {
+      // The cached kind was wrong: the next call should not pay for it again. A known Flex
+      // cluster refused by the tenant endpoint is no news (the 'tenant' flag tries it first by
+      // design), and a failed look-up does not stop the fallback.
+      await refreshKind(decision, signal).catch(() => undefined);
+    }
+    const fallenBack = withFallback(decision, { from: decision.route, to, reason, status: refusal.status, errorCode: refusal.errorCode });
+    observer.emit({ type: 'route-fallback', decision: fallenBack });
+    const second = await settle(tryRoute(to));
+    const secondRefusal = refusalIn(second, refusalOf);
+    if (secondRefusal !== undefined && contradictionReason(to, secondRefusal) !== undefined) return outcome(first, decision);
+    return outcome(second, fallenBack);
+  }
 }
 
 type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
