@@ -1,6 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../src/cli/exit-codes.js';
 import { startAtlasSimulator, type AtlasSimulator } from '../../src/simulator/index.js';
@@ -110,15 +110,21 @@ describe('the CLI refuses hostile values before any request', () => {
     expect(result.stderr).toMatch(/baseUrl/);
   });
 
+  // The destination is given as typed: a `..` reaches the CLI as written (path.join would
+  // collapse it first), and a relative one is resolved against the directory the CLI runs in.
+  const missing = (directory: string): RegExp => new RegExp(`the directory "${directory.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}" does not exist`);
   it.each([
-    ['the root directory', () => '/'],
-    ['an existing directory', () => dir],
-    ['a missing directory', () => join(dir, 'missing', 'x.tar.gz')],
-    ['traversal to a missing directory', () => join(dir, '..', 'no-such-dir-here', 'x.tar.gz')],
-    ['a path past PATH_MAX', () => join(dir, 'c'.repeat(5_000))],
-  ])('--out as %s is refused before Atlas is asked for a download', async (_name, out) => {
-    const result = await runCli(downloadArgs({ '--out': out() }), env());
+    ['the root directory', () => '/', undefined, () => /destination path "\/" ends with a separator/],
+    ['an existing directory', () => dir, undefined, () => /is an existing directory/],
+    ['a missing directory', () => join(dir, 'missing', 'x.tar.gz'), undefined, () => missing(join(dir, 'missing'))],
+    ['traversal to a missing directory', () => `${dir}/../no-such-dir-here/x.tar.gz`, undefined, () => missing(resolve(dir, '..', 'no-such-dir-here'))],
+    ['relative traversal to a missing directory', () => '../no-such-dir-here/x.tar.gz', () => dir, () => missing(resolve(dir, '..', 'no-such-dir-here'))],
+    ['a relative path under a missing directory', () => 'missing/../missing/x.tar.gz', () => dir, () => missing(join(dir, 'missing'))],
+    ['a path past PATH_MAX', () => join(dir, 'c'.repeat(5_000)), undefined, () => /is longer than 4096 characters/],
+  ])('--out as %s is refused before Atlas is asked for a download', async (_name, out, cwd, message) => {
+    const result = await runCli(downloadArgs({ '--out': out() }), env(), { cwd: cwd?.() });
     expect(result.code, result.stderr).toBe(EXIT_CODES.io);
     expect(result.stderr).toMatch(/destination|Cannot save/);
+    expect(result.stderr).toMatch(message());
   });
 });

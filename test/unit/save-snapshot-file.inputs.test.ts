@@ -1,5 +1,5 @@
 import { chmod, mkdir, readdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { inspect } from 'node:util';
 import { Agent, request, type Dispatcher } from 'undici';
@@ -20,7 +20,15 @@ const isRoot = process.getuid?.() === 0;
 describe('checkDestination', () => {
   it('resolves a path in a writable directory to an absolute file destination', async () => {
     const { dir } = await setup();
-    await expect(checkDestination(join(dir, 'a', '..', 'out.gz'))).resolves.toEqual({ kind: 'file', path: join(dir, 'out.gz'), directory: dir });
+    // Concatenated, not joined: path.join would collapse the `..` before checkDestination saw it.
+    await expect(checkDestination(`${dir}/a/../out.gz`)).resolves.toEqual({ kind: 'file', path: join(dir, 'out.gz'), directory: dir });
+  });
+
+  it('resolves a relative path with a `..` segment against the working directory', async () => {
+    const { dir } = await setup();
+    const relativePath = `${relative(process.cwd(), dir)}/a/../out.gz`;
+    expect(isAbsolute(relativePath)).toBe(false);
+    await expect(checkDestination(relativePath)).resolves.toEqual({ kind: 'file', path: join(dir, 'out.gz'), directory: dir });
   });
 
   it.each([
