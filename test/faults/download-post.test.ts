@@ -147,6 +147,7 @@ describe('the download POST is retried only where no job can exist', () => {
 describe('no path creates a second job', () => {
   it('under random faults on the POST and the look-up, 12 seeds: at most one job, and the one returned', async () => {
     const kinds = ['reset-after-request', 'server-error', 'rate-limit', 'malformed-json', 'truncated-body', 'reset-mid-body', 'latency'] as const;
+    const seeds: Array<{ seed: number; succeeded: boolean; faultedPosts: number; faultedLookups: number; lookups: number }> = [];
     for (let seed = 1; seed <= 12; seed += 1) {
       sim = await startSimulator({ faults: { rate: 0.6, seed, kinds: [...kinds] } });
       const snapshotId = sim.snapshotIds(sim.clusters.flex)[0] as string;
@@ -158,8 +159,19 @@ describe('no path creates a second job', () => {
       const jobs = sim.jobsFor(snapshotId);
       expect(jobs.length, `seed ${seed}`).toBeLessThanOrEqual(1);
       if ('id' in outcome) expect(jobs.map((job) => job.id), `seed ${seed}`).toEqual([outcome.id]);
+      const faulted = (operationId: string) => sim.requests.filter((r) => r.operationId === operationId && r.fault !== undefined).length;
+      seeds.push({ seed, succeeded: 'id' in outcome, faultedPosts: faulted(FLEX_POST), faultedLookups: faulted(FLEX_LIST), lookups: lookups() });
       await shim.close();
       await sim.stop();
     }
+    // The property above holds trivially when no fault fires or no download completes: the
+    // seeds must have hit both operations with faults, and downloads must have completed,
+    // some of them after an ambiguous POST made the shim look for its job (the path where a
+    // second job could appear).
+    expect(seeds).toHaveLength(12);
+    expect(seeds.reduce((sum, s) => sum + s.faultedPosts, 0)).toBeGreaterThan(0);
+    expect(seeds.reduce((sum, s) => sum + s.faultedLookups, 0)).toBeGreaterThan(0);
+    expect(seeds.filter((s) => s.succeeded).length).toBeGreaterThan(0);
+    expect(seeds.filter((s) => s.succeeded && s.lookups > 0).length).toBeGreaterThan(0);
   });
 });
