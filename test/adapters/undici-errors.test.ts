@@ -1,4 +1,4 @@
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent, errors, request, type Dispatcher } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createShimDispatcher, createShimInterceptor, deprecationNotice, tenantDeprecationDate, type ShimInterceptorOptions } from '../../adapters/undici.js';
 import { TENANT_MEDIA_TYPE } from '../../src/atlas/endpoints.js';
@@ -149,9 +149,22 @@ describe('options and lifecycle', () => {
   });
 
   it('close() of the dispatcher closes the base too, and supports the callback form', async () => {
+    const base = new Agent();
+    const dispatcher = createShimDispatcher(options(), base);
+    const flex = `${sim.url}${group()}/flexClusters/${sim.clusters.flex}`;
+    // Open, the base serves a request of its own.
+    await (await request(flex, { dispatcher: base })).body.dump();
+    expect(base.closed).toBe(false);
+    await new Promise<void>((resolve) => dispatcher.close(() => resolve()));
+    expect(base.closed).toBe(true);
+    await expect(request(flex, { dispatcher: base })).rejects.toThrow(errors.ClientDestroyedError);
+    await expect(request(flex, { dispatcher })).rejects.toThrow(/closed|destroyed/i);
+  });
+
+  it('close() of a dispatcher on its own default Agent leaves it refusing requests', async () => {
     const dispatcher = createShimDispatcher(options());
     await new Promise<void>((resolve) => dispatcher.close(() => resolve()));
-    await expect(request(`${sim.url}${group()}/flexClusters/${sim.clusters.flex}`, { dispatcher })).rejects.toThrow(/closed|destroyed/i);
+    await expect(request(`${sim.url}${group()}/flexClusters/${sim.clusters.flex}`, { dispatcher })).rejects.toThrow(errors.ClientDestroyedError);
   });
 });
 

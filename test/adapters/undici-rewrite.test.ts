@@ -204,7 +204,9 @@ describe("a caller's own credentials on a rewrite", () => {
     for (const reply of Object.values(replies)) expect(reply.status, reply.text).toBe(200);
     expect(backupCalls().map((r) => [r.operationId, r.auth])).toEqual(FLEX_TWINS.map((id) => [id, 'bearer']));
     // The route look-up is the shim's own, signed with shimOptions.credentials (an API key: digest).
-    expect(answered().filter((r) => !r.path.includes('/backup/')).every((r) => r.auth === 'digest')).toBe(true);
+    const lookups = answered().filter((r) => !r.path.includes('/backup/'));
+    expect(lookups.length).toBeGreaterThan(0);
+    expect(lookups.every((r) => r.auth === 'digest')).toBe(true);
   });
 
   it("passes a refused Bearer token's 401 through to the caller", async () => {
