@@ -10,7 +10,7 @@ import {
 } from '../../adapters/legacy-client.js';
 import type { RouteFlag } from '../../src/policy/types.js';
 import { startAtlasSimulator, type SimulatorClusterNames, type SimulatorRequestRecord } from '../../src/simulator/index.js';
-import { CONTRACT_PRESENT, contractSuiteTitle, loadContract, type ContractValidators } from '../contract/contract.js';
+import { contractSuite, loadContract, type ContractValidators } from '../contract/contract.js';
 
 type Simulator = Awaited<ReturnType<typeof startAtlasSimulator>>;
 
@@ -213,9 +213,7 @@ describe('the older SDK name', () => {
   });
 });
 
-const contractSuite = CONTRACT_PRESENT ? describe : describe.skip;
-
-contractSuite(contractSuiteTitle('the legacy client answers'), () => {
+contractSuite('the legacy client answers', () => {
   let contract: ReturnType<typeof loadContract>;
   beforeAll(() => {
     contract = loadContract();

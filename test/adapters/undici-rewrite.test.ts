@@ -6,7 +6,7 @@ import { TENANT_MEDIA_TYPE } from '../../src/atlas/endpoints.js';
 import { createDigestAuthInterceptor } from '../../src/auth/digest-interceptor.js';
 import type { LegacyRewriteEvent, ShimEvent } from '../../src/events/shim-event.js';
 import { startAtlasSimulator, type AtlasSimulator } from '../../src/simulator/index.js';
-import { CONTRACT_PRESENT, contractSuiteTitle, loadContract, type ContractValidators, type Json } from '../contract/contract.js';
+import { contractSuite, loadContract, type ContractValidators, type Json } from '../contract/contract.js';
 
 // After the sunset the tenant operations are gone (the simulator answers 404) and M2/M5
 // clusters are Flex: the shim must serve the caller's unchanged tenant requests through
@@ -257,9 +257,7 @@ describe("a native Flex cluster with route 'auto'", () => {
   });
 });
 
-const contractSuite = CONTRACT_PRESENT ? describe : describe.skip;
-
-contractSuite(contractSuiteTitle('the legacy bodies the undici adapter serves'), () => {
+contractSuite('the legacy bodies the undici adapter serves', () => {
   let schemas: Map<string, ContractValidators>;
   let document: Json;
   beforeAll(() => {

@@ -1,8 +1,6 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { normalizeFlexRestoreJob, normalizeTenantRestore } from '../../src/model/normalize.js';
-import { CONTRACT_PRESENT, contractSuiteTitle, loadContract, type Json, type LoadedContract } from './contract.js';
-
-const suite = CONTRACT_PRESENT ? describe : describe.skip;
+import { contractSuite, loadContract, type Json, type LoadedContract } from './contract.js';
 
 /**
  * A body with every property the contract declares for `schemaName`: its `example` where it
@@ -23,7 +21,7 @@ function exampleBody(contract: LoadedContract, schemaName: string): Json {
   return body;
 }
 
-suite(contractSuiteTitle('normalization'), () => {
+contractSuite('normalization', () => {
   let contract: LoadedContract;
   beforeAll(() => {
     contract = loadContract();
