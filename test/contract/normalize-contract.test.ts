@@ -1,5 +1,5 @@
 import { beforeAll, expect, it } from 'vitest';
-import { normalizeFlexRestoreJob, normalizeTenantRestore } from '../../src/model/normalize.js';
+import { RESTORE_SHAPES } from './restore-shapes.js';
 import { contractSuite, loadContract, type Json, type LoadedContract } from './contract.js';
 
 /**
@@ -27,12 +27,7 @@ contractSuite('normalization', () => {
     contract = loadContract();
   });
 
-  const cases = [
-    { schema: 'TenantRestore', normalize: normalizeTenantRestore, route: 'tenant', nameField: 'clusterName' },
-    { schema: 'FlexBackupRestoreJob20241113', normalize: normalizeFlexRestoreJob, route: 'flex', nameField: 'instanceName' },
-  ] as const;
-
-  for (const { schema, normalize, route, nameField } of cases) {
+  for (const { schema, normalize, route, nameField } of RESTORE_SHAPES) {
     it(`maps every field of a contract-valid ${schema} body`, () => {
       const body = exampleBody(contract, schema);
       const validators = contract.schemas.get(schema);

@@ -4,7 +4,8 @@ import { toAtlasApiError } from '../../src/atlas/api-error-envelope.js';
 import { AtlasApiError } from '../../src/errors/atlas-api-error.js';
 import { ValidationError } from '../../src/errors/validation-error.js';
 import { flexPageToTenantPage, flexRestoreJobToTenantRestore, flexSnapshotToTenantSnapshot } from '../../src/model/legacy-shapes.js';
-import { normalizeFlexRestoreJob, normalizeRestoreJob, normalizeTenantRestore } from '../../src/model/normalize.js';
+import { normalizeRestoreJob } from '../../src/model/normalize.js';
+import { RESTORE_SHAPES } from '../contract/restore-shapes.js';
 import type { SnapshotDownload } from '../../src/model/snapshot-download.js';
 import { classifyClusterDescription } from '../../src/policy/classify-cluster.js';
 import { CLUSTER_KINDS } from '../../src/policy/types.js';
@@ -52,12 +53,7 @@ contractSuite('normalization of every body the schemas allow (property-based)', 
     contract = loadContract();
   });
 
-  const restoreShapes = [
-    { schema: 'TenantRestore', normalize: normalizeTenantRestore, route: 'tenant', nameField: 'clusterName' },
-    { schema: 'FlexBackupRestoreJob20241113', normalize: normalizeFlexRestoreJob, route: 'flex', nameField: 'instanceName' },
-  ] as const;
-
-  for (const { schema, normalize, route, nameField } of restoreShapes) {
+  for (const { schema, normalize, route, nameField } of RESTORE_SHAPES) {
     it(`${schema}: normalization never throws, reads every field, and keeps unknown members in raw`, () => {
       let unknownMembers = 0;
       let unknownStatuses = 0;
