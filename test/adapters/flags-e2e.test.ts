@@ -1,47 +1,29 @@
 import { OpenFeature, TypedInMemoryProvider, type EvaluationContext } from '@openfeature/server-sdk';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { envFlag, rulesFlag } from '../../adapters/env.js';
 import { openFeatureFlag } from '../../adapters/openfeature.js';
 import {
-  createSnapshotShim,
   ValidationError,
   type RouteFlagSource,
   type ShimEvent,
   type SnapshotShim,
   type SnapshotShimOptions,
 } from '../../src/index.js';
-import { startAtlasSimulator } from '../../src/simulator/index.js';
+import { BEFORE, useSimulator } from './adapter-fixture.js';
 
-type Simulator = Awaited<ReturnType<typeof startAtlasSimulator>>;
-
-const SUNSET = new Date('2026-01-22T00:00:00Z');
 // Before the sunset a shared cluster routes to the tenant endpoint under 'auto', so a flag's effect shows.
-const BEFORE = new Date('2026-01-10T12:00:00Z');
-
-let sim: Simulator;
-const shims: SnapshotShim[] = [];
-
-beforeAll(async () => {
-  sim = await startAtlasSimulator({ now: () => BEFORE, jobDurationMs: 0 });
+const fx = useSimulator({ clock: BEFORE, jobDurationMs: 0 });
+beforeAll(() => {
   OpenFeature.setLogger({ error: () => {}, warn: () => {}, info: () => {}, debug: () => {} });
 });
-afterAll(async () => {
-  await sim.stop();
-});
 afterEach(async () => {
-  await Promise.all(shims.splice(0).map((shim) => shim.close()));
   await OpenFeature.clearProviders();
-  sim.clearRequests();
 });
 
-function shimWith(options: Partial<SnapshotShimOptions>): SnapshotShim {
-  const shim = createSnapshotShim({ baseUrl: sim.url, credentials: sim.apiKey, sunsetDate: SUNSET, now: () => BEFORE, ...options });
-  shims.push(shim);
-  return shim;
-}
+const shimWith = (options: Partial<SnapshotShimOptions>): SnapshotShim => fx.shim(options);
 
-const target = () => ({ groupId: sim.groupId, clusterName: sim.clusters.shared });
-const posts = () => sim.requests.filter((r) => r.method === 'POST' && !r.path.startsWith('/api/oauth') && r.status !== 401);
+const target = () => ({ groupId: fx.sim.groupId, clusterName: fx.sim.clusters.shared });
+const posts = () => fx.sim.requests.filter((r) => r.method === 'POST' && !r.path.startsWith('/api/oauth') && r.status !== 401);
 
 // Each source, set up so that 'production' says flex, 'staging-eu' says tenant and 'broken' says something else.
 const sources: Record<'envFlag' | 'openFeatureFlag', () => Promise<RouteFlagSource>> = {
@@ -67,7 +49,7 @@ describe.each(Object.entries(sources))('%s on the simulator, a shared cluster be
   it('routes to flex where the flag says flex, and the download asks the Flex endpoint first', async () => {
     const shim = shimWith({ route: await make(), environment: 'production' });
     expect(await shim.explainRoute(target())).toMatchObject({ flag: 'flex', route: 'flex', clusterKind: 'unknown', endpoint: { operationId: 'downloadFlexBackup' } });
-    const download = await shim.downloadSnapshot({ ...target(), snapshotId: sim.snapshotIds(sim.clusters.shared)[0] as string });
+    const download = await shim.downloadSnapshot({ ...target(), snapshotId: fx.sim.snapshotIds(fx.sim.clusters.shared)[0] as string });
     expect(download.decision.flag).toBe('flex');
     // The flag is obeyed; before the sunset Atlas does not serve an M2 on the Flex endpoint, so the shim may fall back afterwards.
     expect(posts()[0]?.path).toContain('/flexClusters/');
@@ -96,9 +78,9 @@ describe.each(Object.entries(sources))('%s on the simulator, a shared cluster be
     const error = await shim.explainRoute(target()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect(error).toMatchObject({ field: 'route flag', received: '"sideways"' });
-    const download = await shim.downloadSnapshot({ ...target(), snapshotId: sim.snapshotIds(sim.clusters.shared)[0] as string }).catch((e: unknown) => e);
+    const download = await shim.downloadSnapshot({ ...target(), snapshotId: fx.sim.snapshotIds(fx.sim.clusters.shared)[0] as string }).catch((e: unknown) => e);
     expect(download).toBeInstanceOf(ValidationError);
-    expect(sim.requests).toEqual([]);
+    expect(fx.sim.requests).toEqual([]);
     expect(events).toEqual([]);
   });
 });
@@ -117,8 +99,8 @@ describe('openFeatureFlag on the simulator, a provider that fails', () => {
 describe('rulesFlag on the simulator, a shared cluster before the sunset', () => {
   const rules = () =>
     rulesFlag([
-      { route: 'flex', environment: 'production', groupId: sim.groupId },
-      { route: 'tenant', environment: 'staging-eu', clusterName: [sim.clusters.shared, sim.clusters.sharedM5] },
+      { route: 'flex', environment: 'production', groupId: fx.sim.groupId },
+      { route: 'tenant', environment: 'staging-eu', clusterName: [fx.sim.clusters.shared, fx.sim.clusters.sharedM5] },
       { route: 'flex', appVersion: '>=3.0.0' },
     ]);
 

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AtlasApiError,
   createLegacyClient,
@@ -9,46 +9,22 @@ import {
   type ShimEvent,
   type SnapshotShimOptions,
 } from '../../adapters/legacy-client.js';
-import { startAtlasSimulator } from '../../src/simulator/index.js';
+import { AFTER, BEFORE, legacyClient, useSimulator } from './adapter-fixture.js';
 
-type Simulator = Awaited<ReturnType<typeof startAtlasSimulator>>;
-
-const SUNSET = new Date('2026-01-22T00:00:00Z');
-const BEFORE = new Date('2026-01-10T12:00:00Z');
-const AFTER = new Date('2026-02-10T12:00:00Z');
 const UNKNOWN_ID = 'aaaaaaaaaaaaaaaaaaaaaaaa';
 
-let sim: Simulator;
-let clock = BEFORE;
-const clients: LegacyClient[] = [];
-
-beforeAll(async () => {
-  sim = await startAtlasSimulator({ now: () => clock, jobDurationMs: 0 });
-});
-afterAll(async () => {
-  await sim.stop();
-});
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.close()));
-  clock = BEFORE;
-  sim.clearRequests();
-});
-
-function clientWith(options: Partial<SnapshotShimOptions> = {}): LegacyClient {
-  const client = createLegacyClient({ baseUrl: sim.url, credentials: sim.apiKey, sunsetDate: SUNSET, now: () => clock, ...options });
-  clients.push(client);
-  return client;
-}
+const fx = useSimulator({ clock: BEFORE, jobDurationMs: 0 });
+const clientWith = (options: Partial<SnapshotShimOptions> = {}): LegacyClient => legacyClient(fx, options);
 
 // Signed requests to the snapshot operations, not the cluster-kind look-ups (getCluster, getFlexCluster).
-const backupRequests = () => sim.requests.filter((r) => r.status !== 401 && r.operationId !== undefined && /backup/.test(r.path));
+const backupRequests = () => fx.sim.requests.filter((r) => r.status !== 401 && r.operationId !== undefined && /backup/.test(r.path));
 
 describe('inputs', () => {
   it('bad arguments are refused with the field named, before any request', async () => {
     const client = clientWith();
-    const g = sim.groupId;
-    const c = sim.clusters.shared;
-    const id = sim.snapshotIds(c)[0] as string;
+    const g = fx.sim.groupId;
+    const c = fx.sim.clusters.shared;
+    const id = fx.sim.snapshotIds(c)[0] as string;
     const body = { snapshotId: id, targetDeploymentItemName: c };
     const cases: [string, () => Promise<unknown>][] = [
       ['groupId', () => client.downloadClusterBackupTenant('nope', c, body)],
@@ -77,22 +53,22 @@ describe('inputs', () => {
       expect(error, field).toBeInstanceOf(ValidationError);
       expect((error as ValidationError).field).toBe(field);
     }
-    expect(sim.requests).toEqual([]);
+    expect(fx.sim.requests).toEqual([]);
   });
 
   it('a wrong option is refused when the client is created', () => {
-    expect(() => createLegacyClient({ baseUrl: sim.url, credentials: sim.apiKey, route: 'sideways' as never })).toThrow(ValidationError);
-    expect(sim.requests).toEqual([]);
+    expect(() => createLegacyClient({ baseUrl: fx.sim.url, credentials: fx.sim.apiKey, route: 'sideways' as never })).toThrow(ValidationError);
+    expect(fx.sim.requests).toEqual([]);
   });
 
   it('read-only TenantRestore fields and a targetProjectId of the same project are accepted, and not sent', async () => {
     const client = clientWith();
-    const c = sim.clusters.shared;
-    const snapshotId = sim.snapshotIds(c)[1] as string;
-    const job = await client.downloadClusterBackupTenant(sim.groupId, c, {
+    const c = fx.sim.clusters.shared;
+    const snapshotId = fx.sim.snapshotIds(c)[1] as string;
+    const job = await client.downloadClusterBackupTenant(fx.sim.groupId, c, {
       snapshotId,
       targetDeploymentItemName: c,
-      targetProjectId: sim.groupId,
+      targetProjectId: fx.sim.groupId,
       clusterName: c,
       status: 'COMPLETED',
       id: UNKNOWN_ID,
@@ -108,17 +84,17 @@ describe('inputs', () => {
     const client = clientWith();
     const controller = new AbortController();
     controller.abort(new Error('stop'));
-    await expect(client.listClusterBackupSnapshots(sim.groupId, sim.clusters.shared, {}, { signal: controller.signal })).rejects.toThrow('stop');
-    expect(sim.requests).toEqual([]);
+    await expect(client.listClusterBackupSnapshots(fx.sim.groupId, fx.sim.clusters.shared, {}, { signal: controller.signal })).rejects.toThrow('stop');
+    expect(fx.sim.requests).toEqual([]);
   });
 });
 
 describe('clusters neither family serves', () => {
   it('a dedicated cluster is an UnsupportedClusterError on every method, without a snapshot request', async () => {
     const client = clientWith();
-    const g = sim.groupId;
-    const c = sim.clusters.dedicated;
-    const id = sim.snapshotIds(c)[0] as string;
+    const g = fx.sim.groupId;
+    const c = fx.sim.clusters.dedicated;
+    const id = fx.sim.snapshotIds(c)[0] as string;
     const calls = [
       () => client.downloadClusterBackupTenant(g, c, { snapshotId: id, targetDeploymentItemName: c }),
       () => client.getBackupTenantRestore(g, c, UNKNOWN_ID),
@@ -136,8 +112,8 @@ describe('clusters neither family serves', () => {
 
   it("with route 'flex', a dedicated cluster is refused by Flex once and never sent to the tenant endpoint", async () => {
     const client = clientWith({ route: 'flex' });
-    const c = sim.clusters.dedicated;
-    await expect(client.listClusterBackupSnapshots(sim.groupId, c)).rejects.toBeInstanceOf(UnsupportedClusterError);
+    const c = fx.sim.clusters.dedicated;
+    await expect(client.listClusterBackupSnapshots(fx.sim.groupId, c)).rejects.toBeInstanceOf(UnsupportedClusterError);
     expect(backupRequests().map((r) => [r.operationId, r.status])).toEqual([['listFlexBackupSnapshots', 400]]);
   });
 });
@@ -145,12 +121,12 @@ describe('clusters neither family serves', () => {
 describe('Atlas errors', () => {
   it('an unknown restore id is an AtlasApiError 404 on a shared cluster before the sunset, after one try of Flex', async () => {
     const client = clientWith();
-    const c = sim.clusters.shared;
-    const error = await client.getBackupTenantRestore(sim.groupId, c, UNKNOWN_ID).catch((e: unknown) => e);
+    const c = fx.sim.clusters.shared;
+    const error = await client.getBackupTenantRestore(fx.sim.groupId, c, UNKNOWN_ID).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AtlasApiError);
     expect(error).toMatchObject({ status: 404, errorCode: 'RESTORE_JOB_NOT_FOUND' });
     // The tenant 404 could mean a removed endpoint, so Flex was asked once; its "not a Flex cluster" says less.
-    expect((error as AtlasApiError).request.path).toBe(`/api/atlas/v2/groups/${sim.groupId}/clusters/${c}/backup/tenant/restores/${UNKNOWN_ID}`);
+    expect((error as AtlasApiError).request.path).toBe(`/api/atlas/v2/groups/${fx.sim.groupId}/clusters/${c}/backup/tenant/restores/${UNKNOWN_ID}`);
     expect(backupRequests().map((r) => [r.operationId, r.status])).toEqual([
       ['getBackupTenantRestore', 404],
       ['getFlexRestoreJob', 400],
@@ -160,12 +136,12 @@ describe('Atlas errors', () => {
   it('an unknown restore id is an AtlasApiError 404 after the sunset and on a native Flex cluster', async () => {
     const client = clientWith();
     for (const [when, c] of [
-      [AFTER, sim.clusters.shared],
-      [BEFORE, sim.clusters.flex],
+      [AFTER, fx.sim.clusters.shared],
+      [BEFORE, fx.sim.clusters.flex],
     ] as const) {
-      clock = when;
-      sim.clearRequests();
-      const error = await client.getBackupTenantRestore(sim.groupId, c, UNKNOWN_ID).catch((e: unknown) => e);
+      fx.clock = when;
+      fx.sim.clearRequests();
+      const error = await client.getBackupTenantRestore(fx.sim.groupId, c, UNKNOWN_ID).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(AtlasApiError);
       expect(error).toMatchObject({ status: 404, errorCode: 'RESTORE_JOB_NOT_FOUND' });
       expect(backupRequests().map((r) => [r.operationId, r.status])).toEqual([['getFlexRestoreJob', 404]]);
@@ -173,10 +149,10 @@ describe('Atlas errors', () => {
   });
 
   it('an unknown snapshot and an unknown cluster are AtlasApiError 404s', async () => {
-    clock = AFTER;
+    fx.clock = AFTER;
     const client = clientWith();
-    await expect(client.getBackupTenantSnapshot(sim.groupId, sim.clusters.shared, UNKNOWN_ID)).rejects.toMatchObject({ status: 404, errorCode: 'SNAPSHOT_NOT_FOUND' });
-    const error = await client.listClusterBackupSnapshots(sim.groupId, 'no-such-cluster').catch((e: unknown) => e);
+    await expect(client.getBackupTenantSnapshot(fx.sim.groupId, fx.sim.clusters.shared, UNKNOWN_ID)).rejects.toMatchObject({ status: 404, errorCode: 'SNAPSHOT_NOT_FOUND' });
+    const error = await client.listClusterBackupSnapshots(fx.sim.groupId, 'no-such-cluster').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AtlasApiError);
     expect((error as AtlasApiError).status).toBe(404);
   });
@@ -184,19 +160,19 @@ describe('Atlas errors', () => {
 
 describe('the sunset', () => {
   it("route 'tenant' after the sunset is a SunsetError, without a snapshot request", async () => {
-    clock = AFTER;
+    fx.clock = AFTER;
     const client = clientWith({ route: 'tenant' });
-    await expect(client.listClusterBackupSnapshots(sim.groupId, sim.clusters.shared)).rejects.toBeInstanceOf(SunsetError);
+    await expect(client.listClusterBackupSnapshots(fx.sim.groupId, fx.sim.clusters.shared)).rejects.toBeInstanceOf(SunsetError);
     expect(backupRequests()).toEqual([]);
   });
 
   it("with allowSunsetEndpoint, route 'tenant' meets the removed endpoint and is served by Flex once per call", async () => {
-    clock = AFTER;
+    fx.clock = AFTER;
     const events: ShimEvent[] = [];
     const client = clientWith({ route: 'tenant', allowSunsetEndpoint: true, onEvent: (event) => events.push(event) });
-    const c = sim.clusters.shared;
-    const page = await client.listClusterBackupSnapshots(sim.groupId, c);
-    expect(page.results?.map((s) => s.id)).toEqual(sim.snapshotIds(c));
+    const c = fx.sim.clusters.shared;
+    const page = await client.listClusterBackupSnapshots(fx.sim.groupId, c);
+    expect(page.results?.map((s) => s.id)).toEqual(fx.sim.snapshotIds(c));
     expect(backupRequests().map((r) => [r.operationId, r.status])).toEqual([
       ['listClusterBackupSnapshots', 404],
       ['listFlexBackupSnapshots', 200],
@@ -207,27 +183,27 @@ describe('the sunset', () => {
   it('a client keeps working across the sunset: tenant before, Flex after, on the same restore job', async () => {
     const events: ShimEvent[] = [];
     const client = clientWith({ onEvent: (event) => events.push(event) });
-    const c = sim.clusters.sharedM5;
-    const snapshotId = sim.snapshotIds(c)[0] as string;
-    const job = await client.downloadClusterBackupTenant(sim.groupId, c, { snapshotId, targetDeploymentItemName: c });
+    const c = fx.sim.clusters.sharedM5;
+    const snapshotId = fx.sim.snapshotIds(c)[0] as string;
+    const job = await client.downloadClusterBackupTenant(fx.sim.groupId, c, { snapshotId, targetDeploymentItemName: c });
     expect(events).toEqual([]);
-    clock = AFTER;
-    const later = await client.getBackupTenantRestore(sim.groupId, c, job.id as string);
+    fx.clock = AFTER;
+    const later = await client.getBackupTenantRestore(fx.sim.groupId, c, job.id as string);
     expect(later).toMatchObject({ id: job.id, clusterName: c, snapshotId, status: 'COMPLETED' });
     expect(events).toMatchObject([{ type: 'legacy-rewrite', operationId: 'getBackupTenantRestore' }]);
   });
 
   it("after the sunset the download answer carries the caller's targetDeploymentItemName, as the tenant endpoint echoed it", async () => {
-    clock = AFTER;
+    fx.clock = AFTER;
     const client = clientWith();
-    const c = sim.clusters.shared;
-    const job = await client.downloadClusterBackupTenant(sim.groupId, c, { snapshotId: sim.snapshotIds(c)[2] as string, targetDeploymentItemName: 'nightly-copy' });
+    const c = fx.sim.clusters.shared;
+    const job = await client.downloadClusterBackupTenant(fx.sim.groupId, c, { snapshotId: fx.sim.snapshotIds(c)[2] as string, targetDeploymentItemName: 'nightly-copy' });
     expect(job).toMatchObject({ clusterName: c, targetDeploymentItemName: 'nightly-copy' });
     expect(backupRequests().map((r) => r.operationId)).toEqual(['downloadFlexBackup']);
   });
 
   it('close() is idempotent', async () => {
-    const client = createLegacyClient({ baseUrl: sim.url, credentials: sim.apiKey });
+    const client = createLegacyClient({ baseUrl: fx.sim.url, credentials: fx.sim.apiKey });
     await client.close();
     await expect(client.close()).resolves.toBeUndefined();
   });

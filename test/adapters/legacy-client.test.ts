@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   createLegacyClient,
   type BackupTenantSnapshot,
@@ -9,28 +9,15 @@ import {
   type TenantRestore,
 } from '../../adapters/legacy-client.js';
 import type { RouteFlag } from '../../src/policy/types.js';
-import { startAtlasSimulator, type SimulatorClusterNames, type SimulatorRequestRecord } from '../../src/simulator/index.js';
-import { CONTRACT_PRESENT, contractSuiteTitle, loadContract, type ContractValidators } from '../contract/contract.js';
-
-type Simulator = Awaited<ReturnType<typeof startAtlasSimulator>>;
-
-const SUNSET = new Date('2026-01-22T00:00:00Z');
-const BEFORE = new Date('2026-01-10T12:00:00Z');
-const AFTER = new Date('2026-02-10T12:00:00Z');
+import type { SimulatorClusterNames, SimulatorRequestRecord } from '../../src/simulator/index.js';
+import { AFTER, BEFORE, legacyClient, useSimulator } from './adapter-fixture.js';
+import { contractSuite, loadContract, type ContractValidators } from '../contract/contract.js';
 
 const TENANT_OPERATIONS = ['downloadClusterBackupTenant', 'getBackupTenantRestore', 'listBackupTenantRestores', 'listClusterBackupSnapshots', 'getBackupTenantSnapshot'];
 const FLEX_OPERATIONS = ['downloadFlexBackup', 'getFlexRestoreJob', 'listFlexRestoreJobs', 'listFlexBackupSnapshots', 'getFlexBackupSnapshot'];
 const FAMILY = { tenant: TENANT_OPERATIONS, flex: FLEX_OPERATIONS } as const;
 
-let sim: Simulator;
-let clock = BEFORE;
-
-beforeAll(async () => {
-  sim = await startAtlasSimulator({ now: () => clock, jobDurationMs: 120 });
-});
-afterAll(async () => {
-  await sim.stop();
-});
+const fx = useSimulator({ clock: BEFORE, jobDurationMs: 120 });
 
 interface Scenario {
   readonly name: string;
@@ -70,24 +57,17 @@ interface Run {
 }
 
 async function exercise(scenario: Scenario): Promise<Run> {
-  clock = scenario.when;
-  sim.clearRequests();
-  const clusterName = sim.clusters[scenario.cluster];
+  fx.clock = scenario.when;
+  fx.sim.clearRequests();
+  const clusterName = fx.sim.clusters[scenario.cluster];
   const events: ShimEvent[] = [];
   const calls: string[] = [];
-  const client = createLegacyClient({
-    baseUrl: sim.url,
-    credentials: sim.apiKey,
-    sunsetDate: SUNSET,
-    now: () => clock,
-    route: scenario.route,
-    onEvent: (event) => events.push(event),
-  });
+  const client = createLegacyClient({ ...fx.clientOptions(), route: scenario.route, onEvent: (event) => events.push(event) });
   const track = <T>(operationId: string, call: (c: LegacyClient) => Promise<T>): Promise<T> => {
     calls.push(operationId);
     return call(client);
   };
-  const g = sim.groupId;
+  const g = fx.sim.groupId;
   try {
     const snapshots = await track('listClusterBackupSnapshots', (c) => c.listClusterBackupSnapshots(g, clusterName));
     const newest = snapshots.results?.[0]?.id as string;
@@ -105,7 +85,7 @@ async function exercise(scenario: Scenario): Promise<Run> {
       c.listClusterBackupSnapshots(g, clusterName, { pageNum: 2, itemsPerPage: 1, includeCount: true }),
     );
     const uncounted = await track('listBackupTenantRestores', (c) => c.listBackupTenantRestores(g, clusterName, { itemsPerPage: 1, includeCount: false }));
-    const backupRequests = sim.requests.filter((r) => r.status !== 401 && [...TENANT_OPERATIONS, ...FLEX_OPERATIONS].includes(r.operationId ?? ''));
+    const backupRequests = fx.sim.requests.filter((r) => r.status !== 401 && [...TENANT_OPERATIONS, ...FLEX_OPERATIONS].includes(r.operationId ?? ''));
     return { clusterName, snapshots, snapshot, requested, restore, restores, secondPage, uncounted, calls, events, backupRequests };
   } finally {
     await client.close();
@@ -140,12 +120,12 @@ describe.each(SCENARIOS)('the legacy client on $name', (scenario) => {
 
   it('answers in the legacy shapes, with the cluster named clusterName', async () => {
     const run = await runOf(scenario);
-    const ids = sim.snapshotIds(run.clusterName);
+    const ids = fx.sim.snapshotIds(run.clusterName);
     expect(run.snapshots.results?.map((s) => s.id)).toEqual(ids);
     expect(run.snapshots.totalCount).toBe(ids.length);
     expect(run.snapshot).toMatchObject({ id: ids[0], status: 'COMPLETED', mongoDBVersion: expect.any(String) });
     expect(run.requested).toMatchObject({ clusterName: run.clusterName, snapshotId: ids[0], targetDeploymentItemName: run.clusterName, deliveryType: 'DOWNLOAD' });
-    expect(run.restore).toMatchObject({ id: run.requested.id, clusterName: run.clusterName, status: 'COMPLETED', projectId: sim.groupId });
+    expect(run.restore).toMatchObject({ id: run.requested.id, clusterName: run.clusterName, status: 'COMPLETED', projectId: fx.sim.groupId });
     expect(run.restore.snapshotUrl).toContain(`/${ids[0]}.tar.gz`);
     expect(run.restores.results?.map((r) => r.id)).toContain(run.requested.id);
     expect(run.restores.results?.every((r) => r.clusterName === run.clusterName)).toBe(true);
@@ -155,7 +135,7 @@ describe.each(SCENARIOS)('the legacy client on $name', (scenario) => {
 
   it('passes the pagination query on, and keeps the page links', async () => {
     const run = await runOf(scenario);
-    const ids = sim.snapshotIds(run.clusterName);
+    const ids = fx.sim.snapshotIds(run.clusterName);
     expect(run.secondPage.results?.map((s) => s.id)).toEqual([ids[1]]);
     expect(run.secondPage.totalCount).toBe(ids.length);
     const rels = run.secondPage.links?.map((l) => l.rel);
@@ -163,7 +143,7 @@ describe.each(SCENARIOS)('the legacy client on $name', (scenario) => {
     const self = run.secondPage.links?.find((l) => l.rel === 'self')?.href ?? '';
     // Links point at the resource that answered: after the sunset only the Flex one exists.
     const path = scenario.served === 'flex' ? `/flexClusters/${run.clusterName}/backup/snapshots` : `/clusters/${run.clusterName}/backup/tenant/snapshots`;
-    expect(new URL(self).pathname).toBe(`/api/atlas/v2/groups/${sim.groupId}${path}`);
+    expect(new URL(self).pathname).toBe(`/api/atlas/v2/groups/${fx.sim.groupId}${path}`);
     expect(new URL(self).searchParams.get('pageNum')).toBe('2');
     expect(run.uncounted.results).toHaveLength(1);
     expect(run.uncounted).not.toHaveProperty('totalCount');
@@ -174,7 +154,7 @@ describe.each(SCENARIOS)('the legacy client on $name', (scenario) => {
     const events = rewrites(run.events);
     expect(events.map((e) => e.operationId)).toEqual(scenario.served === 'flex' ? run.calls : []);
     if (scenario.served === 'flex') {
-      const base = `/api/atlas/v2/groups/${sim.groupId}`;
+      const base = `/api/atlas/v2/groups/${fx.sim.groupId}`;
       expect(events[0]).toEqual({
         type: 'legacy-rewrite',
         operationId: 'listClusterBackupSnapshots',
@@ -198,24 +178,18 @@ describe.each(SCENARIOS)('the legacy client on $name', (scenario) => {
 
 describe('the older SDK name', () => {
   it('downloadSharedClusterBackup is the same function, and works detached from the client', async () => {
-    clock = BEFORE;
-    const client = createLegacyClient({ baseUrl: sim.url, credentials: sim.apiKey, sunsetDate: SUNSET, now: () => clock });
-    try {
-      expect(client.downloadSharedClusterBackup).toBe(client.downloadClusterBackupTenant);
-      const { downloadSharedClusterBackup } = client;
-      const cluster = sim.clusters.shared;
-      const snapshotId = sim.snapshotIds(cluster)[0] as string;
-      const job = await downloadSharedClusterBackup(sim.groupId, cluster, { snapshotId, targetDeploymentItemName: cluster });
-      expect(job).toMatchObject({ clusterName: cluster, snapshotId, id: expect.stringMatching(/^[a-f0-9]{24}$/) });
-    } finally {
-      await client.close();
-    }
+    fx.clock = BEFORE;
+    const client = legacyClient(fx);
+    expect(client.downloadSharedClusterBackup).toBe(client.downloadClusterBackupTenant);
+    const { downloadSharedClusterBackup } = client;
+    const cluster = fx.sim.clusters.shared;
+    const snapshotId = fx.sim.snapshotIds(cluster)[0] as string;
+    const job = await downloadSharedClusterBackup(fx.sim.groupId, cluster, { snapshotId, targetDeploymentItemName: cluster });
+    expect(job).toMatchObject({ clusterName: cluster, snapshotId, id: expect.stringMatching(/^[a-f0-9]{24}$/) });
   });
 });
 
-const contractSuite = CONTRACT_PRESENT ? describe : describe.skip;
-
-contractSuite(contractSuiteTitle('the legacy client answers'), () => {
+contractSuite('the legacy client answers', () => {
   let contract: ReturnType<typeof loadContract>;
   beforeAll(() => {
     contract = loadContract();

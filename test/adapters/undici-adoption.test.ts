@@ -3,30 +3,27 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createShimDispatcher } from '../../adapters/undici.js';
 import { TENANT_MEDIA_TYPE } from '../../src/atlas/endpoints.js';
 import type { DownloadAdoptedEvent, ShimEvent } from '../../src/events/shim-event.js';
-import { startAtlasSimulator, type AtlasSimulator, type SimulatorFault } from '../../src/simulator/index.js';
-import { recordingTimer, requestsOf } from '../faults/fault-fixture.js';
+import type { SimulatorFault } from '../../src/simulator/index.js';
+import { recordingTimer, requestsOf, useFreshSimulator } from '../faults/fault-fixture.js';
+import { AFTER, SUNSET } from './adapter-fixture.js';
 
 // The adapter's rewritten download POST goes through the shim's client, which retries. A
 // POST that fails after Atlas may have created the job must be settled as the facade's is:
 // the job is looked for and adopted, or the POST is sent again; the caller's one request
 // never leaves two jobs behind, nor fails when the job exists.
 
-const SUNSET = new Date('2026-01-22T00:00:00Z');
-const AFTER = new Date('2026-02-10T12:00:00Z');
-
 // A fresh simulator per test: with the clock pinned every job is "recent", so an earlier test's job would be adopted.
-let sim: AtlasSimulator;
+const fx = useFreshSimulator();
 let dispatcher: Dispatcher | undefined;
 let events: ShimEvent[] = [];
 
 afterEach(async () => {
   await dispatcher?.close();
   dispatcher = undefined;
-  await sim?.stop();
   events = [];
 });
 
-const tenantPath = (tail: string) => `/api/atlas/v2/groups/${sim.groupId}/clusters/${sim.clusters.shared}/backup/tenant/${tail}`;
+const tenantPath = (tail: string) => `/api/atlas/v2/groups/${fx.sim.groupId}/clusters/${fx.sim.clusters.shared}/backup/tenant/${tail}`;
 const adopted = () => events.filter((event): event is DownloadAdoptedEvent => event.type === 'download-adopted');
 
 /**
@@ -34,43 +31,43 @@ const adopted = () => events.filter((event): event is DownloadAdoptedEvent => ev
  * The shim is warmed up first (its digest handshake done), so the faults hit the signed POST.
  */
 async function tenantDownloadWith(faults: readonly SimulatorFault[]) {
-  sim = await startAtlasSimulator({ now: () => AFTER, jobDurationMs: 0 });
+  await fx.start({ now: () => AFTER, jobDurationMs: 0 });
   dispatcher = createShimDispatcher({
-    baseUrl: sim.url,
-    credentials: sim.apiKey,
+    baseUrl: fx.sim.url,
+    credentials: fx.sim.apiKey,
     sunsetDate: SUNSET,
     now: () => AFTER,
     onEvent: (event) => events.push(event),
     retry: { timer: recordingTimer(), random: () => 0.5 },
   });
   const legacy = { accept: TENANT_MEDIA_TYPE };
-  await (await request(sim.url + tenantPath('snapshots'), { dispatcher, headers: legacy })).body.text();
-  sim.clearRequests();
+  await (await request(fx.sim.url + tenantPath('snapshots'), { dispatcher, headers: legacy })).body.text();
+  fx.sim.clearRequests();
   events = [];
-  for (const fault of faults) sim.faults.inject(fault);
+  for (const fault of faults) fx.sim.faults.inject(fault);
 
-  const snapshotId = sim.snapshotIds(sim.clusters.shared)[0] as string;
-  const response = await request(sim.url + tenantPath('download'), {
+  const snapshotId = fx.sim.snapshotIds(fx.sim.clusters.shared)[0] as string;
+  const response = await request(fx.sim.url + tenantPath('download'), {
     method: 'POST',
     dispatcher,
     headers: { ...legacy, 'content-type': TENANT_MEDIA_TYPE },
-    body: JSON.stringify({ snapshotId, targetDeploymentItemName: sim.clusters.shared }),
+    body: JSON.stringify({ snapshotId, targetDeploymentItemName: fx.sim.clusters.shared }),
   });
   const text = await response.body.text();
   return { snapshotId, status: response.statusCode, contentType: response.headers['content-type'], text, json: JSON.parse(text) as Record<string, unknown> };
 }
 
-const posts = () => requestsOf(sim, 'downloadFlexBackup').map((r) => r.status);
-const lookups = () => requestsOf(sim, 'listFlexRestoreJobs').length;
+const posts = () => requestsOf(fx.sim, 'downloadFlexBackup').map((r) => r.status);
+const lookups = () => requestsOf(fx.sim, 'listFlexRestoreJobs').length;
 
 describe('the undici adapter settles an ambiguous rewritten download POST', () => {
   it('a reset after Atlas created the job: 200 in the legacy shape, the one job adopted, never posted again', async () => {
     const reply = await tenantDownloadWith([{ kind: 'reset-after-request', operationId: 'downloadFlexBackup' }]);
-    const jobs = sim.jobsFor(reply.snapshotId);
+    const jobs = fx.sim.jobsFor(reply.snapshotId);
     expect(jobs).toHaveLength(1);
     expect(reply.status, reply.text).toBe(200);
     expect(reply.contentType).toBe(TENANT_MEDIA_TYPE);
-    expect(reply.json).toMatchObject({ id: jobs[0]?.id, clusterName: sim.clusters.shared, snapshotId: reply.snapshotId, deliveryType: 'DOWNLOAD' });
+    expect(reply.json).toMatchObject({ id: jobs[0]?.id, clusterName: fx.sim.clusters.shared, snapshotId: reply.snapshotId, deliveryType: 'DOWNLOAD' });
     expect(reply.json).not.toHaveProperty('instanceName');
     expect(posts()).toEqual([0]);
     expect(lookups()).toBe(1);
@@ -78,8 +75,8 @@ describe('the undici adapter settles an ambiguous rewritten download POST', () =
     expect(adopted()).toEqual([
       {
         type: 'download-adopted',
-        groupId: sim.groupId,
-        clusterName: sim.clusters.shared,
+        groupId: fx.sim.groupId,
+        clusterName: fx.sim.clusters.shared,
         snapshotId: reply.snapshotId,
         route: 'flex',
         jobId: jobs[0]?.id,
@@ -92,7 +89,7 @@ describe('the undici adapter settles an ambiguous rewritten download POST', () =
   it('a 503 after the job was created: adopted as well', async () => {
     const reply = await tenantDownloadWith([{ kind: 'server-error', status: 503, operationId: 'downloadFlexBackup', processed: true }]);
     expect(reply.status, reply.text).toBe(200);
-    expect(sim.jobsFor(reply.snapshotId).map((job) => job.id)).toEqual([reply.json.id]);
+    expect(fx.sim.jobsFor(reply.snapshotId).map((job) => job.id)).toEqual([reply.json.id]);
     expect(posts()).toEqual([503]);
     expect(adopted()).toEqual([expect.objectContaining({ jobId: reply.json.id, failure: 'HTTP 503', status: 503 })]);
   });
@@ -100,7 +97,7 @@ describe('the undici adapter settles an ambiguous rewritten download POST', () =
   it('a reset before Atlas ran it: nothing to adopt, so the POST is sent again, once', async () => {
     const reply = await tenantDownloadWith([{ kind: 'reset-after-request', operationId: 'downloadFlexBackup', processed: false }]);
     expect(reply.status, reply.text).toBe(200);
-    expect(sim.jobsFor(reply.snapshotId).map((job) => job.id)).toEqual([reply.json.id]);
+    expect(fx.sim.jobsFor(reply.snapshotId).map((job) => job.id)).toEqual([reply.json.id]);
     expect(posts()).toEqual([0, 200]);
     expect(lookups()).toBe(1);
     expect(adopted()).toEqual([]);
@@ -109,7 +106,7 @@ describe('the undici adapter settles an ambiguous rewritten download POST', () =
   it('a plain success: no look-up, no adoption reported', async () => {
     const reply = await tenantDownloadWith([]);
     expect(reply.status, reply.text).toBe(200);
-    expect(sim.jobsFor(reply.snapshotId)).toHaveLength(1);
+    expect(fx.sim.jobsFor(reply.snapshotId)).toHaveLength(1);
     expect(lookups()).toBe(0);
     expect(events.map((event) => event.type)).toEqual(['legacy-rewrite']);
   });

@@ -1,48 +1,23 @@
-import { Agent, request, type Dispatcher } from 'undici';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Agent, errors, request, type Dispatcher } from 'undici';
+import { describe, expect, it } from 'vitest';
 import { createShimDispatcher, createShimInterceptor, deprecationNotice, tenantDeprecationDate, type ShimInterceptorOptions } from '../../adapters/undici.js';
 import { TENANT_MEDIA_TYPE } from '../../src/atlas/endpoints.js';
 import { createDigestAuthInterceptor } from '../../src/auth/digest-interceptor.js';
 import { SunsetError } from '../../src/errors/sunset-error.js';
 import { UnsupportedClusterError } from '../../src/errors/unsupported-cluster-error.js';
 import { ValidationError } from '../../src/errors/validation-error.js';
-import type { ShimEvent } from '../../src/events/shim-event.js';
-import { startAtlasSimulator, type AtlasSimulator } from '../../src/simulator/index.js';
+import { AFTER, shimDispatcher, SUNSET, useSimulator } from './adapter-fixture.js';
 
 // Whatever keeps the shim from taking a decision must reach the caller as the error itself,
 // through undici's error path, before anything is sent to a backup endpoint.
 
-const SUNSET = new Date('2026-01-22T00:00:00Z');
-const AFTER = new Date('2026-02-10T12:00:00Z');
+const fx = useSimulator({ clock: AFTER, jobDurationMs: 0 });
 
-let sim: AtlasSimulator;
-const dispatchers: Dispatcher[] = [];
-let events: ShimEvent[] = [];
+const options = (extra: Partial<ShimInterceptorOptions> = {}): ShimInterceptorOptions => ({ ...fx.clientOptions(), onEvent: fx.onEvent, ...extra });
+const shim = (extra: Partial<ShimInterceptorOptions> = {}): Dispatcher => shimDispatcher(fx, extra);
 
-beforeAll(async () => {
-  sim = await startAtlasSimulator({ now: () => AFTER, jobDurationMs: 0 });
-});
-afterAll(async () => {
-  await sim.stop();
-});
-afterEach(async () => {
-  await Promise.all(dispatchers.splice(0).map((d) => d.close()));
-  sim.clearRequests();
-  events = [];
-});
-
-function options(extra: Partial<ShimInterceptorOptions> = {}): ShimInterceptorOptions {
-  return { baseUrl: sim.url, credentials: sim.apiKey, sunsetDate: SUNSET, now: () => AFTER, onEvent: (e) => events.push(e), ...extra };
-}
-
-function shim(extra: Partial<ShimInterceptorOptions> = {}): Dispatcher {
-  const dispatcher = createShimDispatcher(options(extra));
-  dispatchers.push(dispatcher);
-  return dispatcher;
-}
-
-const group = () => `/api/atlas/v2/groups/${sim.groupId}`;
-const backupCalls = () => sim.requests.filter((r) => r.path.includes('/backup/'));
+const group = () => `/api/atlas/v2/groups/${fx.sim.groupId}`;
+const backupCalls = () => fx.sim.requests.filter((r) => r.path.includes('/backup/'));
 
 async function failureOf(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
@@ -53,55 +28,54 @@ async function failureOf(promise: Promise<unknown>): Promise<unknown> {
 
 describe('a decision that throws fails the request with that error', () => {
   it("route 'tenant' after the sunset: undici.request rejects with the SunsetError", async () => {
-    const failure = await failureOf(request(`${sim.url}${group()}/clusters/${sim.clusters.shared}/backup/tenant/snapshots`, { dispatcher: shim({ route: 'tenant' }), headers: { accept: TENANT_MEDIA_TYPE } }));
+    const failure = await failureOf(request(`${fx.sim.url}${group()}/clusters/${fx.sim.clusters.shared}/backup/tenant/snapshots`, { dispatcher: shim({ route: 'tenant' }), headers: { accept: TENANT_MEDIA_TYPE } }));
     expect(failure).toBeInstanceOf(SunsetError);
     expect((failure as SunsetError).sunsetDate).toEqual(SUNSET);
     expect(backupCalls()).toEqual([]);
-    expect(events).toEqual([]);
+    expect(fx.events).toEqual([]);
   });
 
   it("route 'tenant' after the sunset with allowSunsetEndpoint: Atlas's 404 sends it through Flex, once", async () => {
     // The caller signs its own requests (a digest interceptor below the shim), so Atlas gets past authentication to its 404.
-    const signed = new Agent().compose(createDigestAuthInterceptor({ ...sim.apiKey, origin: sim.url }));
-    const dispatcher = createShimDispatcher(options({ route: 'tenant', allowSunsetEndpoint: true }), signed);
-    dispatchers.push(dispatcher);
-    const response = await request(`${sim.url}${group()}/clusters/${sim.clusters.shared}/backup/tenant/snapshots`, {
+    const signed = new Agent().compose(createDigestAuthInterceptor({ ...fx.sim.apiKey, origin: fx.sim.url }));
+    const dispatcher = shimDispatcher(fx, { route: 'tenant', allowSunsetEndpoint: true }, signed);
+    const response = await request(`${fx.sim.url}${group()}/clusters/${fx.sim.clusters.shared}/backup/tenant/snapshots`, {
       dispatcher,
       headers: { accept: TENANT_MEDIA_TYPE },
     });
     const body = (await response.body.json()) as { results: unknown[] };
     expect(response.statusCode).toBe(200);
-    expect(body.results).toHaveLength(sim.snapshotIds(sim.clusters.shared).length);
+    expect(body.results).toHaveLength(fx.sim.snapshotIds(fx.sim.clusters.shared).length);
     expect(backupCalls().filter((r) => r.status !== 401).map((r) => [r.operationId, r.status])).toEqual([
       ['listClusterBackupSnapshots', 404],
       ['listFlexBackupSnapshots', 200],
     ]);
-    expect(events.map((e) => e.type)).toEqual(['route-fallback', 'legacy-rewrite']);
+    expect(fx.events.map((e) => e.type)).toEqual(['route-fallback', 'legacy-rewrite']);
   });
 
   it('a dedicated cluster: rejects with UnsupportedClusterError', async () => {
-    const failure = await failureOf(request(`${sim.url}${group()}/clusters/${sim.clusters.dedicated}/backup/tenant/snapshots`, { dispatcher: shim(), headers: { accept: TENANT_MEDIA_TYPE } }));
+    const failure = await failureOf(request(`${fx.sim.url}${group()}/clusters/${fx.sim.clusters.dedicated}/backup/tenant/snapshots`, { dispatcher: shim(), headers: { accept: TENANT_MEDIA_TYPE } }));
     expect(failure).toBeInstanceOf(UnsupportedClusterError);
-    expect(failure).toMatchObject({ clusterName: sim.clusters.dedicated, instanceSize: 'M10' });
+    expect(failure).toMatchObject({ clusterName: fx.sim.clusters.dedicated, instanceSize: 'M10' });
     expect(backupCalls()).toEqual([]);
   });
 
   it.each([
-    ['groupId', () => `/api/atlas/v2/groups/not-a-project/clusters/${sim.clusters.shared}/backup/tenant/snapshots`],
+    ['groupId', () => `/api/atlas/v2/groups/not-a-project/clusters/${fx.sim.clusters.shared}/backup/tenant/snapshots`],
     ['clusterName', () => `${group()}/clusters/bad_name/backup/tenant/snapshots`],
-    ['snapshotId', () => `${group()}/clusters/${sim.clusters.shared}/backup/tenant/snapshots/ABCDEF`],
-    ['restoreId', () => `${group()}/clusters/${sim.clusters.shared}/backup/tenant/restores/123`],
+    ['snapshotId', () => `${group()}/clusters/${fx.sim.clusters.shared}/backup/tenant/snapshots/ABCDEF`],
+    ['restoreId', () => `${group()}/clusters/${fx.sim.clusters.shared}/backup/tenant/restores/123`],
     ['clusterName', () => `${group()}/clusters/%E0%A4%A/backup/tenant/snapshots`],
   ])('a malformed %s in the path: rejects with a ValidationError naming it, nothing sent', async (field, path) => {
-    const failure = await failureOf(request(`${sim.url}${path()}`, { dispatcher: shim(), headers: { accept: TENANT_MEDIA_TYPE } }));
+    const failure = await failureOf(request(`${fx.sim.url}${path()}`, { dispatcher: shim(), headers: { accept: TENANT_MEDIA_TYPE } }));
     expect(failure).toBeInstanceOf(ValidationError);
     expect((failure as ValidationError).field).toBe(field);
-    expect(sim.requests).toEqual([]);
+    expect(fx.sim.requests).toEqual([]);
   });
 
   it('a download body that is not a JSON object: rejects with a ValidationError, nothing sent to a backup endpoint', async () => {
     const failure = await failureOf(
-      request(`${sim.url}${group()}/clusters/${sim.clusters.shared}/backup/tenant/download`, {
+      request(`${fx.sim.url}${group()}/clusters/${fx.sim.clusters.shared}/backup/tenant/download`, {
         method: 'POST',
         dispatcher: shim(),
         headers: { accept: TENANT_MEDIA_TYPE, 'content-type': TENANT_MEDIA_TYPE },
@@ -118,12 +92,12 @@ describe('a decision that throws fails the request with that error', () => {
     const dispatcher = shim({ route: () => new Promise<never>(() => undefined), flagTimeoutMs: 30_000 });
     const started = Date.now();
     const failure = await failureOf(
-      request(`${sim.url}${group()}/clusters/${sim.clusters.shared}/backup/tenant/snapshots`, { dispatcher, signal: AbortSignal.timeout(100), headers: { accept: TENANT_MEDIA_TYPE } }),
+      request(`${fx.sim.url}${group()}/clusters/${fx.sim.clusters.shared}/backup/tenant/snapshots`, { dispatcher, signal: AbortSignal.timeout(100), headers: { accept: TENANT_MEDIA_TYPE } }),
     );
     expect(failure).toBeInstanceOf(Error);
     expect((failure as Error).name).toBe('TimeoutError');
     expect(Date.now() - started).toBeLessThan(5_000);
-    expect(sim.requests).toEqual([]);
+    expect(fx.sim.requests).toEqual([]);
   });
 });
 
@@ -137,7 +111,7 @@ describe('options and lifecycle', () => {
   it('composes as a plain interceptor, and its close() resolves (idempotently)', async () => {
     const interceptor = createShimInterceptor(options());
     const agent = new Agent();
-    const response = await request(`${sim.url}${group()}/clusters/${sim.clusters.shared}/backup/tenant/snapshots`, {
+    const response = await request(`${fx.sim.url}${group()}/clusters/${fx.sim.clusters.shared}/backup/tenant/snapshots`, {
       dispatcher: agent.compose(interceptor),
       headers: { accept: TENANT_MEDIA_TYPE },
     });
@@ -149,9 +123,22 @@ describe('options and lifecycle', () => {
   });
 
   it('close() of the dispatcher closes the base too, and supports the callback form', async () => {
+    const base = new Agent();
+    const dispatcher = createShimDispatcher(options(), base);
+    const flex = `${fx.sim.url}${group()}/flexClusters/${fx.sim.clusters.flex}`;
+    // Open, the base serves a request of its own.
+    await (await request(flex, { dispatcher: base })).body.dump();
+    expect(base.closed).toBe(false);
+    await new Promise<void>((resolve) => dispatcher.close(() => resolve()));
+    expect(base.closed).toBe(true);
+    await expect(request(flex, { dispatcher: base })).rejects.toThrow(errors.ClientDestroyedError);
+    await expect(request(flex, { dispatcher })).rejects.toThrow(/closed|destroyed/i);
+  });
+
+  it('close() of a dispatcher on its own default Agent leaves it refusing requests', async () => {
     const dispatcher = createShimDispatcher(options());
     await new Promise<void>((resolve) => dispatcher.close(() => resolve()));
-    await expect(request(`${sim.url}${group()}/flexClusters/${sim.clusters.flex}`, { dispatcher })).rejects.toThrow(/closed|destroyed/i);
+    await expect(request(`${fx.sim.url}${group()}/flexClusters/${fx.sim.clusters.flex}`, { dispatcher })).rejects.toThrow(errors.ClientDestroyedError);
   });
 });
 

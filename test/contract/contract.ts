@@ -3,12 +3,23 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
 // The official contract is read from ../shared, never copied into the project.
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const CONTRACT_PATH = path.resolve(PROJECT_ROOT, '../shared/atlas-openapi/snapshot-download.yaml');
+/**
+ * The directory holding the contract: `../shared/atlas-openapi` from the project root, or
+ * the directory `ATLAS_CONTRACT_DIR` names (to run the suites against another copy, or to
+ * check what happens when the contract is missing).
+ */
+export const CONTRACT_DIR = process.env.ATLAS_CONTRACT_DIR
+  ? path.resolve(process.env.ATLAS_CONTRACT_DIR)
+  : path.resolve(PROJECT_ROOT, '../shared/atlas-openapi');
+export const CONTRACT_PATH = path.join(CONTRACT_DIR, 'snapshot-download.yaml');
 export const CONTRACT_PRESENT = existsSync(CONTRACT_PATH);
+/** CI sets CI=true: there a missing contract is an error of the set-up, not a reason to skip. */
+const UNDER_CI = process.env.CI === 'true';
 
 export type Json = Record<string, any>;
 
@@ -91,7 +102,7 @@ export interface LoadedContract {
   readonly schemas: Map<string, ContractValidators>;
 }
 
-/** Reads and compiles the contract (call only when CONTRACT_PRESENT). */
+/** Reads and compiles the contract (call only inside a {@link contractSuite}). */
 export function loadContract(): LoadedContract {
   const document = parse(readFileSync(CONTRACT_PATH, 'utf8')) as Json;
   const operations = new Map(contractOperations(document).map((o) => [o.operationId, o]));
@@ -113,9 +124,34 @@ export function loadContract(): LoadedContract {
   return { document, operations, schemas };
 }
 
-/** The title of a contract suite: what it checks, or why it was skipped. */
-export function contractSuiteTitle(what: string): string {
-  return CONTRACT_PRESENT
-    ? `${what} (against snapshot-download.yaml)`
-    : `contract absent from ../shared (atlas-openapi/snapshot-download.yaml), so the contract tests of ${what} were skipped`;
+let absenceReported = false;
+
+/**
+ * `describe` for a suite that needs the contract; every such suite is declared through it.
+ *
+ * - Contract present: the suite runs, titled `<what> (against snapshot-download.yaml)`.
+ * - Absent under CI (`CI=true`): the suite is replaced by one failing test saying what is
+ *   missing and where it was looked for, so the run fails instead of passing without it.
+ * - Absent elsewhere: the suite is skipped, its title saying why, and the reason is printed
+ *   once (console.warn), so a local run says what it did not check.
+ */
+export function contractSuite(what: string, body: () => void): void {
+  if (CONTRACT_PRESENT) {
+    describe(`${what} (against snapshot-download.yaml)`, body);
+    return;
+  }
+  const absent = `contract absent: ${CONTRACT_PATH} does not exist (../shared/atlas-openapi, or ATLAS_CONTRACT_DIR)`;
+  if (UNDER_CI) {
+    describe(`${what} (against snapshot-download.yaml)`, () => {
+      it('has the contract to check against (CI=true: a missing contract fails the run)', () => {
+        expect.fail(`${absent}; under CI the contract tests of ${what} must run, not be skipped.`);
+      });
+    });
+    return;
+  }
+  if (!absenceReported) {
+    absenceReported = true;
+    console.warn(`${absent}: the contract tests are skipped (they would fail under CI=true).`);
+  }
+  describe.skip(`${absent}, so the contract tests of ${what} were skipped`, body);
 }

@@ -1,8 +1,6 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { normalizeFlexRestoreJob, normalizeTenantRestore } from '../../src/model/normalize.js';
-import { CONTRACT_PRESENT, contractSuiteTitle, loadContract, type Json, type LoadedContract } from './contract.js';
-
-const suite = CONTRACT_PRESENT ? describe : describe.skip;
+import { beforeAll, expect, it } from 'vitest';
+import { RESTORE_SHAPES } from './restore-shapes.js';
+import { contractSuite, loadContract, type Json, type LoadedContract } from './contract.js';
 
 /**
  * A body with every property the contract declares for `schemaName`: its `example` where it
@@ -23,18 +21,13 @@ function exampleBody(contract: LoadedContract, schemaName: string): Json {
   return body;
 }
 
-suite(contractSuiteTitle('normalization'), () => {
+contractSuite('normalization', () => {
   let contract: LoadedContract;
   beforeAll(() => {
     contract = loadContract();
   });
 
-  const cases = [
-    { schema: 'TenantRestore', normalize: normalizeTenantRestore, route: 'tenant', nameField: 'clusterName' },
-    { schema: 'FlexBackupRestoreJob20241113', normalize: normalizeFlexRestoreJob, route: 'flex', nameField: 'instanceName' },
-  ] as const;
-
-  for (const { schema, normalize, route, nameField } of cases) {
+  for (const { schema, normalize, route, nameField } of RESTORE_SHAPES) {
     it(`maps every field of a contract-valid ${schema} body`, () => {
       const body = exampleBody(contract, schema);
       const validators = contract.schemas.get(schema);

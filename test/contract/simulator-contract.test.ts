@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONTRACT_PRESENT, contractSuiteTitle, loadContract, type ContractOperation, type ContractValidators, type Json } from './contract.js';
+import { contractSuite, loadContract, type ContractOperation, type ContractValidators, type Json } from './contract.js';
 import { atlasPaths } from '../../src/atlas/endpoints.js';
 import { SERVED_OPERATIONS } from '../../src/simulator/operations.js';
 import { SIMULATOR_ERROR_CODES as CODES } from '../../src/simulator/index.js';
@@ -15,10 +15,7 @@ const UNLISTED: Readonly<Record<number, string>> = {
 };
 const UNLISTED_FOR: Readonly<Record<string, readonly number[]>> = { getCluster: [400] };
 
-const suite = CONTRACT_PRESENT ? describe : describe.skip;
-const title = contractSuiteTitle('the simulator');
-
-suite(title, () => {
+contractSuite('the simulator', () => {
   let fx: SimulatorFixture;
   let operations: Map<string, ContractOperation>;
   let validators: Map<string, ContractValidators>;

@@ -1,10 +1,8 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { TENANT_RESTORE_READ_ONLY_FIELDS, TENANT_RESTORE_WRITABLE_FIELDS } from '../../src/model/legacy-shapes.js';
-import { CONTRACT_PRESENT, contractSuiteTitle, loadContract, type Json } from './contract.js';
+import { contractSuite, loadContract, type Json } from './contract.js';
 
-const suite = CONTRACT_PRESENT ? describe : describe.skip;
-
-suite(contractSuiteTitle('the TenantRestore field lists'), () => {
+contractSuite('the TenantRestore field lists', () => {
   let properties: Json;
   let required: string[];
   beforeAll(() => {

@@ -1,14 +1,14 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIAGNOSTICS_CHANNELS, type DownloadAdoptedEvent, type ShimEvent, type ShimLogger, type SnapshotShimOptions } from '../../src/index.js';
-import type { AtlasSimulator, SimulatorFault } from '../../src/simulator/index.js';
+import type { SimulatorFault } from '../../src/simulator/index.js';
 import { createLegacyClient } from '../../adapters/legacy-client.js';
-import { CLOCK, openShims, recordingTimer, requestsOf, shimFor, startSimulator, warmUp } from './fault-fixture.js';
+import { CLOCK, openShims, recordingTimer, requestsOf, shimFor, useFreshSimulator, warmUp } from './fault-fixture.js';
 
 // Adopting a job is the shim working around a failure: the call succeeds, and the caller
 // is told it took that detour through the event, the `warn` log and the adopt channel.
 
-let sim: AtlasSimulator;
+const fx = useFreshSimulator();
 let events: ShimEvent[];
 let warnings: Array<{ record: Record<string, unknown>; message: string | undefined }>;
 let published: unknown[];
@@ -20,10 +20,8 @@ beforeEach(() => {
   published = [];
   diagnosticsChannel.subscribe(DIAGNOSTICS_CHANNELS.adopt, onAdopt);
 });
-afterEach(async () => {
+afterEach(() => {
   diagnosticsChannel.unsubscribe(DIAGNOSTICS_CHANNELS.adopt, onAdopt);
-  await Promise.all(openShims.splice(0).map((shim) => shim.close()));
-  await sim?.stop();
 });
 
 const ignore = () => undefined;
@@ -39,21 +37,21 @@ const adoptionWarnings = () => warnings.filter((w) => /adopted/.test(w.message ?
 
 /** A fresh simulator (so no earlier job can be adopted), the faults armed, and one download requested on `cluster`. */
 async function downloadWith(faults: readonly SimulatorFault[], options: Partial<SnapshotShimOptions> = {}, kind: 'flex' | 'shared' = 'flex') {
-  sim = await startSimulator();
-  const clusterName = sim.clusters[kind];
-  const snapshotId = sim.snapshotIds(clusterName)[0] as string;
-  const shim = shimFor(sim, { onEvent: (event) => events.push(event), logger, ...options, retry: { timer: recordingTimer() } });
-  await warmUp(shim, sim);
-  for (const fault of faults) sim.faults.inject(fault);
-  const download = await shim.downloadSnapshot({ groupId: sim.groupId, clusterName, snapshotId });
+  await fx.start();
+  const clusterName = fx.sim.clusters[kind];
+  const snapshotId = fx.sim.snapshotIds(clusterName)[0] as string;
+  const shim = shimFor(fx.sim, { onEvent: (event) => events.push(event), logger, ...options, retry: { timer: recordingTimer() } });
+  await warmUp(shim, fx.sim);
+  for (const fault of faults) fx.sim.faults.inject(fault);
+  const download = await shim.downloadSnapshot({ groupId: fx.sim.groupId, clusterName, snapshotId });
   return { download, snapshotId, clusterName };
 }
 
 describe('an adopted download job is reported', () => {
   it('a reset after Atlas created the job: one download-adopted event, one warn record, one adopt message, all alike', async () => {
     const { download, snapshotId, clusterName } = await downloadWith([{ kind: 'reset-after-request', operationId: 'downloadFlexBackup' }]);
-    expect(sim.jobsFor(snapshotId)).toHaveLength(1);
-    const facts = { groupId: sim.groupId, clusterName, snapshotId, route: 'flex', jobId: download.id, failure: 'ECONNRESET', status: undefined };
+    expect(fx.sim.jobsFor(snapshotId)).toHaveLength(1);
+    const facts = { groupId: fx.sim.groupId, clusterName, snapshotId, route: 'flex', jobId: download.id, failure: 'ECONNRESET', status: undefined };
     expect(adopted()).toEqual([{ type: 'download-adopted', ...facts }]);
     expect(adoptionWarnings()).toHaveLength(1);
     expect(adoptionWarnings()[0]?.record).toMatchObject({ ...facts, component: 'atlas-snapshot-shim' });
@@ -74,13 +72,13 @@ describe('an adopted download job is reported', () => {
   it('on the tenant route too', async () => {
     const { download } = await downloadWith([{ kind: 'reset-after-request', operationId: 'downloadClusterBackupTenant' }], { route: 'tenant' }, 'shared');
     expect(download.route).toBe('tenant');
-    expect(adopted()).toEqual([expect.objectContaining({ route: 'tenant', jobId: download.id, clusterName: sim.clusters.shared })]);
+    expect(adopted()).toEqual([expect.objectContaining({ route: 'tenant', jobId: download.id, clusterName: fx.sim.clusters.shared })]);
   });
 
   it('without a logger, an onEvent listener or a subscriber, an adoption still succeeds', async () => {
     diagnosticsChannel.unsubscribe(DIAGNOSTICS_CHANNELS.adopt, onAdopt);
     const { download, snapshotId } = await downloadWith([{ kind: 'reset-after-request', operationId: 'downloadFlexBackup' }], { onEvent: undefined, logger: undefined });
-    expect(sim.jobsFor(snapshotId).map((job) => job.id)).toEqual([download.id]);
+    expect(fx.sim.jobsFor(snapshotId).map((job) => job.id)).toEqual([download.id]);
     expect(events).toEqual([]);
   });
 });
@@ -95,8 +93,8 @@ describe('nothing is reported when no job was adopted', () => {
 
   it('a reset before Atlas ran it: the look-up finds nothing and the POST is sent again', async () => {
     const { snapshotId } = await downloadWith([{ kind: 'reset-after-request', operationId: 'downloadFlexBackup', processed: false }]);
-    expect(requestsOf(sim, 'downloadFlexBackup').map((r) => r.status)).toEqual([0, 200]);
-    expect(sim.jobsFor(snapshotId)).toHaveLength(1);
+    expect(requestsOf(fx.sim, 'downloadFlexBackup').map((r) => r.status)).toEqual([0, 200]);
+    expect(fx.sim.jobsFor(snapshotId)).toHaveLength(1);
     expect(adopted()).toEqual([]);
     expect(published).toEqual([]);
   });
@@ -104,18 +102,18 @@ describe('nothing is reported when no job was adopted', () => {
   it('a 429: nothing can have been created, so nothing is looked for', async () => {
     await downloadWith([{ kind: 'rate-limit', retryAfterSeconds: 1, operationId: 'downloadFlexBackup' }]);
     expect(adopted()).toEqual([]);
-    expect(requestsOf(sim, 'listFlexRestoreJobs')).toEqual([]);
+    expect(requestsOf(fx.sim, 'listFlexRestoreJobs')).toEqual([]);
   });
 });
 
 describe('the legacy client reports an adopted job too', () => {
   it('a reset after the Flex POST: the legacy answer, one job, one download-adopted event', async () => {
-    sim = await startSimulator();
-    const clusterName = sim.clusters.flex;
-    const snapshotId = sim.snapshotIds(clusterName)[0] as string;
+    await fx.start();
+    const clusterName = fx.sim.clusters.flex;
+    const snapshotId = fx.sim.snapshotIds(clusterName)[0] as string;
     const client = createLegacyClient({
-      baseUrl: sim.url,
-      credentials: sim.apiKey,
+      baseUrl: fx.sim.url,
+      credentials: fx.sim.apiKey,
       now: () => CLOCK,
       route: 'flex',
       onEvent: (event) => events.push(event),
@@ -123,12 +121,12 @@ describe('the legacy client reports an adopted job too', () => {
       retry: { random: () => 0.5, timer: recordingTimer() },
     });
     openShims.push(client as never);
-    await client.listClusterBackupSnapshots(sim.groupId, clusterName);
-    sim.faults.inject({ kind: 'reset-after-request', operationId: 'downloadFlexBackup' });
-    const restore = await client.downloadClusterBackupTenant(sim.groupId, clusterName, { snapshotId, targetDeploymentItemName: clusterName });
-    expect(sim.jobsFor(snapshotId)).toHaveLength(1);
+    await client.listClusterBackupSnapshots(fx.sim.groupId, clusterName);
+    fx.sim.faults.inject({ kind: 'reset-after-request', operationId: 'downloadFlexBackup' });
+    const restore = await client.downloadClusterBackupTenant(fx.sim.groupId, clusterName, { snapshotId, targetDeploymentItemName: clusterName });
+    expect(fx.sim.jobsFor(snapshotId)).toHaveLength(1);
     expect(restore).toMatchObject({ clusterName, snapshotId });
-    expect(adopted()).toEqual([expect.objectContaining({ type: 'download-adopted', groupId: sim.groupId, clusterName, snapshotId, route: 'flex', failure: 'ECONNRESET' })]);
+    expect(adopted()).toEqual([expect.objectContaining({ type: 'download-adopted', groupId: fx.sim.groupId, clusterName, snapshotId, route: 'flex', failure: 'ECONNRESET' })]);
     expect(adoptionWarnings()).toHaveLength(1);
   });
 });

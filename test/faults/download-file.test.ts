@@ -5,19 +5,18 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SnapshotTransferError, type SnapshotShim } from '../../src/index.js';
-import type { AtlasSimulator, SimulatorFault } from '../../src/simulator/index.js';
-import { failureOf, openShims, recordingTimer, requestsOf, shimFor, startSimulator, warmUp } from './fault-fixture.js';
+import type { SimulatorFault } from '../../src/simulator/index.js';
+import { failureOf, recordingTimer, requestsOf, shimFor, useFreshSimulator, warmUp } from './fault-fixture.js';
 
-let sim: AtlasSimulator;
 let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'atlas-snapshot-faults-'));
 });
 afterEach(async () => {
-  await Promise.all(openShims.splice(0).map((shim) => shim.close()));
-  await sim?.stop();
   await rm(dir, { recursive: true, force: true });
 });
+// Registered after the directory's hooks, so its clean-up (shims, simulator) runs before the directory goes.
+const fx = useFreshSimulator();
 
 const FILES = '/snapshot-files/';
 // Large enough that a cut after CUT bytes leaves some on disk: bytes still in flight when a
@@ -25,21 +24,21 @@ const FILES = '/snapshot-files/';
 const SIZE = 2 * 1024 * 1024;
 const CUT = 1024 * 1024;
 const sha256 = async (path: string) => createHash('sha256').update(await readFile(path)).digest('hex');
-const fileRequests = () => sim.requests.filter((record) => record.path.startsWith(FILES));
+const fileRequests = () => fx.sim.requests.filter((record) => record.path.startsWith(FILES));
 // What a failed save may leave: only the resumable temporary file and its sidecar, beside the destination.
 const PARTIAL = /^\.snap\.tar\.gz\.[0-9a-f]{8}\.part(\.json)?$/;
 
 async function setUp(): Promise<{ shim: SnapshotShim; snapshotId: string; destination: string }> {
-  sim = await startSimulator({ snapshotSizeBytes: SIZE });
-  const shim = shimFor(sim, { retry: { timer: recordingTimer() } });
-  await warmUp(shim, sim);
-  return { shim, snapshotId: sim.snapshotIds(sim.clusters.flex)[0] as string, destination: join(dir, 'snap.tar.gz') };
+  await fx.start({ snapshotSizeBytes: SIZE });
+  const shim = shimFor(fx.sim, { retry: { timer: recordingTimer() } });
+  await warmUp(shim, fx.sim);
+  return { shim, snapshotId: fx.sim.snapshotIds(fx.sim.clusters.flex)[0] as string, destination: join(dir, 'snap.tar.gz') };
 }
 
 async function downloadWith(faults: readonly SimulatorFault[]) {
   const { shim, snapshotId, destination } = await setUp();
-  for (const fault of faults) sim.faults.inject(fault);
-  const request = shim.download({ groupId: sim.groupId, clusterName: sim.clusters.flex, snapshotId, destination, pollIntervalMs: 20, maxPollIntervalMs: 50 });
+  for (const fault of faults) fx.sim.faults.inject(fault);
+  const request = shim.download({ groupId: fx.sim.groupId, clusterName: fx.sim.clusters.flex, snapshotId, destination, pollIntervalMs: 20, maxPollIntervalMs: 50 });
   return { request, snapshotId, destination };
 }
 
@@ -47,8 +46,8 @@ describe('faults of the snapshot host, survived', () => {
   it('truncated-body: the save resumes from the bytes it has, and the file is whole', async () => {
     const { request, snapshotId, destination } = await downloadWith([{ kind: 'truncated-body', pathPrefix: FILES, afterBytes: CUT }]);
     const result = await request;
-    expect(result).toMatchObject({ path: destination, bytes: sim.snapshotSize(snapshotId), sha256: sim.snapshotSha256(snapshotId) });
-    expect(await sha256(destination)).toBe(sim.snapshotSha256(snapshotId));
+    expect(result).toMatchObject({ path: destination, bytes: fx.sim.snapshotSize(snapshotId), sha256: fx.sim.snapshotSha256(snapshotId) });
+    expect(await sha256(destination)).toBe(fx.sim.snapshotSha256(snapshotId));
     expect(fileRequests().map((r) => r.status)).toEqual([200, 206]);
     expect(await readdir(dir)).toEqual(['snap.tar.gz']);
   });
@@ -56,7 +55,7 @@ describe('faults of the snapshot host, survived', () => {
   it('reset-mid-body: the save goes on after the reset, and the file is whole', async () => {
     const { request, snapshotId, destination } = await downloadWith([{ kind: 'reset-mid-body', pathPrefix: FILES, afterBytes: CUT }]);
     await request;
-    expect(await sha256(destination)).toBe(sim.snapshotSha256(snapshotId));
+    expect(await sha256(destination)).toBe(fx.sim.snapshotSha256(snapshotId));
     // A reset discards what the client had not read yet: it resumes from what reached the disk, possibly nothing.
     expect(fileRequests().map((r) => r.status)).toEqual([200, expect.toSatisfy((status: number) => status === 200 || status === 206)]);
     expect(await readdir(dir)).toEqual(['snap.tar.gz']);
@@ -68,26 +67,26 @@ describe('faults of the snapshot host, survived', () => {
   ] as const)('%s: slow, but whole', async (_, fault) => {
     const { request, snapshotId, destination } = await downloadWith([fault]);
     await request;
-    expect(await sha256(destination)).toBe(sim.snapshotSha256(snapshotId));
+    expect(await sha256(destination)).toBe(fx.sim.snapshotSha256(snapshotId));
     expect(await readdir(dir)).toEqual(['snap.tar.gz']);
   });
 
   it.each([500, 502, 503, 504])('a %i from the snapshot host once: tried again after a pause, and the file is whole', async (status) => {
     const { request, snapshotId, destination } = await downloadWith([{ kind: 'server-error', status: status as 500, pathPrefix: FILES }]);
     await request;
-    expect(await sha256(destination)).toBe(sim.snapshotSha256(snapshotId));
+    expect(await sha256(destination)).toBe(fx.sim.snapshotSha256(snapshotId));
     expect(fileRequests().map((r) => r.status)).toEqual([status, 200]);
-    expect(sim.jobsFor(snapshotId)).toHaveLength(1);
+    expect(fx.sim.jobsFor(snapshotId)).toHaveLength(1);
     expect(await readdir(dir)).toEqual(['snap.tar.gz']);
   });
 
   it('expired-url: the URL is renewed once by asking Atlas for the snapshot again', async () => {
     const { request, snapshotId, destination } = await downloadWith([{ kind: 'expired-url' }]);
     const result = await request;
-    expect(await sha256(destination)).toBe(sim.snapshotSha256(snapshotId));
+    expect(await sha256(destination)).toBe(fx.sim.snapshotSha256(snapshotId));
     expect(fileRequests().map((r) => r.status)).toEqual([403, 200]);
     // The renewal is the one deliberate second job: the first one's URL was refused.
-    const jobs = sim.jobsFor(snapshotId);
+    const jobs = fx.sim.jobsFor(snapshotId);
     expect(jobs).toHaveLength(2);
     expect(jobs[0]?.id).toBe(result.job.id);
   });
@@ -96,17 +95,17 @@ describe('faults of the snapshot host, survived', () => {
 describe('a renewal that meets an ambiguous failure', () => {
   it('asks for a fresh job again instead of adopting the job whose URL expired', async () => {
     const { shim, snapshotId, destination } = await setUp();
-    const requested = await shim.downloadSnapshot({ groupId: sim.groupId, clusterName: sim.clusters.flex, snapshotId });
+    const requested = await shim.downloadSnapshot({ groupId: fx.sim.groupId, clusterName: fx.sim.clusters.flex, snapshotId });
     const done = await shim.waitForDownload(requested, { pollIntervalMs: 20, maxPollIntervalMs: 50 });
     // The URL is refused; the renewal's POST then fails before Atlas runs it, so the look-up finds only the refused job.
-    sim.faults.inject({ kind: 'expired-url' });
-    sim.faults.inject({ kind: 'server-error', status: 503, operationId: 'downloadFlexBackup', processed: false });
+    fx.sim.faults.inject({ kind: 'expired-url' });
+    fx.sim.faults.inject({ kind: 'server-error', status: 503, operationId: 'downloadFlexBackup', processed: false });
     const saved = await shim.saveSnapshot(done, destination);
-    expect(saved.sha256).toBe(sim.snapshotSha256(snapshotId));
-    const jobs = sim.jobsFor(snapshotId);
+    expect(saved.sha256).toBe(fx.sim.snapshotSha256(snapshotId));
+    const jobs = fx.sim.jobsFor(snapshotId);
     expect(jobs).toHaveLength(2);
     expect(fileRequests().map((r) => r.status)).toEqual([403, 200]);
-    expect(requestsOf(sim, 'downloadFlexBackup').map((r) => r.status)).toEqual([200, 503, 200]);
+    expect(requestsOf(fx.sim, 'downloadFlexBackup').map((r) => r.status)).toEqual([200, 503, 200]);
   });
 });
 
@@ -122,10 +121,10 @@ describe('faults of the snapshot host, not survived: no file at the destination'
 
   it('cuts beyond the resume budget: the destination never appears; the partial beside it finishes the job later', async () => {
     const { shim, snapshotId, destination } = await setUp();
-    const requested = await shim.downloadSnapshot({ groupId: sim.groupId, clusterName: sim.clusters.flex, snapshotId });
+    const requested = await shim.downloadSnapshot({ groupId: fx.sim.groupId, clusterName: fx.sim.clusters.flex, snapshotId });
     const job = await shim.waitForDownload(requested, { pollIntervalMs: 20, maxPollIntervalMs: 50 });
     // Every response is cut after 512 KiB: three requests (one and two resumes) leave 1.5 of the 2 MiB.
-    sim.faults.inject({ kind: 'truncated-body', pathPrefix: FILES, afterBytes: CUT / 2, times: Infinity });
+    fx.sim.faults.inject({ kind: 'truncated-body', pathPrefix: FILES, afterBytes: CUT / 2, times: Infinity });
     const error = await failureOf(shim.saveSnapshot(job, destination, { maxResumeAttempts: 2 }));
     expect(error).toBeInstanceOf(SnapshotTransferError);
     const left = await readdir(dir);
@@ -133,11 +132,11 @@ describe('faults of the snapshot host, not survived: no file at the destination'
     expect(left.length).toBeGreaterThan(0);
     for (const name of left) expect(name).toMatch(PARTIAL);
 
-    sim.faults.clear();
-    sim.clearRequests();
+    fx.sim.faults.clear();
+    fx.sim.clearRequests();
     const saved = await shim.saveSnapshot(job, destination);
-    expect(saved.sha256).toBe(sim.snapshotSha256(snapshotId));
-    expect(await sha256(destination)).toBe(sim.snapshotSha256(snapshotId));
+    expect(saved.sha256).toBe(fx.sim.snapshotSha256(snapshotId));
+    expect(await sha256(destination)).toBe(fx.sim.snapshotSha256(snapshotId));
     // It continued where the cuts left it rather than starting over.
     expect(fileRequests().map((r) => r.status)).toEqual([206]);
     expect(await readdir(dir)).toEqual(['snap.tar.gz']);
@@ -145,18 +144,18 @@ describe('faults of the snapshot host, not survived: no file at the destination'
 
   it('cuts with resume off: nothing at all is left', async () => {
     const { shim, snapshotId, destination } = await setUp();
-    const requested = await shim.downloadSnapshot({ groupId: sim.groupId, clusterName: sim.clusters.flex, snapshotId });
+    const requested = await shim.downloadSnapshot({ groupId: fx.sim.groupId, clusterName: fx.sim.clusters.flex, snapshotId });
     const job = await shim.waitForDownload(requested, { pollIntervalMs: 20, maxPollIntervalMs: 50 });
-    sim.faults.inject({ kind: 'truncated-body', pathPrefix: FILES, afterBytes: CUT, times: Infinity });
+    fx.sim.faults.inject({ kind: 'truncated-body', pathPrefix: FILES, afterBytes: CUT, times: Infinity });
     await failureOf(shim.saveSnapshot(job, destination, { resume: false, maxResumeAttempts: 1 }));
     expect(await readdir(dir)).toEqual([]);
   });
 
   it('an abort during a slow transfer: the caller\'s reason, no destination file, and the connections released', async () => {
     const { shim, snapshotId, destination } = await setUp();
-    const requested = await shim.downloadSnapshot({ groupId: sim.groupId, clusterName: sim.clusters.flex, snapshotId });
+    const requested = await shim.downloadSnapshot({ groupId: fx.sim.groupId, clusterName: fx.sim.clusters.flex, snapshotId });
     const job = await shim.waitForDownload(requested, { pollIntervalMs: 20, maxPollIntervalMs: 50 });
-    sim.faults.inject({ kind: 'slow-drip', pathPrefix: FILES, pieces: 64, intervalMs: 200 });
+    fx.sim.faults.inject({ kind: 'slow-drip', pathPrefix: FILES, pieces: 64, intervalMs: 200 });
     const controller = new AbortController();
     const reason = new Error('stop the save');
     setTimeout(() => controller.abort(reason), 300);
@@ -178,11 +177,11 @@ describe('faults of the Atlas API during a whole download', () => {
       { kind: 'rate-limit', retryAfterSeconds: 1, operationId: 'listFlexRestoreJobs' },
     ]);
     const result = await request;
-    expect(sim.jobsFor(snapshotId).map((job) => job.id)).toEqual([result.job.id]);
-    expect(result.sha256).toBe(sim.snapshotSha256(snapshotId));
-    expect(await sha256(destination)).toBe(sim.snapshotSha256(snapshotId));
-    expect(requestsOf(sim, 'downloadFlexBackup').map((r) => r.status)).toEqual([0]);
-    expect(requestsOf(sim, 'listFlexRestoreJobs').map((r) => r.status)).toEqual([429, 200]);
-    expect(sim.faults.pending).toBe(0);
+    expect(fx.sim.jobsFor(snapshotId).map((job) => job.id)).toEqual([result.job.id]);
+    expect(result.sha256).toBe(fx.sim.snapshotSha256(snapshotId));
+    expect(await sha256(destination)).toBe(fx.sim.snapshotSha256(snapshotId));
+    expect(requestsOf(fx.sim, 'downloadFlexBackup').map((r) => r.status)).toEqual([0]);
+    expect(requestsOf(fx.sim, 'listFlexRestoreJobs').map((r) => r.status)).toEqual([429, 200]);
+    expect(fx.sim.faults.pending).toBe(0);
   });
 });

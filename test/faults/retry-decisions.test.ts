@@ -69,7 +69,8 @@ describe('chooseAdoptableJob', () => {
     expect(chooseAdoptableJob([refused], { ...criteria, exclude: new Set([refused.id]) })).toBeUndefined();
   });
   it('allows for clock skew, and no more', () => {
-    expect(chooseAdoptableJob([job('b'.repeat(24), '2026-03-01T11:59:00Z')], criteria)).toBeDefined();
+    const justInside = job('b'.repeat(24), '2026-03-01T11:59:00Z');
+    expect(chooseAdoptableJob([justInside], criteria)).toBe(justInside);
     expect(chooseAdoptableJob([job('b'.repeat(24), '2026-03-01T11:58:59Z')], criteria)).toBeUndefined();
   });
   it('never adopts another snapshot\'s job, a restore job, a job without an id or without a date', () => {

@@ -100,7 +100,8 @@ describe('decideRetryTiming', () => {
       basis: 'retry-after',
     });
   });
-  it('never schedules a retry past the budget or beyond the limit (property)', () => {
+  it('never schedules a retry past the budget or beyond the limit, and retries whenever both allow (property)', () => {
+    const outcomes = { retried: 0, limit: 0, budget: 0 };
     fc.assert(
       fc.property(
         fc.record({
@@ -119,8 +120,29 @@ describe('decideRetryTiming', () => {
           } else {
             expect(rest.retriesDone >= bounds.limit || timing.reason === 'time-budget').toBe(true);
           }
+          // The converse: below the limit, a wait that fits the budget is a retry, of that wait.
+          const [wait, basis] =
+            retryAfterMs !== undefined
+              ? [retryAfterMs, 'retry-after']
+              : rateLimitSpent
+                ? [bounds.maxDelayMs, 'rate-limit']
+                : [backoffDelay(rest.retriesDone, bounds, rest.random), 'backoff'];
+          if (rest.retriesDone >= bounds.limit) {
+            expect(timing).toEqual({ retry: false, reason: 'limit' });
+            outcomes.limit += 1;
+          } else if (rest.elapsedMs + wait > bounds.maxElapsedMs) {
+            expect(timing).toEqual({ retry: false, reason: 'time-budget' });
+            outcomes.budget += 1;
+          } else {
+            expect(timing).toEqual({ retry: true, delayMs: wait, basis });
+            outcomes.retried += 1;
+          }
         },
       ),
     );
+    // The generator reaches all three outcomes: a property that never saw a retry proves nothing.
+    expect(outcomes.retried).toBeGreaterThan(0);
+    expect(outcomes.limit).toBeGreaterThan(0);
+    expect(outcomes.budget).toBeGreaterThan(0);
   });
 });

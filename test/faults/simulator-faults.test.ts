@@ -39,6 +39,7 @@ describe('fault controls', () => {
     fx = await startFixture();
     expect((await getFlex(fx)).status).toBe(200);
     expect(fx.sim.faults.pending).toBe(0);
+    expect(fx.sim.requests.length).toBeGreaterThan(0);
     expect(fx.sim.requests.every((record) => !('fault' in record))).toBe(true);
   });
 

@@ -59,6 +59,7 @@ describe('the logger option, with pino', () => {
     const { snapshotId } = target(cluster);
     const saved = await shim.download({ ...target(cluster), destination: join(dir, 'shared.tar.gz'), pollIntervalMs: 20 });
 
+    expect(records().length).toBeGreaterThan(0);
     expect(records().every((r) => r.component === 'atlas-snapshot-shim')).toBe(true);
     const requests = at('debug').filter((r) => r.msg === 'Atlas request answered');
     expect(requests.map((r) => r.operation)).toEqual(expect.arrayContaining(['getCluster', 'downloadClusterBackupTenant', 'getBackupTenantRestore']));

@@ -1,7 +1,8 @@
-import { MockAgent } from 'undici';
+import type { MockAgent } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSnapshotShim, type SnapshotDownload } from '../../src/index.js';
 import { recordChannels, type ChannelRecorder } from './channel-recorder.js';
+import { mockAtlasWithToken } from '../unit/helpers/mock-atlas.js';
 
 // A mocked loopback origin: nothing leaves the process, and the retry loop of the real client runs.
 const ORIGIN = 'http://127.0.0.1:9';
@@ -14,13 +15,7 @@ let agent: MockAgent;
 let recorder: ChannelRecorder;
 
 beforeEach(() => {
-  agent = new MockAgent();
-  agent.disableNetConnect();
-  agent
-    .get(ORIGIN)
-    .intercept({ path: '/api/oauth/token', method: 'POST' })
-    .reply(200, { access_token: 'tok-1', token_type: 'Bearer', expires_in: 3600 }, { headers: { 'content-type': 'application/json' } })
-    .persist();
+  agent = mockAtlasWithToken(ORIGIN);
   recorder = recordChannels();
 });
 afterEach(async () => {

@@ -1,17 +1,17 @@
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { toAtlasApiError } from '../../src/atlas/api-error-envelope.js';
 import { AtlasApiError } from '../../src/errors/atlas-api-error.js';
 import { ValidationError } from '../../src/errors/validation-error.js';
 import { flexPageToTenantPage, flexRestoreJobToTenantRestore, flexSnapshotToTenantSnapshot } from '../../src/model/legacy-shapes.js';
-import { normalizeFlexRestoreJob, normalizeRestoreJob, normalizeTenantRestore } from '../../src/model/normalize.js';
+import { normalizeRestoreJob } from '../../src/model/normalize.js';
+import { RESTORE_SHAPES } from '../contract/restore-shapes.js';
 import type { SnapshotDownload } from '../../src/model/snapshot-download.js';
 import { classifyClusterDescription } from '../../src/policy/classify-cluster.js';
 import { CLUSTER_KINDS } from '../../src/policy/types.js';
-import { CONTRACT_PRESENT, contractSuiteTitle, loadContract, type Json, type LoadedContract } from '../contract/contract.js';
+import { contractSuite, loadContract, type Json, type LoadedContract } from '../contract/contract.js';
 import { schemaArbitrary, type SchemaArbitraryOptions } from './schema-arbitrary.js';
 
-const suite = CONTRACT_PRESENT ? describe : describe.skip;
 const NUM_RUNS = 300;
 
 // The documented values of the open string fields, and values Atlas could add (or mistype).
@@ -41,7 +41,7 @@ function expectFaithful(model: SnapshotDownload, body: Record<string, unknown>, 
   expect(model.links).toEqual(body.links ?? []);
 }
 
-suite(contractSuiteTitle('normalization of every body the schemas allow (property-based)'), () => {
+contractSuite('normalization of every body the schemas allow (property-based)', () => {
   let contract: LoadedContract;
   const valid = (schemaName: string, body: unknown): boolean => {
     const validate = contract.schemas.get(schemaName)!.open;
@@ -53,12 +53,7 @@ suite(contractSuiteTitle('normalization of every body the schemas allow (propert
     contract = loadContract();
   });
 
-  const restoreShapes = [
-    { schema: 'TenantRestore', normalize: normalizeTenantRestore, route: 'tenant', nameField: 'clusterName' },
-    { schema: 'FlexBackupRestoreJob20241113', normalize: normalizeFlexRestoreJob, route: 'flex', nameField: 'instanceName' },
-  ] as const;
-
-  for (const { schema, normalize, route, nameField } of restoreShapes) {
+  for (const { schema, normalize, route, nameField } of RESTORE_SHAPES) {
     it(`${schema}: normalization never throws, reads every field, and keeps unknown members in raw`, () => {
       let unknownMembers = 0;
       let unknownStatuses = 0;

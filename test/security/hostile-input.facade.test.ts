@@ -1,5 +1,5 @@
 import { readdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -111,25 +111,39 @@ describe('the facade', () => {
   });
 
   describe('destination', () => {
+    // Each row says why it is refused; a resolved directory is named as the shim saw it, so a
+    // `..` the shim did not receive (or did not resolve) changes the message and fails the row.
+    const missing = (directory: string): RegExp => new RegExp(`the directory ${escape(JSON.stringify(directory))} does not exist`);
     it.each([
-      ['a NUL', (d: string) => join(d, 'snap\u0000.tar.gz')],
-      ['the empty string', () => ''],
-      ['only spaces', () => '   '],
-      ['the root directory', () => '/'],
-      ['an existing directory', (d: string) => d],
-      ['a path ending in a separator', (d: string) => `${d}/new/`],
-      ['a path under a missing directory', (d: string) => join(d, 'missing', '..', 'missing', 'x.tar.gz')],
-      ['traversal to a directory that does not exist', (d: string) => join(d, '..', 'no-such-dir-here', 'x.tar.gz')],
-      ['a 1 MB path', (d: string) => join(d, 'a'.repeat(1_000_000))],
-      ['a path just past PATH_MAX', (d: string) => join(d, 'b'.repeat(4097))],
-      ['a path through a file', (d: string) => join(d, 'plain-file', 'x.tar.gz')],
-    ])('saveSnapshot and download refuse a destination that is %s, before any request', async (_name, destinationOf) => {
+      ['a NUL', (d: string) => join(d, 'snap\u0000.tar.gz'), () => /contains a NUL character/],
+      ['the empty string', () => '', () => /is empty/],
+      ['only spaces', () => '   ', () => /is empty/],
+      ['the root directory', () => '/', () => /"\/" ends with a separator/],
+      ['an existing directory', (d: string) => d, () => /is an existing directory/],
+      ['a path ending in a separator', (d: string) => `${d}/new/`, () => /ends with a separator/],
+      // Concatenated, not joined: path.join would collapse each `..` before the shim saw it.
+      ['a path under a missing directory', (d: string) => `${d}/missing/../missing/x.tar.gz`, (d: string) => missing(join(d, 'missing'))],
+      ['traversal to a directory that does not exist', (d: string) => `${d}/../no-such-dir-here/x.tar.gz`, (d: string) => missing(resolve(d, '..', 'no-such-dir-here'))],
+      [
+        'relative traversal to a directory that does not exist',
+        (d: string) => `${relative(process.cwd(), d)}/../no-such-dir-here/x.tar.gz`,
+        (d: string) => missing(resolve(d, '..', 'no-such-dir-here')),
+      ],
+      ['a 1 MB path', (d: string) => join(d, 'a'.repeat(1_000_000)), () => /is longer than 4096 characters/],
+      ['a path just past PATH_MAX', (d: string) => join(d, 'b'.repeat(4097)), () => /is longer than 4096 characters/],
+      ['a path through a file', (d: string) => join(d, 'plain-file', 'x.tar.gz'), () => /is a file, not a directory/],
+    ])('saveSnapshot and download refuse a destination that is %s, before any request', async (_name, destinationOf, messageOf) => {
       const plain = join(io.dir, 'plain-file');
       await writeFile(plain, 'x');
       try {
         const destination = destinationOf(io.dir);
-        expectClearRefusal(await refusal(() => io.shim.saveSnapshot(completedJob(), destination)), /destination/);
-        expectClearRefusal(await refusal(() => io.shim.download({ groupId: VALID.groupId, clusterName: VALID.clusterName, snapshotId: VALID.snapshotId, destination })), /destination/);
+        for (const error of [
+          await refusal(() => io.shim.saveSnapshot(completedJob(), destination)),
+          await refusal(() => io.shim.download({ groupId: VALID.groupId, clusterName: VALID.clusterName, snapshotId: VALID.snapshotId, destination })),
+        ]) {
+          expectClearRefusal(error, /destination/);
+          expect((error as Error).message).toMatch(messageOf(io.dir));
+        }
       } finally {
         await rm(plain, { force: true });
       }
@@ -316,4 +330,9 @@ function refusalOf(call: () => unknown): unknown {
     return error;
   }
   return expect.fail('the call was expected to refuse its input, and returned');
+}
+
+/** `text` as a regular expression matching it literally. */
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

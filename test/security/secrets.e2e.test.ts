@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLegacyClient } from '../../adapters/legacy-client.js';
@@ -16,10 +15,10 @@ import {
   type SnapshotShim,
   type SnapshotShimOptions,
 } from '../../src/index.js';
-import { startAtlasSimulator, type AtlasSimulator } from '../../src/simulator/index.js';
-import { startAtlasProxy, type AtlasProxy } from './helpers/atlas-proxy.js';
+import { AFTER, BEFORE, SUNSET } from '../simulator/simulator-fixture.js';
 import { startEmissionCapture, type EmissionCapture } from './helpers/emission-capture.js';
 import { loopbackOnlyDispatcher, refusedOrigins } from './helpers/loopback-only.js';
+import { useProxiedSimulator } from './helpers/proxied-simulator.js';
 import { requireBuiltCli, runCli } from './helpers/run-cli.js';
 import { errorRenderings, findLeaks, valueRenderings, type Emitted, type Secret } from './leak-search.js';
 
@@ -32,15 +31,9 @@ import { errorRenderings, findLeaks, valueRenderings, type Emitted, type Secret 
  * console and process output, CLI output), and searches it all for every secret at the end.
  */
 
-const SUNSET = new Date('2026-01-22T00:00:00Z');
-const BEFORE = new Date('2026-01-10T12:00:00Z');
-const AFTER = new Date('2026-02-10T12:00:00Z');
 const HOURS_5 = 5 * 3_600_000;
 
-let sim: AtlasSimulator;
-let proxy: AtlasProxy;
-let dir: string;
-let clock = BEFORE;
+const fx = useProxiedSimulator({ clock: BEFORE, jobDurationMs: 100, dirPrefix: 'atlas-snapshot-secrets-' });
 // Every shim goes through it: a hostile URL that validation let through would fail here, off the network.
 let network: ReturnType<typeof loopbackOnlyDispatcher>;
 let capture: EmissionCapture;
@@ -56,10 +49,10 @@ function secret(name: string): string {
 
 function shimWith(options: Partial<SnapshotShimOptions> = {}): SnapshotShim {
   const shim = createSnapshotShim({
-    baseUrl: proxy.origin,
-    credentials: sim.apiKey,
+    baseUrl: fx.proxy.origin,
+    credentials: fx.sim.apiKey,
     sunsetDate: SUNSET,
-    now: () => clock,
+    now: () => fx.clock,
     onEvent: capture.onEvent,
     logger: capture.logger,
     dispatcher: network.dispatcher,
@@ -80,25 +73,20 @@ async function scenario<T>(name: string, work: () => Promise<T>): Promise<T | un
   }
 }
 
-const snapshotOf = (cluster: string, index = 0): string => sim.snapshotIds(cluster)[index] as string;
+const snapshotOf = (cluster: string, index = 0): string => fx.sim.snapshotIds(cluster)[index] as string;
 const sha256 = async (path: string): Promise<string> => createHash('sha256').update(await readFile(path)).digest('hex');
 
-beforeAll(async () => {
+beforeAll(() => {
   requireBuiltCli();
-  sim = await startAtlasSimulator({ now: () => clock, jobDurationMs: 100 });
-  proxy = await startAtlasProxy(sim.url);
   network = loopbackOnlyDispatcher();
-  dir = await mkdtemp(join(tmpdir(), 'atlas-snapshot-secrets-'));
   capture = startEmissionCapture();
 });
 
+// Registered after the fixture's, so it runs first: the fx.proxy and the simulator outlive these.
 afterAll(async () => {
   capture?.stop();
   await Promise.all(shims.splice(0).map((shim) => shim.close()));
   await network?.close();
-  await proxy?.close();
-  await sim?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 describe('secrets never appear in anything emitted', () => {
@@ -107,19 +95,19 @@ describe('secrets never appear in anything emitted', () => {
   for (const scheme of ['apiKey', 'serviceAccount'] as const) {
     for (const [when, at] of [['before', BEFORE], ['after', AFTER]] as const) {
       it(`${scheme}: each cluster kind ${when} the sunset downloads; a dedicated one is refused`, async () => {
-        clock = at;
-        const shim = shimWith({ credentials: sim[scheme] });
+        fx.clock = at;
+        const shim = shimWith({ credentials: fx.sim[scheme] });
         for (const kind of kinds) {
-          const cluster = sim.clusters[kind];
-          const destination = join(dir, `${scheme}-${when}-${kind}.tar.gz`);
+          const cluster = fx.sim.clusters[kind];
+          const destination = join(fx.dir, `${scheme}-${when}-${kind}.tar.gz`);
           const result = await scenario(`${scheme} ${when} ${kind}`, () =>
-            shim.download({ groupId: sim.groupId, clusterName: cluster, snapshotId: snapshotOf(cluster), destination, pollIntervalMs: 20 }),
+            shim.download({ groupId: fx.sim.groupId, clusterName: cluster, snapshotId: snapshotOf(cluster), destination, pollIntervalMs: 20 }),
           );
           expect(result, `${kind}: ${String(result)}`).toMatchObject({ path: destination });
-          expect(await sha256(destination)).toBe(sim.snapshotSha256(snapshotOf(cluster)));
+          expect(await sha256(destination)).toBe(fx.sim.snapshotSha256(snapshotOf(cluster)));
         }
         const dedicated = await scenario(`${scheme} ${when} dedicated`, () =>
-          shim.download({ groupId: sim.groupId, clusterName: sim.clusters.dedicated, snapshotId: snapshotOf(sim.clusters.dedicated), destination: join(dir, 'd.tar.gz') }),
+          shim.download({ groupId: fx.sim.groupId, clusterName: fx.sim.clusters.dedicated, snapshotId: snapshotOf(fx.sim.clusters.dedicated), destination: join(fx.dir, 'd.tar.gz') }),
         );
         expect(dedicated).toBeInstanceOf(UnsupportedClusterError);
       }, 60_000);
@@ -127,75 +115,75 @@ describe('secrets never appear in anything emitted', () => {
   }
 
   it('a fallback each way is reported as an event', async () => {
-    clock = BEFORE;
+    fx.clock = BEFORE;
     const events: ShimEvent[] = [];
     const onEvent = (event: ShimEvent): void => (events.push(event), capture.onEvent(event));
     const tenantFlag = shimWith({ route: 'tenant', onEvent });
-    await tenantFlag.downloadSnapshot({ groupId: sim.groupId, clusterName: sim.clusters.flex, snapshotId: snapshotOf(sim.clusters.flex) });
-    const flexFlag = shimWith({ route: 'flex', credentials: sim.serviceAccount, onEvent });
-    await flexFlag.downloadSnapshot({ groupId: sim.groupId, clusterName: sim.clusters.shared, snapshotId: snapshotOf(sim.clusters.shared) });
+    await tenantFlag.downloadSnapshot({ groupId: fx.sim.groupId, clusterName: fx.sim.clusters.flex, snapshotId: snapshotOf(fx.sim.clusters.flex) });
+    const flexFlag = shimWith({ route: 'flex', credentials: fx.sim.serviceAccount, onEvent });
+    await flexFlag.downloadSnapshot({ groupId: fx.sim.groupId, clusterName: fx.sim.clusters.shared, snapshotId: snapshotOf(fx.sim.clusters.shared) });
     expect(events.map((event) => event.type)).toEqual(['route-fallback', 'route-fallback']);
   });
 
   it('a FAILED job ends in DownloadFailedError, with either scheme', async () => {
-    clock = BEFORE;
+    fx.clock = BEFORE;
     for (const scheme of ['apiKey', 'serviceAccount'] as const) {
-      const cluster = scheme === 'apiKey' ? sim.clusters.sharedM5 : sim.clusters.flex;
+      const cluster = scheme === 'apiKey' ? fx.sim.clusters.sharedM5 : fx.sim.clusters.flex;
       const snapshotId = snapshotOf(cluster, 1);
-      sim.failJobsFor(snapshotId);
+      fx.sim.failJobsFor(snapshotId);
       const error = await scenario(`FAILED job ${scheme}`, () =>
-        shimWith({ credentials: sim[scheme] }).download({ groupId: sim.groupId, clusterName: cluster, snapshotId, destination: join(dir, `failed-${scheme}`), pollIntervalMs: 20 }),
+        shimWith({ credentials: fx.sim[scheme] }).download({ groupId: fx.sim.groupId, clusterName: cluster, snapshotId, destination: join(fx.dir, `failed-${scheme}`), pollIntervalMs: 20 }),
       );
       expect(error).toBeInstanceOf(DownloadFailedError);
     }
   });
 
   it('an expired snapshot URL is renewed, and a URL the host refuses fails without its query', async () => {
-    clock = BEFORE;
-    const shim = shimWith({ credentials: sim.serviceAccount });
-    const cluster = sim.clusters.flexLegacy;
-    const job = await shim.waitForDownload(await shim.downloadSnapshot({ groupId: sim.groupId, clusterName: cluster, snapshotId: snapshotOf(cluster) }), { pollIntervalMs: 20 });
+    fx.clock = BEFORE;
+    const shim = shimWith({ credentials: fx.sim.serviceAccount });
+    const cluster = fx.sim.clusters.flexLegacy;
+    const job = await shim.waitForDownload(await shim.downloadSnapshot({ groupId: fx.sim.groupId, clusterName: cluster, snapshotId: snapshotOf(cluster) }), { pollIntervalMs: 20 });
     expect(job.snapshotUrl).toMatch(/X-Amz-Signature=/);
-    clock = new Date(BEFORE.getTime() + HOURS_5);
-    sim.setNow(clock);
+    fx.clock = new Date(BEFORE.getTime() + HOURS_5);
+    fx.sim.setNow(fx.clock);
     try {
-      const renewed = await scenario('renewal', () => shim.saveSnapshot(job, join(dir, 'renewed.tar.gz')));
-      expect(renewed).toMatchObject({ sha256: sim.snapshotSha256(snapshotOf(cluster)) });
+      const renewed = await scenario('renewal', () => shim.saveSnapshot(job, join(fx.dir, 'renewed.tar.gz')));
+      expect(renewed).toMatchObject({ sha256: fx.sim.snapshotSha256(snapshotOf(cluster)) });
     } finally {
-      sim.setNow(undefined);
-      clock = BEFORE;
+      fx.sim.setNow(undefined);
+      fx.clock = BEFORE;
     }
     // The same signed URL pointed at a snapshot the host does not have: a 404 from the host.
-    const fresh = await shim.waitForDownload(await shim.downloadSnapshot({ groupId: sim.groupId, clusterName: cluster, snapshotId: snapshotOf(cluster) }), { pollIntervalMs: 20 });
+    const fresh = await shim.waitForDownload(await shim.downloadSnapshot({ groupId: fx.sim.groupId, clusterName: cluster, snapshotId: snapshotOf(cluster) }), { pollIntervalMs: 20 });
     const missing = fresh.snapshotUrl!.replace(/[a-f0-9]{24}\.tar\.gz/, `${'0'.repeat(24)}.tar.gz`);
-    const error = await scenario('host 404', () => shim.saveSnapshot({ ...fresh, snapshotUrl: missing }, join(dir, 'missing.tar.gz')));
+    const error = await scenario('host 404', () => shim.saveSnapshot({ ...fresh, snapshotUrl: missing }, join(fx.dir, 'missing.tar.gz')));
     expect(error).toBeInstanceOf(SnapshotTransferError);
     expect((error as SnapshotTransferError).status).toBe(404);
   }, 60_000);
 
   it('a 401: a wrong private key, a wrong client secret, and revoked tokens (recovered)', async () => {
-    clock = BEFORE;
-    const target = { groupId: sim.groupId, clusterName: sim.clusters.shared };
+    fx.clock = BEFORE;
+    const target = { groupId: fx.sim.groupId, clusterName: fx.sim.clusters.shared };
     const wrongKey = await scenario('wrong private key', () =>
-      shimWith({ credentials: { publicKey: sim.apiKey.publicKey, privateKey: secret('wrong-private-key') } }).explainRoute(target),
+      shimWith({ credentials: { publicKey: fx.sim.apiKey.publicKey, privateKey: secret('wrong-private-key') } }).explainRoute(target),
     );
     expect(wrongKey).toBeInstanceOf(AtlasApiError);
     expect((wrongKey as AtlasApiError).status).toBe(401);
     const wrongSecret = await scenario('wrong client secret', () =>
-      shimWith({ credentials: { clientId: sim.serviceAccount.clientId, clientSecret: secret('wrong-client-secret') } }).explainRoute(target),
+      shimWith({ credentials: { clientId: fx.sim.serviceAccount.clientId, clientSecret: secret('wrong-client-secret') } }).explainRoute(target),
     );
     expect(wrongSecret).toBeInstanceOf(AuthError);
-    const shim = shimWith({ credentials: sim.serviceAccount, clusterKindTtlMs: 0 });
+    const shim = shimWith({ credentials: fx.sim.serviceAccount, clusterKindTtlMs: 0 });
     await shim.explainRoute(target);
-    sim.revokeTokens();
+    fx.sim.revokeTokens();
     await expect(scenario('revoked token', () => shim.explainRoute(target))).resolves.toMatchObject({ route: 'tenant' });
   });
 
   it('bad snapshot URLs are refused before any request, their secrets unshown', async () => {
-    clock = BEFORE;
+    fx.clock = BEFORE;
     const shim = shimWith();
-    const cluster = sim.clusters.flex;
-    const job = await shim.waitForDownload(await shim.downloadSnapshot({ groupId: sim.groupId, clusterName: cluster, snapshotId: snapshotOf(cluster) }), { pollIntervalMs: 20 });
+    const cluster = fx.sim.clusters.flex;
+    const job = await shim.waitForDownload(await shim.downloadSnapshot({ groupId: fx.sim.groupId, clusterName: cluster, snapshotId: snapshotOf(cluster) }), { pollIntervalMs: 20 });
     const urls = [
       `ftp://127.0.0.1/snap.tar.gz?X-Amz-Signature=${secret('ftp-signature')}`,
       `http://storage.invalid/snap.tar.gz?X-Amz-Signature=${secret('http-signature')}`,
@@ -205,45 +193,45 @@ describe('secrets never appear in anything emitted', () => {
       `data:application/gzip;base64,${secret('data-payload')}`,
       `https://127.0.0.1:1/${'p'.repeat(20_000)}?X-Amz-Signature=${secret('long-url-signature')}`,
     ];
-    sim.clearRequests();
+    fx.sim.clearRequests();
     for (const [index, snapshotUrl] of urls.entries()) {
-      const error = await scenario(`bad snapshot URL ${index}`, () => shim.saveSnapshot({ ...job, snapshotUrl }, join(dir, `bad-${index}.tar.gz`)));
+      const error = await scenario(`bad snapshot URL ${index}`, () => shim.saveSnapshot({ ...job, snapshotUrl }, join(fx.dir, `bad-${index}.tar.gz`)));
       expect(error, snapshotUrl.slice(0, 40)).toBeInstanceOf(ValidationError);
     }
-    expect(sim.requests).toEqual([]);
+    expect(fx.sim.requests).toEqual([]);
     expect(refusedOrigins).toEqual([]);
   });
 
   it('the legacy client, before and after the sunset', async () => {
     for (const [scheme, at] of [['apiKey', BEFORE], ['serviceAccount', AFTER]] as const) {
-      clock = at;
+      fx.clock = at;
       const { onEvent, logger } = capture;
-      const client = createLegacyClient({ baseUrl: proxy.origin, credentials: sim[scheme], sunsetDate: SUNSET, now: () => clock, onEvent, logger, dispatcher: network.dispatcher });
+      const client = createLegacyClient({ baseUrl: fx.proxy.origin, credentials: fx.sim[scheme], sunsetDate: SUNSET, now: () => fx.clock, onEvent, logger, dispatcher: network.dispatcher });
       shims.push(client);
       capture.emitted.push(...valueRenderings(client, 'legacy client'));
-      const cluster = sim.clusters.shared;
-      const job = await client.downloadClusterBackupTenant(sim.groupId, cluster, { snapshotId: snapshotOf(cluster), targetDeploymentItemName: cluster });
-      const read = await scenario(`legacy read ${scheme}`, () => client.getBackupTenantRestore(sim.groupId, cluster, job.id!));
+      const cluster = fx.sim.clusters.shared;
+      const job = await client.downloadClusterBackupTenant(fx.sim.groupId, cluster, { snapshotId: snapshotOf(cluster), targetDeploymentItemName: cluster });
+      const read = await scenario(`legacy read ${scheme}`, () => client.getBackupTenantRestore(fx.sim.groupId, cluster, job.id!));
       expect(read).toMatchObject({ id: job.id });
-      const missing = await scenario(`legacy 404 ${scheme}`, () => client.getBackupTenantRestore(sim.groupId, cluster, 'a'.repeat(24)));
+      const missing = await scenario(`legacy 404 ${scheme}`, () => client.getBackupTenantRestore(fx.sim.groupId, cluster, 'a'.repeat(24)));
       expect(missing).toBeInstanceOf(AtlasApiError);
     }
-    clock = BEFORE;
+    fx.clock = BEFORE;
   });
 
   describe('the CLI', () => {
     const apiKeyEnv = (): Record<string, string> => ({
-      MONGODB_ATLAS_BASE_URL: proxy.origin,
-      MONGODB_ATLAS_PUBLIC_API_KEY: sim.apiKey.publicKey,
-      MONGODB_ATLAS_PRIVATE_API_KEY: sim.apiKey.privateKey,
+      MONGODB_ATLAS_BASE_URL: fx.proxy.origin,
+      MONGODB_ATLAS_PUBLIC_API_KEY: fx.sim.apiKey.publicKey,
+      MONGODB_ATLAS_PRIVATE_API_KEY: fx.sim.apiKey.privateKey,
     });
     const serviceAccountEnv = (): Record<string, string> => ({
-      MONGODB_ATLAS_BASE_URL: proxy.origin,
-      MONGODB_ATLAS_CLIENT_ID: sim.serviceAccount.clientId,
-      MONGODB_ATLAS_CLIENT_SECRET: sim.serviceAccount.clientSecret,
+      MONGODB_ATLAS_BASE_URL: fx.proxy.origin,
+      MONGODB_ATLAS_CLIENT_ID: fx.sim.serviceAccount.clientId,
+      MONGODB_ATLAS_CLIENT_SECRET: fx.sim.serviceAccount.clientSecret,
     });
     const download = (cluster: string, snapshotId: string, out: string, ...extra: string[]): string[] => [
-      'download', '--project', sim.groupId, '--cluster', cluster, '--snapshot', snapshotId, '--out', join(dir, out), '--now', BEFORE.toISOString(), '--poll-interval', '30', ...extra,
+      'download', '--project', fx.sim.groupId, '--cluster', cluster, '--snapshot', snapshotId, '--out', join(fx.dir, out), '--now', BEFORE.toISOString(), '--poll-interval', '30', ...extra,
     ];
 
     async function cli(name: string, args: string[], env: Record<string, string>, expectedCode: number): Promise<void> {
@@ -253,51 +241,51 @@ describe('secrets never appear in anything emitted', () => {
     }
 
     it('downloads with --json and with --verbose, with either scheme', async () => {
-      clock = BEFORE;
-      await cli('json api key', download(sim.clusters.shared, snapshotOf(sim.clusters.shared), 'cli-1.tar.gz', '--json'), apiKeyEnv(), 0);
-      await cli('verbose service account', download(sim.clusters.flex, snapshotOf(sim.clusters.flex), 'cli-2.tar.gz', '--verbose'), serviceAccountEnv(), 0);
-      await cli('json fallback', download(sim.clusters.flex, snapshotOf(sim.clusters.flex), 'cli-3.tar.gz', '--json', '--route', 'tenant'), serviceAccountEnv(), 0);
+      fx.clock = BEFORE;
+      await cli('json api key', download(fx.sim.clusters.shared, snapshotOf(fx.sim.clusters.shared), 'cli-1.tar.gz', '--json'), apiKeyEnv(), 0);
+      await cli('verbose service account', download(fx.sim.clusters.flex, snapshotOf(fx.sim.clusters.flex), 'cli-2.tar.gz', '--verbose'), serviceAccountEnv(), 0);
+      await cli('json fallback', download(fx.sim.clusters.flex, snapshotOf(fx.sim.clusters.flex), 'cli-3.tar.gz', '--json', '--route', 'tenant'), serviceAccountEnv(), 0);
     }, 60_000);
 
     it('fails with --verbose: a FAILED job, a 401, a refused token, a dedicated cluster, secrets given as flags', async () => {
-      clock = BEFORE;
-      const failing = snapshotOf(sim.clusters.shared, 2);
-      sim.failJobsFor(failing);
-      await cli('FAILED job', download(sim.clusters.shared, failing, 'cli-failed.tar.gz', '--verbose'), apiKeyEnv(), 4);
-      await cli('wrong private key', ['explain', '--project', sim.groupId, '--cluster', sim.clusters.flex, '--verbose', '--json'], {
+      fx.clock = BEFORE;
+      const failing = snapshotOf(fx.sim.clusters.shared, 2);
+      fx.sim.failJobsFor(failing);
+      await cli('FAILED job', download(fx.sim.clusters.shared, failing, 'cli-failed.tar.gz', '--verbose'), apiKeyEnv(), 4);
+      await cli('wrong private key', ['explain', '--project', fx.sim.groupId, '--cluster', fx.sim.clusters.flex, '--verbose', '--json'], {
         ...apiKeyEnv(),
         MONGODB_ATLAS_PRIVATE_API_KEY: secret('cli-wrong-private-key'),
       }, 3);
-      await cli('wrong client secret', download(sim.clusters.flex, snapshotOf(sim.clusters.flex), 'cli-x.tar.gz', '--verbose'), {
+      await cli('wrong client secret', download(fx.sim.clusters.flex, snapshotOf(fx.sim.clusters.flex), 'cli-x.tar.gz', '--verbose'), {
         ...serviceAccountEnv(),
         MONGODB_ATLAS_CLIENT_SECRET: secret('cli-wrong-client-secret'),
       }, 3);
       await cli('dedicated, secrets as flags', [
-        ...download(sim.clusters.dedicated, snapshotOf(sim.clusters.dedicated), 'cli-d.tar.gz', '--verbose', '--json'),
-        '--base-url', proxy.origin, '--client-id', sim.serviceAccount.clientId, '--client-secret', sim.serviceAccount.clientSecret,
+        ...download(fx.sim.clusters.dedicated, snapshotOf(fx.sim.clusters.dedicated), 'cli-d.tar.gz', '--verbose', '--json'),
+        '--base-url', fx.proxy.origin, '--client-id', fx.sim.serviceAccount.clientId, '--client-secret', fx.sim.serviceAccount.clientSecret,
       ], {}, 4);
-      await cli('bad destination', download(sim.clusters.flex, snapshotOf(sim.clusters.flex), 'no-such-dir/x.tar.gz', '--verbose'), apiKeyEnv(), 6);
+      await cli('bad destination', download(fx.sim.clusters.flex, snapshotOf(fx.sim.clusters.flex), 'no-such-dir/x.tar.gz', '--verbose'), apiKeyEnv(), 6);
     }, 60_000);
   });
 
   it('the snapshot host never received an Atlas Authorization', () => {
-    const fileRequests = sim.requests.filter((request) => request.path.startsWith('/snapshot-files/'));
+    const fileRequests = fx.sim.requests.filter((request) => request.path.startsWith('/snapshot-files/'));
     expect(fileRequests.length).toBeGreaterThan(0);
     expect(fileRequests.filter((request) => request.auth !== 'none')).toEqual([]);
   });
 
   it('the search finds a deliberately leaked secret (negative control)', () => {
-    const signature = proxy.signatures.at(-1)!;
-    const token = proxy.accessTokens.at(-1)!;
+    const signature = fx.proxy.signatures.at(-1)!;
+    const token = fx.proxy.accessTokens.at(-1)!;
     const leaky: Emitted[] = [
       ...errorRenderings(new Error(`GET https://storage.example/snap.tar.gz?X-Amz-Signature=${signature}`), 'leaky error'),
       ...valueRenderings({ headers: { authorization: `Bearer ${token}` } }, 'leaky event'),
-      { where: 'leaky log line', text: `private key: ${encodeURIComponent(sim.apiKey.privateKey)}` },
+      { where: 'leaky log line', text: `private key: ${encodeURIComponent(fx.sim.apiKey.privateKey)}` },
     ];
     const secrets = [
       { name: 'signature', value: signature },
       { name: 'access token', value: token },
-      { name: 'private key', value: sim.apiKey.privateKey },
+      { name: 'private key', value: fx.sim.apiKey.privateKey },
     ];
     const leaks = findLeaks(leaky, secrets);
     expect(new Set(leaks.map((leak) => leak.secret))).toEqual(new Set(['signature', 'access token', 'private key']));
@@ -306,24 +294,24 @@ describe('secrets never appear in anything emitted', () => {
 
   it('nothing emitted contains a secret: not the keys, the tokens, the signatures, nor the made-up ones', () => {
     // What went over the wire: Bearer tokens, the Basic client credentials, and each Digest answer (a hash of the private key).
-    const wire = proxy.authorizations.flatMap((value) => {
+    const wire = fx.proxy.authorizations.flatMap((value) => {
       const [scheme, credential] = value.split(/\s+/, 2) as [string, string];
       if (scheme === 'Bearer' || scheme === 'Basic') return [{ name: `${scheme} credential`, value: credential }];
       const response = /\bresponse="([^"]+)"/.exec(value)?.[1];
       return response === undefined ? [] : [{ name: 'Digest response', value: response }];
     });
     const secrets: Secret[] = [
-      { name: 'private key', value: sim.apiKey.privateKey },
-      { name: 'client secret', value: sim.serviceAccount.clientSecret },
-      ...proxy.accessTokens.map((value) => ({ name: 'access token', value })),
-      ...proxy.signatures.map((value) => ({ name: 'snapshotUrl signature', value })),
+      { name: 'private key', value: fx.sim.apiKey.privateKey },
+      { name: 'client secret', value: fx.sim.serviceAccount.clientSecret },
+      ...fx.proxy.accessTokens.map((value) => ({ name: 'access token', value })),
+      ...fx.proxy.signatures.map((value) => ({ name: 'snapshotUrl signature', value })),
       ...wire,
       ...madeUp,
     ];
     const { emitted } = capture;
     // The scenarios must really have produced what is searched for, or a clean result means nothing.
-    expect(proxy.accessTokens.length).toBeGreaterThanOrEqual(3);
-    expect(proxy.signatures.length).toBeGreaterThanOrEqual(20);
+    expect(fx.proxy.accessTokens.length).toBeGreaterThanOrEqual(3);
+    expect(fx.proxy.signatures.length).toBeGreaterThanOrEqual(20);
     expect(new Set(wire.map((s) => s.name))).toEqual(new Set(['Bearer credential', 'Basic credential', 'Digest response']));
     expect(emitted.filter((e) => /CLI .* stdout/.test(e.where) && e.text.length > 0).length).toBeGreaterThanOrEqual(3);
     expect(emitted.filter((e) => e.where.startsWith('event route-fallback')).length).toBeGreaterThan(0);

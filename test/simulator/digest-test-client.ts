@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Agent, request } from 'undici';
+import { Agent, request, type Dispatcher } from 'undici';
 import { formatDigestAuthorization, parseDigestChallenge, type DigestChallenge } from '../../src/auth/digest.js';
 
 /** A response as the tests look at it: status, headers, text and (when it parses) JSON. */
@@ -84,19 +84,23 @@ export class DigestTestClient {
     if (options.contentType !== undefined) headers['content-type'] = options.contentType;
     if (authorization !== undefined) headers.authorization = authorization;
     const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
-    const response = await request(`${this.baseUrl}${path}`, { method: method as 'GET', headers, body, dispatcher: this.#agent });
-    const text = await response.body.text();
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    return { status: response.statusCode, headers: response.headers, text, json };
+    return responseOf(await request(`${this.baseUrl}${path}`, { method: method as 'GET', headers, body, dispatcher: this.#agent }));
   }
 
   /** Closes the client's connections. */
   close(): Promise<void> {
     return this.#agent.close();
   }
+}
+
+/** An undici response read whole: status, headers, text, and the JSON body when it is JSON. */
+export async function responseOf(response: Dispatcher.ResponseData): Promise<TestResponse> {
+  const text = await response.body.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.statusCode, headers: response.headers, text, json };
 }

@@ -49,7 +49,7 @@ describe('stop()', () => {
     const sim = await startAtlasSimulator();
     const first = sim.stop();
     const second = sim.stop();
-    await expect(Promise.all([first, second])).resolves.toBeDefined();
+    await expect(Promise.all([first, second])).resolves.toEqual([undefined, undefined]);
     await expect(sim.stop()).resolves.toBeUndefined();
   });
 });

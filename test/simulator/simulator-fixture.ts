@@ -1,4 +1,7 @@
+import { request } from 'undici';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { CLUSTER_MEDIA_TYPE, FLEX_MEDIA_TYPE, TENANT_MEDIA_TYPE } from '../../src/atlas/endpoints.js';
+import { createSnapshotShim, type ShimEvent, type SnapshotShim, type SnapshotShimOptions } from '../../src/index.js';
 import { startAtlasSimulator, type AtlasSimulator, type AtlasSimulatorOptions } from '../../src/simulator/index.js';
 import { DigestTestClient, type TestResponse } from './digest-test-client.js';
 
@@ -60,3 +63,89 @@ export async function pollUntil(
 }
 
 export { CLUSTER_MEDIA_TYPE, FLEX_MEDIA_TYPE, TENANT_MEDIA_TYPE };
+
+/**
+ * The sunset the shim tests configure (the default one), and the instants before and after
+ * it where the facade, adapter and end-to-end tests pin their clock.
+ */
+export const SUNSET = new Date('2026-01-22T00:00:00Z');
+export const BEFORE = new Date('2026-01-10T12:00:00Z');
+export const AFTER = new Date('2026-02-10T12:00:00Z');
+
+/** Anything a test opens and must close: a shim, a legacy client, a dispatcher. */
+export interface Closeable {
+  close(): Promise<unknown>;
+}
+
+/** The options every client on a {@link SharedSimulator} starts from. */
+export interface ClientOptions {
+  readonly baseUrl: string;
+  readonly credentials: AtlasSimulator['apiKey'];
+  readonly sunsetDate: Date;
+  readonly now: () => Date;
+}
+
+/** One simulator for a test file's tests, with the clock, events and clients they share (see {@link useSimulator}). */
+export interface SharedSimulator {
+  /** The simulator: started before the file's tests, so read it inside tests and hooks only. */
+  readonly sim: AtlasSimulator;
+  /** The clock of the simulator and of every client made from {@link clientOptions}: set it in a test; it is reset after each. */
+  clock: Date;
+  /** What {@link onEvent} received, emptied after each test. */
+  readonly events: ShimEvent[];
+  /** An `onEvent` option collecting into {@link events}. */
+  readonly onEvent: (event: ShimEvent) => void;
+  /** baseUrl, the API key, {@link SUNSET} and the clock: the options of a shim, legacy client or dispatcher on the simulator. */
+  clientOptions(): ClientOptions;
+  /** Closes `closeable` after the current test; returns it. */
+  closeAfterTest<T extends Closeable>(closeable: T): T;
+  /** A shim on the simulator ({@link clientOptions} with `overrides`), closed after the test. */
+  shim(overrides?: Partial<SnapshotShimOptions>): SnapshotShim;
+}
+
+/**
+ * Registers the hooks of a file whose tests share one simulator: it is started before them
+ * on the shared clock (with `options`) and stopped after them; after each test the clients
+ * it was given are closed, the clock is set back to `clock`, the simulator's own clock
+ * override and request log are cleared, and the events emptied.
+ */
+export function useSimulator({ clock, ...options }: AtlasSimulatorOptions & { readonly clock: Date }): SharedSimulator {
+  const open: Closeable[] = [];
+  const fx: SharedSimulator & { sim: AtlasSimulator } = {
+    sim: undefined as unknown as AtlasSimulator,
+    clock,
+    events: [],
+    onEvent: (event) => void fx.events.push(event),
+    clientOptions: () => ({ baseUrl: fx.sim.url, credentials: fx.sim.apiKey, sunsetDate: SUNSET, now: () => fx.clock }),
+    closeAfterTest(closeable) {
+      open.push(closeable);
+      return closeable;
+    },
+    shim: (overrides = {}) => fx.closeAfterTest(createSnapshotShim({ ...fx.clientOptions(), ...overrides })),
+  };
+  beforeAll(async () => {
+    fx.sim = await startAtlasSimulator({ ...options, now: () => fx.clock });
+  });
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((closeable) => closeable.close()));
+    fx.clock = clock;
+    fx.sim.setNow(undefined);
+    fx.sim.clearRequests();
+    fx.events.length = 0;
+  });
+  afterAll(async () => {
+    await fx.sim?.stop();
+  });
+  return fx;
+}
+
+/** A service-account bearer token from the simulator's token endpoint (client credentials). */
+export async function serviceAccountToken(sim: AtlasSimulator, origin = sim.url): Promise<string> {
+  const { clientId, clientSecret } = sim.serviceAccount;
+  const response = await request(`${origin}/api/oauth/token`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'grant_type=client_credentials',
+  });
+  return ((await response.body.json()) as { access_token: string }).access_token;
+}

@@ -78,13 +78,25 @@ describe('decideRoute: details', () => {
     const early = new Date('2025-06-01T00:00:00Z');
     expect(decideRoute({ clusterKind: 'shared', flag: 'auto', now: before, sunsetDate: early }).route).toBe('flex');
   });
-  it('gives every decision a readable reason', () => {
-    for (const [kind, flag] of table) {
-      for (const now of [before, after]) {
-        try {
-          expect(decideRoute({ clusterKind: kind, flag, now, sunsetDate }).reason.length).toBeGreaterThan(20);
-        } catch (error) {
-          expect(error).toBeInstanceOf(Error);
+  it('gives every decision a readable reason, and every refusal its precise error', () => {
+    for (const [kind, flag, beforeSunset, afterSunset] of table) {
+      for (const [now, expected] of [
+        [before, beforeSunset],
+        [after, afterSunset],
+      ] as const) {
+        const input = { clusterKind: kind, flag, now, sunsetDate };
+        if (expected === 'tenant' || expected === 'flex') {
+          const decision = decideRoute(input);
+          expect(decision.route).toBe(expected);
+          expect(decision.reason.length).toBeGreaterThan(20);
+        } else if (expected === 'sunset') {
+          expect(() => decideRoute(input)).toThrow(SunsetError);
+          expect(() => decideRoute(input)).toThrow(expect.objectContaining({ code: 'SUNSET', sunsetDate, at: now }));
+        } else {
+          expect(() => decideRoute(input, { groupId: 'g', clusterName: 'c' })).toThrow(UnsupportedClusterError);
+          expect(() => decideRoute(input, { groupId: 'g', clusterName: 'c' })).toThrow(
+            expect.objectContaining({ code: 'UNSUPPORTED_CLUSTER', groupId: 'g', clusterName: 'c', instanceSize: undefined }),
+          );
         }
       }
     }

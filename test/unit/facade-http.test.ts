@@ -1,6 +1,7 @@
-import { MockAgent } from 'undici';
+import type { MockAgent } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AtlasResponseError, createSnapshotShim, VERSION } from '../../src/index.js';
+import { mockAtlasWithToken } from './helpers/mock-atlas.js';
 
 const ORIGIN = 'https://cloud.mongodb.com';
 const groupId = '5f1a2b3c4d5e6f7a8b9c0d1e';
@@ -19,13 +20,7 @@ function headerObject(headers: unknown): Record<string, string> {
 }
 
 beforeEach(() => {
-  agent = new MockAgent();
-  agent.disableNetConnect();
-  agent
-    .get(ORIGIN)
-    .intercept({ path: '/api/oauth/token', method: 'POST' })
-    .reply(200, { access_token: 'tok-1', token_type: 'Bearer', expires_in: 3600 }, { headers: { 'content-type': 'application/json' } })
-    .persist();
+  agent = mockAtlasWithToken(ORIGIN);
 });
 afterEach(async () => {
   await agent.close();

@@ -1,5 +1,5 @@
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import { SnapshotTransferError } from '../../src/errors/snapshot-transfer-error.js';
@@ -26,9 +26,14 @@ describe('saveSnapshotFile: complete saves', () => {
   it('resolves a relative destination to an absolute path and replaces an existing file', async () => {
     const { host, dir, base, source } = await setup();
     await writeFile(join(dir, 'snapshot.tar.gz'), 'old contents');
-    const relative = join(dir, 'sub', '..', 'snapshot.tar.gz').replace(process.cwd() + '/', '');
     await mkdir(join(dir, 'sub'));
-    const saved = await saveSnapshotFile({ ...base, destination: relative, source: source() });
+    // Written by hand, not with path.join (which would collapse the `..`): relative to the
+    // working directory the code resolves against, with a `..` segment for it to resolve.
+    const relativePath = `${relative(process.cwd(), dir)}/sub/../snapshot.tar.gz`;
+    expect(isAbsolute(relativePath)).toBe(false);
+    expect(relativePath).toContain('/sub/../');
+    const saved = await saveSnapshotFile({ ...base, destination: relativePath, source: source() });
+    expect(saved.path).toBe(resolve(process.cwd(), relativePath));
     expect(saved.path).toBe(join(dir, 'snapshot.tar.gz'));
     expect((await readFile(saved.path!)).equals(host.content())).toBe(true);
   });

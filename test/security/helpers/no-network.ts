@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { MockAgent, type Dispatcher } from 'undici';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { createLegacyClient, type LegacyClient } from '../../../adapters/legacy-client.js';
-import { createSnapshotShim, ShimError, ValidationError, type SnapshotDownload, type SnapshotShim } from '../../../src/index.js';
+import { createSnapshotShim, ShimError, SnapshotTransferError, ValidationError, type SnapshotDownload, type SnapshotShim } from '../../../src/index.js';
 
 /** Ids and names the hostile-input tests use where a valid one belongs. */
 export const VALID = {
@@ -93,15 +93,22 @@ export async function refusal(call: () => unknown): Promise<unknown> {
 }
 
 /**
- * A refusal a caller can act on: a ShimError (a ValidationError naming `field`, or a
- * SnapshotTransferError of phase `destination`), one line of reasonable length, without
- * the URL signature.
+ * A refusal a caller can act on: a ShimError (a ValidationError naming `field`, or, when
+ * `field` names the destination, a SnapshotTransferError of phase `destination` whose message
+ * says which destination), one line of reasonable length, without the URL signature.
  */
 export function expectClearRefusal(error: unknown, field: string | RegExp): void {
   expect(error).toBeInstanceOf(ShimError);
   const typed = error as ShimError;
   if (typed instanceof ValidationError) expect(typed.field).toMatch(field);
-  else expect(typed).toMatchObject({ name: 'SnapshotTransferError', phase: 'destination' });
+  else {
+    expect(typed).toBeInstanceOf(SnapshotTransferError);
+    expect(typed).toMatchObject({ name: 'SnapshotTransferError', phase: 'destination' });
+    // The field of a destination refusal is the destination itself: a caller expecting another
+    // field (groupId, download, options...) must not be satisfied by a destination refusal.
+    expect((typed as SnapshotTransferError).phase).toMatch(field);
+    expect(typed.message).toMatch(/^The destination (path|stream) |^Cannot save the snapshot to "/);
+  }
   expect(typed.message.length).toBeLessThan(600);
   expect(typed.message).not.toMatch(/[\u0000\n]/);
   expect(typed.message).not.toContain(VALID.signature);
