@@ -71,7 +71,7 @@ export function validateListQuery(value: unknown): Record<string, number | boole
   if (value === undefined) return {};
   const query = checkObject('query', value);
   for (const key of Object.keys(query)) {
-    if (!(key in QUERY)) throw new ValidationError(`query.${key}`, `one of ${Object.keys(QUERY).join(', ')}`, 'an unknown parameter');
+    if (!Object.hasOwn(QUERY, key)) throw new ValidationError(`query.${key}`, `one of ${Object.keys(QUERY).join(', ')}`, 'an unknown parameter');
   }
   const pageNum = checkOptional('query.pageNum', query.pageNum, QUERY.pageNum);
   const itemsPerPage = checkOptional('query.itemsPerPage', query.itemsPerPage, QUERY.itemsPerPage);

@@ -1,4 +1,3 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { firstValue } from '../http/headers.js';
 
@@ -180,7 +179,7 @@ export function parseRetryAfter(value: string | undefined, nowMs: number): numbe
  * @param headers lower-case header names, as undici gives them.
  * @param nowMs the clock to measure an HTTP-date against when the answer has no usable `Date`.
  */
-export function serverWaitHint(headers: IncomingHttpHeaders, nowMs: number): ServerWaitHint {
+export function serverWaitHint(headers: Readonly<Record<string, string | string[] | undefined>>, nowMs: number): ServerWaitHint {
   const serverDate = parseHttpDate(firstValue(headers.date) ?? '');
   const retryAfterMs = parseRetryAfter(firstValue(headers['retry-after']), Number.isNaN(serverDate) ? nowMs : serverDate);
   const remaining = firstValue(headers['ratelimit-remaining']);

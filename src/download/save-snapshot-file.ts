@@ -109,9 +109,9 @@ export interface SaveContext {
  * taken over (at once on this host; from another host once it has gone unrenewed for a
  * minute).
  *
- * **Resuming** (`resume`, default true): a partial file left by an earlier call is
+ * **Resuming** (`resume`; {@link resolveSaveOptions} gives the defaults): a partial file left by an earlier call is
  * continued with `Range: bytes=<size>-` and `If-Range: <ETag>`; within a call, up to
- * `maxResumeAttempts` (default 3) connection cuts or short bodies are survived the same
+ * `maxResumeAttempts` connection cuts or short bodies are survived the same
  * way. A 206 starting at the right byte with the recorded size and ETag is appended to
  * (the digest still covers the whole file); a 200 or a 416 starts over from byte 0.
  * When a save fails for a reason a later call could overcome (aborted, interrupted too
@@ -177,12 +177,4 @@ function snapshotDispatcher(given: Dispatcher | undefined): Dispatcher {
   if (given !== undefined) return given.compose(createCredentialStripInterceptor());
   sharedDispatcher ??= new Agent({ connect: { timeout: 10_000 }, headersTimeout: 30_000, bodyTimeout: 30_000 }).compose(createCredentialStripInterceptor());
   return sharedDispatcher;
-}
-
-/** Everything one save works with, checked and defaulted. */
-export interface SaveContext {
-  readonly lease: SnapshotSourceLease;
-  readonly dispatcher: Dispatcher;
-  readonly options: ResolvedSaveOptions;
-  readonly meter: ProgressMeter;
 }

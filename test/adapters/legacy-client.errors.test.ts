@@ -177,7 +177,9 @@ describe('the sunset', () => {
       ['listClusterBackupSnapshots', 404],
       ['listFlexBackupSnapshots', 200],
     ]);
-    expect(events.map((e) => e.type)).toEqual(['legacy-rewrite']);
+    // The fallback is reported, as the undici adapter reports it for the same call.
+    expect(events.map((e) => e.type)).toEqual(['route-fallback', 'legacy-rewrite']);
+    expect(events[0]).toMatchObject({ decision: { route: 'flex', fallback: { from: 'tenant', to: 'flex', status: 404 } } });
   });
 
   it('a client keeps working across the sunset: tenant before, Flex after, on the same restore job', async () => {

@@ -1,8 +1,8 @@
 import { request, type Dispatcher } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createShimDispatcher } from '../../adapters/undici.js';
-import { TENANT_MEDIA_TYPE } from '../../src/atlas/endpoints.js';
-import type { DownloadAdoptedEvent, ShimEvent } from '../../src/events/shim-event.js';
+import { TENANT_MEDIA_TYPE } from '../../src/atlas/operations.js';
+import type { DownloadAdoptedEvent, ShimEvent } from '../../src/observability/shim-events.js';
 import type { SimulatorFault } from '../../src/simulator/index.js';
 import { recordingTimer, requestsOf, useFreshSimulator } from '../faults/fault-fixture.js';
 import { AFTER, SUNSET } from './adapter-fixture.js';

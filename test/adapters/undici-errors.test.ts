@@ -1,11 +1,11 @@
 import { Agent, errors, request, type Dispatcher } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { createShimDispatcher, createShimInterceptor, deprecationNotice, tenantDeprecationDate, type ShimInterceptorOptions } from '../../adapters/undici.js';
-import { TENANT_MEDIA_TYPE } from '../../src/atlas/endpoints.js';
-import { createDigestAuthInterceptor } from '../../src/auth/digest-interceptor.js';
-import { SunsetError } from '../../src/errors/sunset-error.js';
-import { UnsupportedClusterError } from '../../src/errors/unsupported-cluster-error.js';
-import { ValidationError } from '../../src/errors/validation-error.js';
+import { TENANT_MEDIA_TYPE } from '../../src/atlas/operations.js';
+import { createDigestAuthInterceptor } from '../../src/auth/digest-auth.js';
+import { SunsetError } from '../../src/errors/route-errors.js';
+import { UnsupportedClusterError } from '../../src/errors/route-errors.js';
+import { ValidationError } from '../../src/errors/shim-error.js';
 import { AFTER, shimDispatcher, SUNSET, useSimulator } from './adapter-fixture.js';
 
 // Whatever keeps the shim from taking a decision must reach the caller as the error itself,

@@ -1,8 +1,8 @@
 import { fetch as undiciFetch, request, setGlobalDispatcher, type Dispatcher } from 'undici';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ShimInterceptorOptions } from '../../adapters/undici.js';
-import { TENANT_MEDIA_TYPE } from '../../src/atlas/endpoints.js';
-import { SunsetError } from '../../src/errors/sunset-error.js';
+import { TENANT_MEDIA_TYPE } from '../../src/atlas/operations.js';
+import { SunsetError } from '../../src/errors/route-errors.js';
 import { AFTER, BEFORE, restoreGlobalDispatcher, serviceAccountToken, shimDispatcher, useSimulator } from './adapter-fixture.js';
 
 // The same adapter behind the three ways code sends HTTP on Node: undici.request, undici's

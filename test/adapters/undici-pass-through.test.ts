@@ -4,8 +4,8 @@ import { Readable } from 'node:stream';
 import { Agent, request, type Dispatcher } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ShimInterceptorOptions } from '../../adapters/undici.js';
-import { FLEX_MEDIA_TYPE, TENANT_MEDIA_TYPE } from '../../src/atlas/endpoints.js';
-import { createDigestAuthInterceptor } from '../../src/auth/digest-interceptor.js';
+import { FLEX_MEDIA_TYPE, TENANT_MEDIA_TYPE } from '../../src/atlas/operations.js';
+import { createDigestAuthInterceptor } from '../../src/auth/digest-auth.js';
 import type { TestResponse } from '../simulator/digest-test-client.js';
 import { BEFORE, send, shimDispatcher, useSimulator } from './adapter-fixture.js';
 

@@ -1,9 +1,9 @@
 import { Agent, type Dispatcher } from 'undici';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ShimInterceptorOptions } from '../../adapters/undici.js';
-import { TENANT_MEDIA_TYPE } from '../../src/atlas/endpoints.js';
-import { createDigestAuthInterceptor } from '../../src/auth/digest-interceptor.js';
-import type { LegacyRewriteEvent } from '../../src/events/shim-event.js';
+import { TENANT_MEDIA_TYPE } from '../../src/atlas/operations.js';
+import { createDigestAuthInterceptor } from '../../src/auth/digest-auth.js';
+import type { LegacyRewriteEvent } from '../../src/observability/shim-events.js';
 import type { TestResponse } from '../simulator/digest-test-client.js';
 import { AFTER, BEFORE, send, serviceAccountToken, shimDispatcher, useSimulator } from './adapter-fixture.js';
 import { contractSuite, loadContract, type ContractValidators, type Json } from '../contract/contract.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contractSuite, loadContract, type ContractOperation, type ContractValidators, type Json } from './contract.js';
-import { atlasPaths } from '../../src/atlas/endpoints.js';
+import { atlasPath } from '../../src/atlas/operations.js';
 import { SERVED_OPERATIONS } from '../../src/simulator/operations.js';
 import { SIMULATOR_ERROR_CODES as CODES } from '../../src/simulator/index.js';
 import type { TestResponse } from '../simulator/digest-test-client.js';
@@ -63,18 +63,18 @@ contractSuite('the simulator', () => {
   }
 
   const url = {
-    getCluster: (name: string) => atlasPaths.getCluster(fx.sim.groupId, name),
-    tenantDownload: (name: string) => atlasPaths.downloadClusterBackupTenant(fx.sim.groupId, name),
-    tenantRestores: (name: string) => atlasPaths.listBackupTenantRestores(fx.sim.groupId, name),
-    tenantRestore: (name: string, id: string) => atlasPaths.getBackupTenantRestore(fx.sim.groupId, name, id),
-    tenantSnapshots: (name: string) => atlasPaths.listClusterBackupSnapshots(fx.sim.groupId, name),
-    tenantSnapshot: (name: string, id: string) => atlasPaths.getBackupTenantSnapshot(fx.sim.groupId, name, id),
-    getFlexCluster: (name: string) => atlasPaths.getFlexCluster(fx.sim.groupId, name),
-    flexDownload: (name: string) => atlasPaths.downloadFlexBackup(fx.sim.groupId, name),
-    flexJobs: (name: string) => atlasPaths.listFlexRestoreJobs(fx.sim.groupId, name),
-    flexJob: (name: string, id: string) => atlasPaths.getFlexRestoreJob(fx.sim.groupId, name, id),
-    flexSnapshots: (name: string) => atlasPaths.listFlexBackupSnapshots(fx.sim.groupId, name),
-    flexSnapshot: (name: string, id: string) => atlasPaths.getFlexBackupSnapshot(fx.sim.groupId, name, id),
+    getCluster: (name: string) => atlasPath('getCluster', { groupId: fx.sim.groupId, clusterName: name }),
+    tenantDownload: (name: string) => atlasPath('downloadClusterBackupTenant', { groupId: fx.sim.groupId, clusterName: name }),
+    tenantRestores: (name: string) => atlasPath('listBackupTenantRestores', { groupId: fx.sim.groupId, clusterName: name }),
+    tenantRestore: (name: string, id: string) => atlasPath('getBackupTenantRestore', { groupId: fx.sim.groupId, clusterName: name, itemId: id }),
+    tenantSnapshots: (name: string) => atlasPath('listClusterBackupSnapshots', { groupId: fx.sim.groupId, clusterName: name }),
+    tenantSnapshot: (name: string, id: string) => atlasPath('getBackupTenantSnapshot', { groupId: fx.sim.groupId, clusterName: name, itemId: id }),
+    getFlexCluster: (name: string) => atlasPath('getFlexCluster', { groupId: fx.sim.groupId, clusterName: name }),
+    flexDownload: (name: string) => atlasPath('downloadFlexBackup', { groupId: fx.sim.groupId, clusterName: name }),
+    flexJobs: (name: string) => atlasPath('listFlexRestoreJobs', { groupId: fx.sim.groupId, clusterName: name }),
+    flexJob: (name: string, id: string) => atlasPath('getFlexRestoreJob', { groupId: fx.sim.groupId, clusterName: name, itemId: id }),
+    flexSnapshots: (name: string) => atlasPath('listFlexBackupSnapshots', { groupId: fx.sim.groupId, clusterName: name }),
+    flexSnapshot: (name: string, id: string) => atlasPath('getFlexBackupSnapshot', { groupId: fx.sim.groupId, clusterName: name, itemId: id }),
   };
   const accept = (operationId: string): string => op(operationId).mediaType;
 

@@ -5,7 +5,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { EXIT_CODES } from '../../src/cli/exit-codes.js';
+import { EXIT_CODES } from '../../src/cli/cli-errors.js';
 import { startAtlasSimulator } from '../../src/simulator/index.js';
 
 type Simulator = Awaited<ReturnType<typeof startAtlasSimulator>>;

@@ -148,6 +148,29 @@ describe('deadline and abort', () => {
     await closesWithin(shim, 2000);
   });
 
+  it('the deadline names the last failure it cut short: a retry after a 503 that does not answer in time', async () => {
+    const { shim, timer } = await warmShim({ timeouts: { deadlineMs: 400 } });
+    fx.sim.faults.inject({ kind: 'server-error', status: 503, operationId: READ });
+    fx.sim.faults.inject({ kind: 'latency', operationId: READ, delayMs: 10_000 });
+    const error = await failureOf(shim.getDownload(fx.job));
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as TimeoutError).lastStatus).toBe('HTTP 503');
+    expect((error as Error).message).toMatch(/timed out after \d+ ms; the last status seen was HTTP 503\.$/);
+    expect(timer.sleeps).toHaveLength(1);
+    await closesWithin(shim, 2000);
+    await expect.poll(() => requestsOf(fx.sim, READ).map((r) => [r.status, r.fault])).toEqual([
+      [503, 'server-error'],
+      [0, 'latency'],
+    ]);
+  });
+
+  it('a signal aborted before the call ends it with its reason, and nothing is sent', async () => {
+    const { shim } = await warmShim();
+    const reason = new Error('given up before it began');
+    expect(await failureOf(shim.getDownload(fx.job, { signal: AbortSignal.abort(reason) }))).toBe(reason);
+    expect(statuses()).toEqual([]);
+  });
+
   it('an abort cancels the request in flight with the caller\'s reason, and leaves no socket behind', async () => {
     const { shim } = await warmShim();
     fx.sim.faults.inject({ kind: 'latency', operationId: READ, delayMs: 10_000 });

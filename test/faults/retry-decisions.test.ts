@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chooseAdoptableJob } from '../../src/atlas/adoptable-job.js';
-import { describeFailure, isRetryable, serverEffect, transportFailure, type AttemptFailure } from '../../src/retry/attempt-failure.js';
+import { chooseAdoptableJob } from '../../src/atlas/atlas-answer.js';
+import { describeFailure, isRetryable, serverEffect, transportFailure, type AttemptFailure } from '../../src/atlas/atlas-answer.js';
 
 const status = (code: number): AttemptFailure => ({ kind: 'status', status: code, headers: {} });
 
@@ -43,6 +43,12 @@ describe('which failures are retried', () => {
   });
 });
 
+/** The choice is that very job (not a copy), with its id. */
+function expectChosen(chosen: ReturnType<typeof chooseAdoptableJob>, job: { id: string }): void {
+  expect(chosen?.body).toBe(job);
+  expect(chosen?.id).toBe(job.id);
+}
+
 describe('chooseAdoptableJob', () => {
   const snapshotId = 'a'.repeat(24);
   const since = new Date('2026-03-01T12:00:00Z');
@@ -58,19 +64,19 @@ describe('chooseAdoptableJob', () => {
 
   it('adopts the recent download job of the same snapshot', () => {
     const mine = job('b'.repeat(24), '2026-03-01T12:00:01Z');
-    expect(chooseAdoptableJob([mine], criteria)).toBe(mine);
+    expectChosen(chooseAdoptableJob([mine], criteria), mine);
   });
   it('never adopts a FAILED job, nor a job it is told to leave (the one a renewal replaces)', () => {
     const failed = job('c'.repeat(24), '2026-03-01T12:00:02Z', { status: 'FAILED' });
     const refused = job('d'.repeat(24), '2026-03-01T12:00:03Z', { status: 'COMPLETED' });
     const other = job('b'.repeat(24), '2026-03-01T12:00:01Z');
     expect(chooseAdoptableJob([failed], criteria)).toBeUndefined();
-    expect(chooseAdoptableJob([failed, refused, other], { ...criteria, exclude: new Set([refused.id]) })).toBe(other);
+    expectChosen(chooseAdoptableJob([failed, refused, other], { ...criteria, exclude: new Set([refused.id]) }), other);
     expect(chooseAdoptableJob([refused], { ...criteria, exclude: new Set([refused.id]) })).toBeUndefined();
   });
   it('allows for clock skew, and no more', () => {
     const justInside = job('b'.repeat(24), '2026-03-01T11:59:00Z');
-    expect(chooseAdoptableJob([justInside], criteria)).toBe(justInside);
+    expectChosen(chooseAdoptableJob([justInside], criteria), justInside);
     expect(chooseAdoptableJob([job('b'.repeat(24), '2026-03-01T11:58:59Z')], criteria)).toBeUndefined();
   });
   it('never adopts another snapshot\'s job, a restore job, a job without an id or without a date', () => {
@@ -88,11 +94,11 @@ describe('chooseAdoptableJob', () => {
     const older = job('5'.repeat(24), '2026-03-01T12:00:01Z');
     const newer = job('6'.repeat(24), '2026-03-01T12:00:02Z');
     const twin = job('7'.repeat(24), '2026-03-01T12:00:02Z');
-    expect(chooseAdoptableJob([older, newer], criteria)).toBe(newer);
-    expect(chooseAdoptableJob([twin, newer, older], criteria)).toBe(twin);
+    expectChosen(chooseAdoptableJob([older, newer], criteria), newer);
+    expectChosen(chooseAdoptableJob([twin, newer, older], criteria), twin);
   });
   it('accepts a job that does not say its delivery type', () => {
     const bare = job('8'.repeat(24), '2026-03-01T12:00:01Z', { deliveryType: undefined });
-    expect(chooseAdoptableJob([bare], criteria)).toBe(bare);
+    expectChosen(chooseAdoptableJob([bare], criteria), bare);
   });
 });

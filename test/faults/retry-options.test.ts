@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSnapshotShim, DEFAULT_CALL_DEADLINE_MS, RETRY_DEFAULTS, ValidationError } from '../../src/index.js';
 import { resolveShimOptions } from '../../src/facade/shim-options.js';
-import { realTimer } from '../../src/retry/retry-policy.js';
+import { realTimer } from '../../src/atlas/retry.js';
 
 const credentials = { publicKey: 'abcdefgh', privateKey: 'd0c5a2e1-8a1b-4c7e-9f00-123456789abc' };
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, decideRetryTiming, parseRetryAfter, serverWaitHint, type RetryBounds } from '../../src/retry/retry-timing.js';
+import { backoffDelay, decideRetryTiming, parseRetryAfter, serverWaitHint, type RetryBounds } from '../../src/atlas/retry.js';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
 const bounds: RetryBounds = { limit: 4, baseDelayMs: 500, maxDelayMs: 20_000, maxElapsedMs: 60_000 };
@@ -71,18 +71,17 @@ describe('backoffDelay (full jitter)', () => {
 describe('decideRetryTiming', () => {
   const input = { retriesDone: 0, elapsedMs: 0, bounds, random: 0.5 };
   it('backs off with jitter when the server gives no hint', () => {
-    expect(decideRetryTiming(input)).toEqual({ retry: true, delayMs: 250, basis: 'backoff' });
-    expect(decideRetryTiming({ ...input, retriesDone: 3 })).toEqual({ retry: true, delayMs: 2000, basis: 'backoff' });
+    expect(decideRetryTiming(input)).toEqual({ retry: true, delayMs: 250 });
+    expect(decideRetryTiming({ ...input, retriesDone: 3 })).toEqual({ retry: true, delayMs: 2000 });
   });
   it('waits exactly what Retry-After says, longer than the backoff cap included', () => {
     const hint = { retryAfterMs: 45_000, rateLimitSpent: true };
-    expect(decideRetryTiming({ ...input, hint })).toEqual({ retry: true, delayMs: 45_000, basis: 'retry-after' });
+    expect(decideRetryTiming({ ...input, hint })).toEqual({ retry: true, delayMs: 45_000 });
   });
   it('waits maxDelayMs when the rate limit is spent and no Retry-After says for how long', () => {
     expect(decideRetryTiming({ ...input, hint: { retryAfterMs: undefined, rateLimitSpent: true } })).toEqual({
       retry: true,
       delayMs: 20_000,
-      basis: 'rate-limit',
     });
   });
   it('stops after limit retries', () => {
@@ -97,7 +96,6 @@ describe('decideRetryTiming', () => {
     expect(decideRetryTiming({ ...input, elapsedMs: 58_000, hint: { retryAfterMs: 2000, rateLimitSpent: false } })).toEqual({
       retry: true,
       delayMs: 2000,
-      basis: 'retry-after',
     });
   });
   it('never schedules a retry past the budget or beyond the limit, and retries whenever both allow (property)', () => {
@@ -121,12 +119,7 @@ describe('decideRetryTiming', () => {
             expect(rest.retriesDone >= bounds.limit || timing.reason === 'time-budget').toBe(true);
           }
           // The converse: below the limit, a wait that fits the budget is a retry, of that wait.
-          const [wait, basis] =
-            retryAfterMs !== undefined
-              ? [retryAfterMs, 'retry-after']
-              : rateLimitSpent
-                ? [bounds.maxDelayMs, 'rate-limit']
-                : [backoffDelay(rest.retriesDone, bounds, rest.random), 'backoff'];
+          const wait = retryAfterMs ?? (rateLimitSpent ? bounds.maxDelayMs : backoffDelay(rest.retriesDone, bounds, rest.random));
           if (rest.retriesDone >= bounds.limit) {
             expect(timing).toEqual({ retry: false, reason: 'limit' });
             outcomes.limit += 1;
@@ -134,7 +127,7 @@ describe('decideRetryTiming', () => {
             expect(timing).toEqual({ retry: false, reason: 'time-budget' });
             outcomes.budget += 1;
           } else {
-            expect(timing).toEqual({ retry: true, delayMs: wait, basis });
+            expect(timing).toEqual({ retry: true, delayMs: wait });
             outcomes.retried += 1;
           }
         },

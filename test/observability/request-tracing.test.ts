@@ -1,76 +1,63 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { describe, expect, it } from 'vitest';
-import type { AtlasAnswer, AtlasCall, AtlasClient } from '../../src/atlas/atlas-client.js';
-import { atlasPaths } from '../../src/atlas/endpoints.js';
-import { AtlasApiError } from '../../src/errors/atlas-api-error.js';
+import { ATLAS_OPERATIONS, atlasOperationOf, atlasPath, type AtlasOperationId } from '../../src/atlas/operations.js';
+import { AtlasApiError } from '../../src/errors/atlas-errors.js';
 import { DIAGNOSTICS_CHANNELS, type RetryChannelMessage } from '../../src/index.js';
-import { atlasOperationOf } from '../../src/observability/atlas-operation.js';
-import { publishRetry } from '../../src/observability/publish-retry.js';
-import { failureCodeOf, pathOnly } from '../../src/observability/request-facts.js';
+import { reportRetry, traceAtlasCall, type AtlasCallTrace } from '../../src/observability/observer.js';
 import { createShimLog } from '../../src/observability/shim-logger.js';
-import { traceAtlasClient } from '../../src/observability/trace-atlas-client.js';
 import { recordChannels } from './channel-recorder.js';
 
 const GROUP = '0123456789abcdef01234567';
 const JOB = 'abcdefabcdefabcdefabcdef';
+const OPERATION_IDS = Object.keys(ATLAS_OPERATIONS) as AtlasOperationId[];
 
 describe('atlasOperationOf', () => {
-  it('names every operation the client can call, from the path builders themselves', () => {
-    for (const [operationId, build] of Object.entries(atlasPaths)) {
-      const path = (build as (...parameters: string[]) => string)(GROUP, 'Cluster-0', JOB);
-      expect(atlasOperationOf(path), path).toBe(operationId);
+  it('names every operation of the table from its method and the path the client builds', () => {
+    expect(OPERATION_IDS).toHaveLength(12);
+    for (const operationId of OPERATION_IDS) {
+      const path = atlasPath(operationId, { groupId: GROUP, clusterName: 'Cluster-0', itemId: JOB });
+      expect(atlasOperationOf(ATLAS_OPERATIONS[operationId].method, path), path).toBe(operationId);
     }
   });
-  it('knows no other path, nor a path with a query or an extra segment', () => {
-    expect(atlasOperationOf('/api/oauth/token')).toBeUndefined();
-    expect(atlasOperationOf('/snapshot-files/abc/def.tar.gz')).toBeUndefined();
-    expect(atlasOperationOf(`${atlasPaths.getCluster(GROUP, 'c')}/extra`)).toBeUndefined();
-    expect(atlasOperationOf(`${atlasPaths.listFlexRestoreJobs(GROUP, 'c')}?pageNum=2`)).toBeUndefined();
+  it('knows no other path, nor a path with a query, an extra segment or another method', () => {
+    expect(atlasOperationOf('POST', '/api/oauth/token')).toBeUndefined();
+    expect(atlasOperationOf('GET', '/snapshot-files/abc/def.tar.gz')).toBeUndefined();
+    expect(atlasOperationOf('GET', `${atlasPath('getCluster', { groupId: GROUP, clusterName: 'c' })}/extra`)).toBeUndefined();
+    expect(atlasOperationOf('GET', `${atlasPath('listFlexRestoreJobs', { groupId: GROUP, clusterName: 'c' })}?pageNum=2`)).toBeUndefined();
+    expect(atlasOperationOf('GET', atlasPath('downloadFlexBackup', { groupId: GROUP, clusterName: 'c' }))).toBeUndefined();
   });
 });
 
-describe('pathOnly and failureCodeOf', () => {
-  it('drops the query, the fragment and any origin', () => {
-    expect(pathOnly('/a/b?pageNum=2')).toBe('/a/b');
-    expect(pathOnly('/a/b#x')).toBe('/a/b');
-    expect(pathOnly('https://bucket.s3.amazonaws.com/snap.tar.gz?X-Amz-Signature=abc')).toBe('/snap.tar.gz');
-    expect(pathOnly('https://user:pw@host/p')).toBe('/p');
-  });
-  it("prefers Atlas's errorCode, then the error's code", () => {
-    const refusal = new AtlasApiError({ status: 429, request: { method: 'GET', path: '/x' }, errorCode: 'RATE_LIMITED' });
-    expect(failureCodeOf(refusal)).toBe('RATE_LIMITED');
-    expect(failureCodeOf(Object.assign(new Error('reset'), { code: 'ECONNRESET' }))).toBe('ECONNRESET');
-    expect(failureCodeOf('nope')).toBeUndefined();
-  });
-});
+const call = { operationId: 'getFlexRestoreJob', method: 'GET', path: atlasPath('getFlexRestoreJob', { groupId: GROUP, clusterName: 'c', itemId: JOB }) } as const;
+const answer = { status: 200, body: { snapshotUrl: 'https://host/f?sig=SECRET' } };
 
-/** A client whose call runs `during` (as a retry loop inside the real client would) and answers 200. */
-function fakeClient(during: () => void = () => {}): AtlasClient & { answer: AtlasAnswer } {
-  const answer: AtlasAnswer = { status: 200, body: { snapshotUrl: 'https://host/f?sig=SECRET' } };
-  return {
-    answer,
-    async call() {
-      await Promise.resolve();
-      during();
-      await new Promise((resolve) => setTimeout(resolve, 1));
-      return answer;
-    },
+/** A call that runs `during` with its trace (as the client's retry loop would) and answers 200. */
+function slowCall(during: (trace: AtlasCallTrace | undefined) => void = () => {}) {
+  return async (trace: AtlasCallTrace | undefined) => {
+    await Promise.resolve();
+    during(trace);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    return answer;
   };
 }
-const call: AtlasCall = { method: 'GET', path: atlasPaths.getFlexRestoreJob(GROUP, 'c', JOB), mediaType: 'application/json' };
 
-describe('traceAtlasClient', () => {
-  it('with no subscriber and no logger, hands the call straight to the client', () => {
-    const promise = Promise.resolve({ status: 200, body: undefined });
-    const client: AtlasClient = { call: () => promise };
-    expect(traceAtlasClient(client, undefined).call(call)).toBe(promise);
+describe('traceAtlasCall', () => {
+  it('with no subscriber and no logger, runs the call without a trace and hands its promise back as it is', () => {
+    const promise = Promise.resolve(answer);
+    const seen: Array<AtlasCallTrace | undefined> = [];
+    expect(
+      traceAtlasCall(undefined, call, (trace) => {
+        seen.push(trace);
+        return promise;
+      }),
+    ).toBe(promise);
+    expect(seen).toEqual([undefined]);
   });
 
   it('returns the answer, but never puts it in the trace', async () => {
     const recorder = recordChannels();
     try {
-      const client = fakeClient();
-      expect(await traceAtlasClient(client, undefined).call(call)).toBe(client.answer);
+      expect(await traceAtlasCall(undefined, call, slowCall())).toBe(answer);
       expect(recorder.of('request', 'asyncEnd')).toEqual([
         { method: 'GET', path: call.path, operation: 'getFlexRestoreJob', attempt: 1, status: 200, durationMs: expect.any(Number), errorCode: undefined, result: undefined },
       ]);
@@ -80,33 +67,38 @@ describe('traceAtlasClient', () => {
     }
   });
 
-  it('a failed call is traced with its status and errorCode, and rejects with the same error', async () => {
+  it("a failed call is traced with its status and errorCode (Atlas's, else the error's code), and rejects with the same error", async () => {
     const recorder = recordChannels();
     try {
       const refusal = new AtlasApiError({ status: 404, request: { method: 'GET', path: call.path }, errorCode: 'RESOURCE_NOT_FOUND' });
-      const client: AtlasClient = { call: () => Promise.reject(refusal) };
-      await expect(traceAtlasClient(client, undefined).call(call)).rejects.toBe(refusal);
-      expect(recorder.of('request', 'error')).toEqual([expect.objectContaining({ status: 404, errorCode: 'RESOURCE_NOT_FOUND', error: refusal })]);
+      await expect(traceAtlasCall(undefined, call, () => Promise.reject(refusal))).rejects.toBe(refusal);
+      const reset = Object.assign(new Error('reset'), { code: 'ECONNRESET' });
+      await expect(traceAtlasCall(undefined, call, () => Promise.reject(reset))).rejects.toBe(reset);
+      expect(recorder.of('request', 'error')).toEqual([
+        expect.objectContaining({ status: 404, errorCode: 'RESOURCE_NOT_FOUND', error: refusal }),
+        expect.objectContaining({ status: undefined, errorCode: 'ECONNRESET', error: reset }),
+      ]);
     } finally {
       recorder.stop();
     }
   });
 });
 
-describe('publishRetry', () => {
-  it('publishes on the retry channel, without the query string of what it was given', () => {
+describe('reportRetry', () => {
+  it('publishes on the retry channel with the operation it was given', () => {
     const seen: RetryChannelMessage[] = [];
     const listener = (message: unknown) => void seen.push(message as RetryChannelMessage);
     diagnosticsChannel.subscribe(DIAGNOSTICS_CHANNELS.retry, listener);
+    const download = { operationId: 'downloadFlexBackup', method: 'POST', path: atlasPath('downloadFlexBackup', { groupId: GROUP, clusterName: 'c' }) } as const;
     try {
-      publishRetry({ method: 'POST', path: `${atlasPaths.downloadFlexBackup(GROUP, 'c')}?envelope=false`, attempt: 1, delayMs: 250, status: 503 });
-      publishRetry({ method: 'GET', path: 'https://storage.example/snap.tar.gz?X-Amz-Signature=SECRET', attempt: 2, delayMs: 500, errorCode: 'ECONNRESET' });
+      reportRetry(undefined, { attempt: 1, delayMs: 250, status: 503, errorCode: undefined }, download);
+      reportRetry(undefined, { attempt: 2, delayMs: 500, status: undefined, errorCode: 'ECONNRESET' }, call);
     } finally {
       diagnosticsChannel.unsubscribe(DIAGNOSTICS_CHANNELS.retry, listener);
     }
     expect(seen).toEqual([
-      { method: 'POST', path: atlasPaths.downloadFlexBackup(GROUP, 'c'), operation: 'downloadFlexBackup', attempt: 1, delayMs: 250, status: 503, errorCode: undefined },
-      { method: 'GET', path: '/snap.tar.gz', operation: undefined, attempt: 2, delayMs: 500, status: undefined, errorCode: 'ECONNRESET' },
+      { method: 'POST', path: download.path, operation: 'downloadFlexBackup', attempt: 1, delayMs: 250, status: 503, errorCode: undefined },
+      { method: 'GET', path: call.path, operation: 'getFlexRestoreJob', attempt: 2, delayMs: 500, status: undefined, errorCode: 'ECONNRESET' },
     ]);
   });
 
@@ -120,13 +112,16 @@ describe('publishRetry', () => {
       error: () => {},
     });
     try {
-      const client = fakeClient(() => {
-        publishRetry({ method: 'GET', path: call.path, attempt: 1, delayMs: 10, status: 429, errorCode: 'RATE_LIMITED' });
-        publishRetry({ method: 'GET', path: call.path, attempt: 2, delayMs: 20, status: 503 });
-      });
-      await traceAtlasClient(client, log).call(call);
-      // Outside any call, a retry report changes no other call's count.
-      publishRetry({ method: 'GET', path: call.path, attempt: 7, delayMs: 1 });
+      await traceAtlasCall(
+        log,
+        call,
+        slowCall((trace) => {
+          reportRetry(trace, { attempt: 1, delayMs: 10, status: 429, errorCode: 'RATE_LIMITED' }, call);
+          reportRetry(trace, { attempt: 2, delayMs: 20, status: 503, errorCode: undefined }, call);
+        }),
+      );
+      // Outside any call, a retry report changes no call's count.
+      reportRetry(undefined, { attempt: 7, delayMs: 1, status: undefined, errorCode: undefined }, call);
     } finally {
       recorder.stop();
     }
@@ -142,9 +137,10 @@ describe('publishRetry', () => {
   it('two concurrent calls count their own retries', async () => {
     const recorder = recordChannels();
     try {
-      const retried = fakeClient(() => publishRetry({ method: 'GET', path: call.path, attempt: 1, delayMs: 1 }));
-      const clean = fakeClient();
-      await Promise.all([traceAtlasClient(retried, undefined).call(call), traceAtlasClient(clean, undefined).call(call)]);
+      await Promise.all([
+        traceAtlasCall(undefined, call, slowCall((trace) => reportRetry(trace, { attempt: 1, delayMs: 1, status: undefined, errorCode: undefined }, call))),
+        traceAtlasCall(undefined, call, slowCall()),
+      ]);
     } finally {
       recorder.stop();
     }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { TENANT_ENDPOINT_WARNING_CODE, tenantEndpointNotice } from '../../src/observability/tenant-warning-message.js';
+import { TENANT_ENDPOINT_WARNING_CODE, tenantEndpointNotice } from '../../src/observability/tenant-warning.js';
 
 const SUNSET = new Date('2026-01-22T00:00:00Z');
 const originalTz = process.env.TZ;

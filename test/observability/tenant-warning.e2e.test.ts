@@ -2,7 +2,7 @@ import { request } from 'undici';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLegacyClient } from '../../adapters/legacy-client.js';
 import { createShimDispatcher } from '../../adapters/undici.js';
-import { TENANT_MEDIA_TYPE } from '../../src/atlas/endpoints.js';
+import { TENANT_MEDIA_TYPE } from '../../src/atlas/operations.js';
 import { createSnapshotShim, TENANT_ENDPOINT_WARNING_CODE, type SnapshotShimOptions } from '../../src/index.js';
 import { resetTenantEndpointWarningForTests } from '../../src/observability/tenant-warning.js';
 import { startAtlasSimulator } from '../../src/simulator/index.js';

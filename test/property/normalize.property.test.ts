@@ -1,14 +1,14 @@
 import fc from 'fast-check';
 import { beforeAll, expect, it } from 'vitest';
-import { toAtlasApiError } from '../../src/atlas/api-error-envelope.js';
-import { AtlasApiError } from '../../src/errors/atlas-api-error.js';
-import { ValidationError } from '../../src/errors/validation-error.js';
+import { toAtlasApiError } from '../../src/atlas/atlas-answer.js';
+import { AtlasApiError } from '../../src/errors/atlas-errors.js';
+import { ValidationError } from '../../src/errors/shim-error.js';
 import { flexPageToTenantPage, flexRestoreJobToTenantRestore, flexSnapshotToTenantSnapshot } from '../../src/model/legacy-shapes.js';
 import { normalizeRestoreJob } from '../../src/model/normalize.js';
 import { RESTORE_SHAPES } from '../contract/restore-shapes.js';
 import type { SnapshotDownload } from '../../src/model/snapshot-download.js';
-import { classifyClusterDescription } from '../../src/policy/classify-cluster.js';
-import { CLUSTER_KINDS } from '../../src/policy/types.js';
+import { classifyClusterDescription } from '../../src/routing/route-policy.js';
+import { CLUSTER_KINDS } from '../../src/routing/route-policy.js';
 import { contractSuite, loadContract, type Json, type LoadedContract } from '../contract/contract.js';
 import { schemaArbitrary, type SchemaArbitraryOptions } from './schema-arbitrary.js';
 

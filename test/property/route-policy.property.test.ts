@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ShimError } from '../../src/errors/shim-error.js';
-import { SunsetError } from '../../src/errors/sunset-error.js';
-import { UnsupportedClusterError } from '../../src/errors/unsupported-cluster-error.js';
-import { decideRoute } from '../../src/policy/decide-route.js';
-import { CLUSTER_KINDS, ROUTE_FLAGS, type ClusterKind, type Route, type RouteFlag } from '../../src/policy/types.js';
+import { SunsetError } from '../../src/errors/route-errors.js';
+import { UnsupportedClusterError } from '../../src/errors/route-errors.js';
+import { decideRoute } from '../../src/routing/route-policy.js';
+import { CLUSTER_KINDS, ROUTE_FLAGS, type ClusterKind, type Route, type RouteFlag } from '../../src/routing/route-policy.js';
 
 const NUM_RUNS = 500;
 const DEFAULT_SUNSET = new Date('2026-01-22T00:00:00Z');

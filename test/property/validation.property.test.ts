@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { beforeAll, expect, it } from 'vitest';
 import { validateListQuery } from '../../adapters/legacy-client/inputs.js';
-import { ValidationError } from '../../src/errors/validation-error.js';
-import { validateClusterName, validateObjectId, validateTargetDeploymentItemName } from '../../src/validation/inputs.js';
+import { ValidationError } from '../../src/errors/shim-error.js';
+import { check, CLUSTER_NAME, OBJECT_ID, TARGET_DEPLOYMENT_ITEM_NAME } from '../../src/validation.js';
 import { contractSuite, loadContract } from '../contract/contract.js';
 import { contractAccepts, contractRegExp, parameterRules, propertyRule, type ContractRule, type SourcedRule } from './contract-rules.js';
 import { aroundLength, nearMiss, nonStrings } from './near-miss.js';
@@ -27,18 +27,18 @@ interface Subject {
 
 // The validator each contract input goes through, by where the contract declares it.
 const SUBJECTS: Readonly<Record<string, Subject>> = {
-  'path groupId': { validate: (v) => validateObjectId('groupId', v) },
-  'path clusterName': { validate: (v) => validateClusterName('clusterName', v), extra: { maxLength: ATLAS_CLUSTER_NAME_MAX_LENGTH } },
-  'path name': { validate: (v) => validateClusterName('clusterName', v), extra: { maxLength: ATLAS_CLUSTER_NAME_MAX_LENGTH } },
-  'path snapshotId': { validate: (v) => validateObjectId('snapshotId', v) },
-  'path restoreId': { validate: (v) => validateObjectId('restoreId', v) },
-  'path restoreJobId': { validate: (v) => validateObjectId('download.id', v) },
+  'path groupId': { validate: (v) => check('groupId', v, OBJECT_ID) },
+  'path clusterName': { validate: (v) => check('clusterName', v, CLUSTER_NAME), extra: { maxLength: ATLAS_CLUSTER_NAME_MAX_LENGTH } },
+  'path name': { validate: (v) => check('clusterName', v, CLUSTER_NAME), extra: { maxLength: ATLAS_CLUSTER_NAME_MAX_LENGTH } },
+  'path snapshotId': { validate: (v) => check('snapshotId', v, OBJECT_ID) },
+  'path restoreId': { validate: (v) => check('restoreId', v, OBJECT_ID) },
+  'path restoreJobId': { validate: (v) => check('download.id', v, OBJECT_ID) },
   'query pageNum': { validate: (v) => validateListQuery({ pageNum: v }).pageNum, safeIntegersOnly: true, optional: true },
   'query itemsPerPage': { validate: (v) => validateListQuery({ itemsPerPage: v }).itemsPerPage, safeIntegersOnly: true, optional: true },
   'query includeCount': { validate: (v) => validateListQuery({ includeCount: v }).includeCount, optional: true },
-  'body TenantRestore.snapshotId': { validate: (v) => validateObjectId('body.snapshotId', v) },
-  'body TenantRestore.targetDeploymentItemName': { validate: (v) => validateTargetDeploymentItemName('body.targetDeploymentItemName', v) },
-  'body FlexBackupSnapshotDownloadCreate20241113.snapshotId': { validate: (v) => validateObjectId('snapshotId', v) },
+  'body TenantRestore.snapshotId': { validate: (v) => check('body.snapshotId', v, OBJECT_ID) },
+  'body TenantRestore.targetDeploymentItemName': { validate: (v) => check('body.targetDeploymentItemName', v, TARGET_DEPLOYMENT_ITEM_NAME) },
+  'body FlexBackupSnapshotDownloadCreate20241113.snapshotId': { validate: (v) => check('snapshotId', v, OBJECT_ID) },
 };
 
 /** True when the validator accepts `value` (and hands back that very value), false when it refuses it with a ValidationError. */

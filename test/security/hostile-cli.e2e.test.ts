@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { createServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { EXIT_CODES } from '../../src/cli/exit-codes.js';
+import { EXIT_CODES } from '../../src/cli/cli-errors.js';
 import { startAtlasSimulator, type AtlasSimulator } from '../../src/simulator/index.js';
 import { requireBuiltCli, runCli, type CliRun } from './helpers/run-cli.js';
 

@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import { MockAgent } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLegacyClient } from '../../adapters/legacy-client.js';
-import { renderError } from '../../src/cli/render-error.js';
+import { renderError } from '../../src/cli/cli-errors.js';
 import { REDACTED, redactDeep, redactSecrets } from '../../src/errors/redact-secrets.js';
 import {
   AtlasApiError,

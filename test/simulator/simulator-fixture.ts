@@ -1,6 +1,6 @@
 import { request } from 'undici';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { CLUSTER_MEDIA_TYPE, FLEX_MEDIA_TYPE, TENANT_MEDIA_TYPE } from '../../src/atlas/endpoints.js';
+import { CLUSTER_MEDIA_TYPE, FLEX_MEDIA_TYPE, TENANT_MEDIA_TYPE } from '../../src/atlas/operations.js';
 import { createSnapshotShim, type ShimEvent, type SnapshotShim, type SnapshotShimOptions } from '../../src/index.js';
 import { startAtlasSimulator, type AtlasSimulator, type AtlasSimulatorOptions } from '../../src/simulator/index.js';
 import { DigestTestClient, type TestResponse } from './digest-test-client.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { SunsetError } from '../../src/errors/sunset-error.js';
-import { UnsupportedClusterError } from '../../src/errors/unsupported-cluster-error.js';
-import { decideRoute } from '../../src/policy/decide-route.js';
-import { CLUSTER_KINDS, ROUTE_FLAGS, type ClusterKind, type RouteFlag } from '../../src/policy/types.js';
+import { SunsetError } from '../../src/errors/route-errors.js';
+import { UnsupportedClusterError } from '../../src/errors/route-errors.js';
+import { decideRoute } from '../../src/routing/route-policy.js';
+import { CLUSTER_KINDS, ROUTE_FLAGS, type ClusterKind, type RouteFlag } from '../../src/routing/route-policy.js';
 
 const sunsetDate = new Date('2026-01-22T00:00:00Z');
 const before = new Date('2026-01-21T23:59:59.999Z');

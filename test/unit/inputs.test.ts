@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../src/errors/validation-error.js';
-import {
-  validateClusterName,
-  validateClusterTarget,
-  validateObjectId,
-  validateOptionsObject,
-  validateSignal,
-  validateTargetDeploymentItemName,
-} from '../../src/validation/inputs.js';
-import { resolveSaveOptions } from '../../src/download/save-options.js';
+import { ValidationError } from '../../src/errors/shim-error.js';
+import { ABORT_SIGNAL, check, checkClusterTarget, checkOptional, checkOptionsObject, CLUSTER_NAME, OBJECT_ID, TARGET_DEPLOYMENT_ITEM_NAME } from '../../src/validation.js';
+import { resolveSaveOptions } from '../../src/download/save-snapshot-file.js';
 
 function rejection(fn: () => unknown): ValidationError {
   try {
@@ -20,9 +13,9 @@ function rejection(fn: () => unknown): ValidationError {
   throw new Error('expected a ValidationError');
 }
 
-describe('validateObjectId', () => {
+describe('check(…, OBJECT_ID)', () => {
   it('accepts exactly 24 lowercase hex', () => {
-    expect(validateObjectId('groupId', '5f1a2b3c4d5e6f7a8b9c0d1e')).toBe('5f1a2b3c4d5e6f7a8b9c0d1e');
+    expect(check('groupId', '5f1a2b3c4d5e6f7a8b9c0d1e', OBJECT_ID)).toBe('5f1a2b3c4d5e6f7a8b9c0d1e');
   });
   it.each([
     ['uppercase', '5F1A2B3C4D5E6F7A8B9C0D1E'],
@@ -34,17 +27,17 @@ describe('validateObjectId', () => {
     ['null', null],
     ['an object', { toString: () => '5f1a2b3c4d5e6f7a8b9c0d1e' }],
   ])('refuses %s, naming the field and the rule', (_name, value) => {
-    const error = rejection(() => validateObjectId('snapshotId', value));
+    const error = rejection(() => check('snapshotId', value, OBJECT_ID));
     expect(error.field).toBe('snapshotId');
     expect(error.message).toContain('24 lowercase hexadecimal');
   });
 });
 
-describe('validateClusterName', () => {
+describe('check(…, CLUSTER_NAME)', () => {
   it('accepts the contract pattern up to 64 characters', () => {
-    expect(validateClusterName('clusterName', 'Cluster0')).toBe('Cluster0');
-    expect(validateClusterName('clusterName', 'a'.repeat(64))).toHaveLength(64);
-    expect(validateClusterName('clusterName', 'my-cluster-1')).toBe('my-cluster-1');
+    expect(check('clusterName', 'Cluster0', CLUSTER_NAME)).toBe('Cluster0');
+    expect(check('clusterName', 'a'.repeat(64), CLUSTER_NAME)).toHaveLength(64);
+    expect(check('clusterName', 'my-cluster-1', CLUSTER_NAME)).toBe('my-cluster-1');
   });
   it.each([
     ['empty', ''],
@@ -57,39 +50,39 @@ describe('validateClusterName', () => {
     ['a huge string', 'a'.repeat(1_000_000)],
     ['non-ASCII letters', 'clüster'],
   ])('refuses %s', (_name, value) => {
-    const error = rejection(() => validateClusterName('clusterName', value));
+    const error = rejection(() => check('clusterName', value, CLUSTER_NAME));
     expect(error.field).toBe('clusterName');
     expect(error.message.length).toBeLessThan(400);
   });
   it('shows NUL escaped in the message', () => {
-    expect(rejection(() => validateClusterName('clusterName', 'a\u0000b')).message).toContain('\\u0000');
+    expect(rejection(() => check('clusterName', 'a\u0000b', CLUSTER_NAME)).message).toContain('\\u0000');
   });
 });
 
 describe('other inputs', () => {
   it('targetDeploymentItemName follows the contract pattern (Unicode letters allowed)', () => {
-    expect(validateTargetDeploymentItemName('t', "Clüster(prod):1@x+y'z")).toBeTruthy();
-    expect(() => validateTargetDeploymentItemName('t', 'a/b')).toThrow(ValidationError);
-    expect(() => validateTargetDeploymentItemName('t', 'a b')).toThrow(ValidationError);
-    expect(() => validateTargetDeploymentItemName('t', 'a'.repeat(65))).toThrow(ValidationError);
+    expect(check('t', "Clüster(prod):1@x+y'z", TARGET_DEPLOYMENT_ITEM_NAME)).toBeTruthy();
+    expect(() => check('t', 'a/b', TARGET_DEPLOYMENT_ITEM_NAME)).toThrow(ValidationError);
+    expect(() => check('t', 'a b', TARGET_DEPLOYMENT_ITEM_NAME)).toThrow(ValidationError);
+    expect(() => check('t', 'a'.repeat(65), TARGET_DEPLOYMENT_ITEM_NAME)).toThrow(ValidationError);
   });
   it('signal must be an AbortSignal when given', () => {
-    expect(validateSignal('signal', undefined)).toBeUndefined();
+    expect(checkOptional('signal', undefined, ABORT_SIGNAL)).toBeUndefined();
     const controller = new AbortController();
-    expect(validateSignal('signal', controller.signal)).toBe(controller.signal);
-    expect(() => validateSignal('signal', { aborted: false })).toThrow(/AbortSignal/);
+    expect(checkOptional('signal', controller.signal, ABORT_SIGNAL)).toBe(controller.signal);
+    expect(() => checkOptional('signal', { aborted: false }, ABORT_SIGNAL)).toThrow(/AbortSignal/);
   });
   it('a cluster target must be an object with both fields', () => {
-    expect(() => validateClusterTarget(undefined)).toThrow(/Invalid argument: expected an object/);
-    expect(() => validateClusterTarget({ groupId: '5f1a2b3c4d5e6f7a8b9c0d1e' })).toThrow(/clusterName/);
+    expect(() => checkClusterTarget(undefined)).toThrow(/Invalid argument: expected an object/);
+    expect(() => checkClusterTarget({ groupId: '5f1a2b3c4d5e6f7a8b9c0d1e' })).toThrow(/clusterName/);
   });
 });
 
-describe('validateOptionsObject', () => {
+describe('checkOptionsObject', () => {
   it('takes undefined as no options, and an object as it is', () => {
-    expect(validateOptionsObject('options', undefined)).toEqual({});
+    expect(checkOptionsObject('options', undefined)).toEqual({});
     const options = { signal: undefined };
-    expect(validateOptionsObject('options', options)).toBe(options);
+    expect(checkOptionsObject('options', options)).toBe(options);
   });
   it.each([
     ['null', null, 'null'],
@@ -99,7 +92,7 @@ describe('validateOptionsObject', () => {
     ['a function', () => ({}), 'a function'],
     ['false', false, 'boolean false'],
   ])('refuses %s, naming the argument', (_name, value, received) => {
-    const error = rejection(() => validateOptionsObject('options', value));
+    const error = rejection(() => checkOptionsObject('options', value));
     expect(error).toMatchObject({ field: 'options', received });
   });
 });

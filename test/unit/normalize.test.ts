@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../src/errors/validation-error.js';
+import { ValidationError } from '../../src/errors/shim-error.js';
 import { normalizeFlexRestoreJob, normalizeTenantRestore } from '../../src/model/normalize.js';
 
 const tenant = {

@@ -3,11 +3,10 @@ import { readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SnapshotTransferError } from '../../src/errors/snapshot-transfer-error.js';
+import { SnapshotTransferError } from '../../src/errors/download-errors.js';
 import { partialFileFor } from '../../src/download/partial-file.js';
 import { LOCK_STALE_AFTER_MS, lockPartial } from '../../src/download/partial-lock.js';
-import { saveSnapshotFile } from '../../src/download/save-snapshot-file.js';
-import { deferCleanup, exists, rejectionOf, setupSave, SNAPSHOT_PATH, useSaveFixtures } from './helpers/save-fixture.js';
+import { deferCleanup, exists, rejectionOf, save, setupSave, SNAPSHOT_PATH, useSaveFixtures } from './helpers/save-fixture.js';
 
 useSaveFixtures();
 const setup = setupSave;
@@ -32,7 +31,7 @@ const writeLock = (path: string, owner: { pid: number; hostname: string }) => wr
 describe('one save at a time per destination and snapshot', () => {
   it('a second save of the same snapshot to the same path fails before any request; the first completes', async () => {
     const { host, dir, destination, base, source } = await setup();
-    const [first, second] = await Promise.allSettled([saveSnapshotFile({ ...base, source: source() }), saveSnapshotFile({ ...base, source: source() })]);
+    const [first, second] = await Promise.allSettled([save({ ...base, source: source() }), save({ ...base, source: source() })]);
     const outcomes = [first, second];
     const saved = outcomes.find((outcome) => outcome.status === 'fulfilled');
     const refused = outcomes.find((outcome) => outcome.status === 'rejected');
@@ -47,7 +46,7 @@ describe('one save at a time per destination and snapshot', () => {
     // The lock went with the save that held it.
     expect(await readdir(dir)).toEqual(['snapshot.tar.gz']);
     // And the path is free again.
-    await expect(saveSnapshotFile({ ...base, source: source() })).resolves.toMatchObject({ bytes: host.size });
+    await expect(save({ ...base, source: source() })).resolves.toMatchObject({ bytes: host.size });
   });
 
   it('a save in another live process on this host holds the path; once that process is gone, its lock is taken over', async () => {
@@ -56,21 +55,21 @@ describe('one save at a time per destination and snapshot', () => {
     deferCleanup(other.stop);
     await writeLock(lockOf(destination), { pid: other.pid, hostname: hostname() });
 
-    const error = await rejectionOf(saveSnapshotFile({ ...base, source: source() }));
+    const error = await rejectionOf(save({ ...base, source: source() }));
     expect(error).toBeInstanceOf(SnapshotTransferError);
     expect((error as Error).message).toContain(`process ${other.pid} on ${hostname()}`);
     expect((error as Error).message).toContain(JSON.stringify(lockOf(destination)));
     expect(host.requests).toHaveLength(0);
 
     await other.stop();
-    await expect(saveSnapshotFile({ ...base, source: source() })).resolves.toMatchObject({ bytes: host.size });
+    await expect(save({ ...base, source: source() })).resolves.toMatchObject({ bytes: host.size });
     expect(await exists(lockOf(destination))).toBe(false);
   });
 
   it('a lock left under this process id (a restarted container reuses pids) is stale, since this process holds none', async () => {
     const { host, destination, base, source } = await setup();
     await writeLock(lockOf(destination), { pid: process.pid, hostname: hostname() });
-    await expect(saveSnapshotFile({ ...base, source: source() })).resolves.toMatchObject({ bytes: host.size });
+    await expect(save({ ...base, source: source() })).resolves.toMatchObject({ bytes: host.size });
   });
 
   it.each([
@@ -80,7 +79,7 @@ describe('one save at a time per destination and snapshot', () => {
     const { host, destination, base, source } = await setup();
     const value = owner();
     await writeFile(lockOf(destination), typeof value === 'string' ? value : JSON.stringify(value));
-    const error = await rejectionOf(saveSnapshotFile({ ...base, source: source() }));
+    const error = await rejectionOf(save({ ...base, source: source() }));
     expect(error).toMatchObject({ phase: 'destination' });
     expect((error as Error).message).toContain(`if no save is running you may delete ${JSON.stringify(lockOf(destination))}`);
     expect(host.requests).toHaveLength(0);
@@ -92,7 +91,7 @@ describe('one save at a time per destination and snapshot', () => {
     await writeLock(lockOf(destination), { pid: 1, hostname: `${hostname()}-replaced-pod` });
     const past = new Date(Date.now() - LOCK_STALE_AFTER_MS - 5_000);
     await utimes(lockOf(destination), past, past);
-    await expect(saveSnapshotFile({ ...base, source: source() })).resolves.toMatchObject({ bytes: host.size });
+    await expect(save({ ...base, source: source() })).resolves.toMatchObject({ bytes: host.size });
   });
 
   it('a held lock is renewed while its save runs, so it never looks left over', async () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { toAtlasApiError } from '../../src/atlas/api-error-envelope.js';
-import { ClusterKindCache } from '../../src/atlas/cluster-kind-cache.js';
-import { classifyClusterDescription } from '../../src/policy/classify-cluster.js';
-import { contradictionReason } from '../../src/policy/contradiction.js';
+import { toAtlasApiError } from '../../src/atlas/atlas-answer.js';
+import { ClusterKindCache } from '../../src/routing/router.js';
+import { classifyClusterDescription } from '../../src/routing/route-policy.js';
+import { contradictionReason } from '../../src/routing/route-policy.js';
 import { VERSION } from '../../src/version.js';
 import packageJson from '../../package.json' with { type: 'json' };
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { redirectError, redirectTarget } from '../../src/atlas/redirect-answer.js';
-import { AtlasResponseError } from '../../src/errors/response-error.js';
-import { isRetryable, serverEffect } from '../../src/retry/attempt-failure.js';
+import { redirectError, redirectTarget } from '../../src/atlas/atlas-answer.js';
+import { AtlasResponseError } from '../../src/errors/atlas-errors.js';
+import { isRetryable, serverEffect } from '../../src/atlas/atlas-answer.js';
 
 const ORIGIN = 'https://cloud.mongodb.com';
 const request = { method: 'GET', path: '/api/atlas/v2/groups/x/clusters/y' };

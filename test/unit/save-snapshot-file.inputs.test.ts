@@ -3,18 +3,65 @@ import { readdir, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { inspect } from 'node:util';
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent, Dispatcher, request } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { createDigestAuthInterceptor } from '../../src/auth/digest-interceptor.js';
-import { createCredentialStripInterceptor, stripCredentialHeaders } from '../../src/download/snapshot-dispatcher.js';
-import { checkDestination, saveSnapshotFile, type SnapshotSource } from '../../src/download/save-snapshot-file.js';
-import { SnapshotTransferError } from '../../src/errors/snapshot-transfer-error.js';
-import { ValidationError } from '../../src/errors/validation-error.js';
+import { createDigestAuthInterceptor } from '../../src/auth/digest-auth.js';
+import {
+  checkDestination,
+  createCredentialStripInterceptor,
+  resolveSaveOptions,
+  type SaveSnapshotOptions,
+  type SnapshotSource,
+} from '../../src/download/save-snapshot-file.js';
+import { SnapshotTransferError } from '../../src/errors/download-errors.js';
+import { ValidationError } from '../../src/errors/shim-error.js';
+import { createSnapshotShim, type SnapshotDownload } from '../../src/index.js';
 import { startDigestServer } from './helpers/digest-server.js';
-import { deferCleanup, rejectionOf, setupSave, useSaveFixtures } from './helpers/save-fixture.js';
+import { deferCleanup, rejectionOf, save, setupSave, useSaveFixtures } from './helpers/save-fixture.js';
 
 useSaveFixtures();
 const setup = (size = 64 * 1024) => setupSave(size);
+
+/**
+ * The facade, against the snapshot host's own origin as its Atlas base URL: a request it
+ * sent to Atlas would land on the host too, so `host.requests` counts every request.
+ */
+function shimFor(host: { signedUrl: () => string }) {
+  const shim = createSnapshotShim({ baseUrl: new URL(host.signedUrl()).origin, credentials: { publicKey: 'pub', privateKey: 'private-key-secret' } });
+  deferCleanup(() => shim.close());
+  return shim;
+}
+
+/** A COMPLETED job as `waitForDownload` returns it, whose `snapshotUrl` is `url`. */
+function completedJob(url: string): SnapshotDownload {
+  return {
+    route: 'tenant',
+    id: '5f0000000000000000000001',
+    projectId: '5f0000000000000000000002',
+    clusterName: 'Cluster0',
+    snapshotId: '5f0000000000000000000003',
+    status: 'COMPLETED',
+    deliveryType: 'DOWNLOAD',
+    snapshotUrl: url,
+    expirationDate: undefined,
+    restoreScheduledDate: undefined,
+    restoreFinishedDate: undefined,
+    snapshotFinishedDate: undefined,
+    targetProjectId: undefined,
+    targetDeploymentItemName: 'Cluster0',
+    links: [],
+    raw: {},
+  };
+}
+
+/** A dispatcher that records what it is asked to dispatch, and sends nothing. */
+class RecordingDispatcher extends Dispatcher {
+  readonly seen: Dispatcher.DispatchOptions[] = [];
+  override dispatch(opts: Dispatcher.DispatchOptions): boolean {
+    this.seen.push(opts);
+    return true;
+  }
+}
 
 describe('checkDestination', () => {
   it('resolves a path in a writable directory to an absolute file destination', async () => {
@@ -87,7 +134,7 @@ describe('saveSnapshotFile: refusals before any request', () => {
     const { host, dir, renew, agent } = await setup();
     await writeFile(join(dir, 'plain-file'), 'x');
     for (const destination of [join(dir, 'missing', 'out.gz'), dir, join(dir, 'plain-file', 'x'), join(dir, 'a\0b')]) {
-      const error = await rejectionOf(saveSnapshotFile({ source: { url: host.signedUrl() }, destination, renew, dispatcher: agent }));
+      const error = await rejectionOf(save({ source: { url: host.signedUrl() }, destination, renew, dispatcher: agent }));
       expect(error).toMatchObject({ name: 'SnapshotTransferError', phase: 'destination' });
     }
     expect(host.requests).toHaveLength(0);
@@ -105,7 +152,7 @@ describe('saveSnapshotFile: refusals before any request', () => {
   ])('refuses %s with a ValidationError that hides the query, before any I/O', async (_what, url) => {
     const { host, dir, renew, agent } = await setup();
     const destination = join(dir, 'out.gz');
-    const error = await rejectionOf(saveSnapshotFile({ source: { url }, destination, renew, dispatcher: agent }));
+    const error = await rejectionOf(save({ source: { url }, destination, renew, dispatcher: agent }));
     expect(error).toBeInstanceOf(ValidationError);
     expect(error).toMatchObject({ field: 'source.url' });
     expect(JSON.stringify(error)).not.toContain('SECRET');
@@ -119,23 +166,43 @@ describe('saveSnapshotFile: refusals before any request', () => {
     const stale = host.signedUrl();
     host.expireTokens();
     const renew = async (): Promise<SnapshotSource> => ({ url: 'ftp://127.0.0.1/snap.tar.gz' });
-    const error = await rejectionOf(saveSnapshotFile({ source: { url: stale }, destination: join(dir, 'out.gz'), renew, dispatcher: agent }));
+    const error = await rejectionOf(save({ source: { url: stale }, destination: join(dir, 'out.gz'), renew, dispatcher: agent }));
     expect(error).toMatchObject({ name: 'ValidationError', field: 'renewed source.url' });
     expect(host.requests).toHaveLength(1);
   });
 
+  // The lease parses the source (Atlas's data), so saveSnapshotFile itself still refuses it.
+  it('refuses a source whose expiresAt is not a valid Date, naming source.expiresAt', async () => {
+    const { host, dir, renew, agent } = await setup();
+    const source = { url: 'https://h/x', expiresAt: new Date(Number.NaN) };
+    const error = await rejectionOf(save({ source, destination: join(dir, 'out.gz'), renew, dispatcher: agent }));
+    expect(error).toMatchObject({ name: 'ValidationError', field: 'source.expiresAt' });
+    expect(host.requests).toHaveLength(0);
+  });
+});
+
+// The options are the user's input: checked once, at the boundary (shim.saveSnapshot), by
+// resolveSaveOptions, before saveSnapshotFile is called with them resolved.
+describe('resolveSaveOptions: refusals at the boundary, before any request', () => {
   it.each([
     [{ progressIntervalMs: -1 }, 'options.progressIntervalMs'],
     [{ maxResumeAttempts: 1.5 }, 'options.maxResumeAttempts'],
     [{ resume: 'yes' }, 'options.resume'],
     [{ onProgress: 'log' }, 'options.onProgress'],
     [{ signal: {} }, 'options.signal'],
-    [{ renew: undefined }, 'renew'],
-    [{ source: { url: 'https://h/x', expiresAt: new Date(Number.NaN) } }, 'source.expiresAt'],
   ])('refuses bad input %o naming %s', async (bad, field) => {
-    const { host, dir, renew, agent } = await setup();
-    const params = { source: { url: host.signedUrl() }, destination: join(dir, 'out.gz'), renew, dispatcher: agent, ...bad };
-    const error = await rejectionOf(saveSnapshotFile(params as Parameters<typeof saveSnapshotFile>[0]));
+    const options = bad as unknown as SaveSnapshotOptions;
+    let thrown: unknown;
+    try {
+      resolveSaveOptions(options);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ValidationError);
+    expect(thrown).toMatchObject({ name: 'ValidationError', field });
+    // And through the facade, which checks them before any request (to Atlas or the host).
+    const { host, dir } = await setup();
+    const error = await rejectionOf(shimFor(host).saveSnapshot(completedJob(host.signedUrl()), join(dir, 'out.gz'), options));
     expect(error).toMatchObject({ name: 'ValidationError', field });
     expect(host.requests).toHaveLength(0);
   });
@@ -145,7 +212,7 @@ describe('saveSnapshotFile: credentials and secrets', () => {
   it('sends no Authorization or Cookie header through the default dispatcher', async () => {
     const { host, dir, renew } = await setup();
     host.faults.cutAfter = [];
-    await saveSnapshotFile({ source: { url: host.signedUrl() }, destination: join(dir, 'out.gz'), renew });
+    await save({ source: { url: host.signedUrl() }, destination: join(dir, 'out.gz'), renew });
     expect(host.requests).toHaveLength(1);
     expect(host.requests[0]!.headers.authorization).toBeUndefined();
     expect(host.requests[0]!.headers.cookie).toBeUndefined();
@@ -160,15 +227,25 @@ describe('saveSnapshotFile: credentials and secrets', () => {
     const warm = await request(`${atlas.origin}/api/atlas/v2/groups`, { dispatcher });
     await warm.body.dump();
     expect(atlas.requests.some((r) => r.headers.authorization !== undefined)).toBe(true);
-    await saveSnapshotFile({ source: { url: host.signedUrl() }, destination: join(dir, 'out.gz'), renew, dispatcher });
+    await save({ source: { url: host.signedUrl() }, destination: join(dir, 'out.gz'), renew, dispatcher });
     expect(host.requests.map((r) => r.headers.authorization)).toEqual([undefined]);
   });
 
   it('strips Authorization and Cookie from every header form undici accepts', async () => {
-    expect(stripCredentialHeaders({ Authorization: 'Bearer x', 'x-keep': '1', cookie: 'a=b' })).toEqual({ 'x-keep': '1' });
-    expect(stripCredentialHeaders(['authorization', 'Basic y', 'x-keep', '1', 'COOKIE', 'c'])).toEqual(['x-keep', '1']);
-    expect(stripCredentialHeaders(new Map([['AUTHORIZATION', 'z'], ['x-keep', '1']]))).toEqual({ 'x-keep': '1' });
-    expect(stripCredentialHeaders(null)).toBeNull();
+    const recorder = new RecordingDispatcher();
+    const stripping = recorder.compose(createCredentialStripInterceptor());
+    const request_ = { origin: 'https://storage.example.com', path: '/snap.tar.gz?X-Amz-Signature=s', method: 'GET' } as const;
+    const passedOn = (headers: Dispatcher.DispatchOptions['headers']) => {
+      expect(stripping.dispatch({ ...request_, headers }, {})).toBe(true);
+      const seen = recorder.seen.at(-1)!;
+      expect(seen).toMatchObject(request_);
+      return seen.headers;
+    };
+    expect(passedOn({ Authorization: 'Bearer x', 'x-keep': '1', cookie: 'a=b' })).toEqual(['x-keep', '1']);
+    expect(passedOn(['authorization', 'Basic y', 'x-keep', '1', 'COOKIE', 'c'])).toEqual(['x-keep', '1']);
+    expect(passedOn(new Map([['AUTHORIZATION', 'z'], ['x-keep', '1']]))).toEqual(['x-keep', '1']);
+    expect(passedOn(null)).toEqual([]);
+    expect(recorder.seen).toHaveLength(4);
 
     const { host } = await setup();
     const agent = new Agent();
@@ -190,25 +267,25 @@ describe('saveSnapshotFile: credentials and secrets', () => {
       tokens.push(new URL(url).searchParams.get('X-Amz-Signature')!);
       return url;
     };
-    const save = (extra: object = {}) =>
-      rejectionOf(saveSnapshotFile({ source: { url: signed() }, destination, renew: async () => ({ url: signed() }), dispatcher: agent, ...extra }));
+    const failedSave = (extra: SaveSnapshotOptions = {}) =>
+      rejectionOf(save({ source: { url: signed() }, destination, renew: async () => ({ url: signed() }), dispatcher: agent, ...extra }));
 
     host.faults.failWith = 404;
-    errors.push(await save());
+    errors.push(await failedSave());
     host.faults.failWith = 503;
-    errors.push(await save());
+    errors.push(await failedSave());
     host.faults.failWith = undefined;
     host.faults.cutAfter = [300_000, 300_000];
-    errors.push(await save({ maxResumeAttempts: 1 }));
+    errors.push(await failedSave({ maxResumeAttempts: 1 }));
     host.faults.cutAfter = [];
     const doomed = signed();
     host.expireTokens();
     errors.push(
       await rejectionOf(
-        saveSnapshotFile({ source: { url: doomed }, destination, renew: async () => ({ url: doomed }), dispatcher: agent }),
+        save({ source: { url: doomed }, destination, renew: async () => ({ url: doomed }), dispatcher: agent }),
       ),
     );
-    errors.push(await rejectionOf(saveSnapshotFile({ source: { url: `ftp://127.0.0.1/x?X-Amz-Signature=${tokens[0]}` }, destination, renew: async () => ({ url: signed() }) })));
+    errors.push(await rejectionOf(save({ source: { url: `ftp://127.0.0.1/x?X-Amz-Signature=${tokens[0]}` }, destination, renew: async () => ({ url: signed() }) })));
 
     expect(errors.map((e) => (e as { status?: number }).status)).toEqual([404, 503, undefined, 403, undefined]);
     for (const error of errors) {

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Agent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { saveSnapshotFile, type SaveProgress } from '../../src/download/save-snapshot-file.js';
+import type { SaveProgress } from '../../src/download/save-snapshot-file.js';
+import { save } from './helpers/save-fixture.js';
 import { makeTempDir, startSnapshotHost } from './helpers/snapshot-host.js';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -33,7 +34,7 @@ describe('saveSnapshotFile: progress', () => {
     host.faults.drip = { bytes: 2048, intervalMs: 5 };
     const calls: Array<SaveProgress & { at: number }> = [];
     const started = performance.now();
-    const saved = await saveSnapshotFile({
+    const saved = await save({
       ...base,
       source: { url: host.signedUrl() },
       progressIntervalMs: 50,
@@ -55,9 +56,9 @@ describe('saveSnapshotFile: progress', () => {
   it('counts the bytes resumed from a partial file', async () => {
     const { host, base } = await setup(2 * 1024 * 1024);
     host.faults.cutAfter = [1_500_000];
-    await saveSnapshotFile({ ...base, source: { url: host.signedUrl() }, maxResumeAttempts: 0 }).catch(() => undefined);
+    await save({ ...base, source: { url: host.signedUrl() }, maxResumeAttempts: 0 }).catch(() => undefined);
     const calls: SaveProgress[] = [];
-    await saveSnapshotFile({ ...base, source: { url: host.signedUrl() }, progressIntervalMs: 0, onProgress: (p) => calls.push(p) });
+    await save({ ...base, source: { url: host.signedUrl() }, progressIntervalMs: 0, onProgress: (p) => calls.push(p) });
     const offset = Number(/^bytes=(\d+)-$/.exec(String(host.requests[1]!.headers.range))![1]);
     expect(offset).toBeGreaterThan(1_000_000);
     expect(calls[0]!.bytes).toBeGreaterThan(offset);
@@ -68,7 +69,7 @@ describe('saveSnapshotFile: progress', () => {
     const { host, base } = await setup(256 * 1024);
     const thrown = new Error('progress sink failed');
     await expect(
-      saveSnapshotFile({
+      save({
         ...base,
         source: { url: host.signedUrl() },
         progressIntervalMs: 0,
@@ -86,7 +87,7 @@ describe('saveSnapshotFile: memory', () => {
     const { host, destination, base } = await setup(size);
     const before = process.memoryUsage().rss;
     let peak = before;
-    const saved = await saveSnapshotFile({
+    const saved = await save({
       ...base,
       source: { url: host.signedUrl() },
       progressIntervalMs: 20,

@@ -1,9 +1,8 @@
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { describe, expect, it, vi } from 'vitest';
-import { SnapshotTransferError } from '../../src/errors/snapshot-transfer-error.js';
+import { SnapshotTransferError } from '../../src/errors/download-errors.js';
 import { partialFileFor } from '../../src/download/partial-file.js';
-import { saveSnapshotFile } from '../../src/download/save-snapshot-file.js';
-import { exists, rejectionOf, setupSave, SNAPSHOT_PATH, useSaveFixtures } from './helpers/save-fixture.js';
+import { exists, rejectionOf, save, setupSave, SNAPSHOT_PATH, useSaveFixtures } from './helpers/save-fixture.js';
 
 useSaveFixtures();
 const setup = setupSave;
@@ -12,7 +11,7 @@ describe('saveSnapshotFile: resuming', () => {
   it('survives connection cuts within one call with Range requests, fetching about one file in total', async () => {
     const { host, base, source } = await setup(4 * 1024 * 1024);
     host.faults.cutAfter = [1_000_000, 1_000_000];
-    const saved = await saveSnapshotFile({ ...base, source: source() });
+    const saved = await save({ ...base, source: source() });
     expect(saved.sha256).toBe(host.sha256());
     expect(saved.bytes).toBe(host.size);
     expect(host.requests.map((r) => r.status)).toEqual([200, 206, 206]);
@@ -29,7 +28,7 @@ describe('saveSnapshotFile: resuming', () => {
     const { host, dir, destination, base, source } = await setup(2 * 1024 * 1024);
     // Cuts well past undici's 64 KiB body buffer, whose unread bytes a cut discards.
     host.faults.cutAfter = [300_000, 300_000, 300_000];
-    const error = await rejectionOf(saveSnapshotFile({ ...base, source: source(), maxResumeAttempts: 2 }));
+    const error = await rejectionOf(save({ ...base, source: source(), maxResumeAttempts: 2 }));
     expect(error).toBeInstanceOf(SnapshotTransferError);
     expect(error).toMatchObject({ phase: 'transfer', status: undefined });
     expect((error as SnapshotTransferError).bytesWritten).toBeGreaterThan(0);
@@ -41,7 +40,7 @@ describe('saveSnapshotFile: resuming', () => {
     expect(await exists(partial.sidecarPath)).toBe(true);
 
     const sentBefore = host.bytesSent();
-    const saved = await saveSnapshotFile({ ...base, source: source() });
+    const saved = await save({ ...base, source: source() });
     expect(saved.sha256).toBe(host.sha256());
     expect(host.requests[3]!.headers.range).toBe(`bytes=${partialBytes}-`);
     expect(host.requests[3]!.status).toBe(206);
@@ -53,7 +52,7 @@ describe('saveSnapshotFile: resuming', () => {
     const { host, base, source } = await setup(2 * 1024 * 1024);
     host.faults.cutAfter = [500_000];
     host.faults.shortRangeAnswers = [300_000];
-    const saved = await saveSnapshotFile({ ...base, source: source() });
+    const saved = await save({ ...base, source: source() });
     expect(saved.sha256).toBe(host.sha256());
     expect(host.requests.map((r) => r.status)).toEqual([200, 206, 206]);
     expect(host.requests[1]!.closedEarly).toBe(false);
@@ -63,7 +62,7 @@ describe('saveSnapshotFile: resuming', () => {
     const { host, destination, base, source } = await setup(2 * 1024 * 1024);
     host.faults.cutAfter = [500_000];
     host.faults.shortRangeAnswers = [300_000];
-    const error = await rejectionOf(saveSnapshotFile({ ...base, source: source(), maxResumeAttempts: 1 }));
+    const error = await rejectionOf(save({ ...base, source: source(), maxResumeAttempts: 1 }));
     expect(error).toMatchObject({ name: 'SnapshotTransferError', phase: 'transfer' });
     expect((error as Error).message).toMatch(/the body ended after \d+ of 2097152 bytes/);
     expect(await exists(destination)).toBe(false);
@@ -73,7 +72,7 @@ describe('saveSnapshotFile: resuming', () => {
     const { host, base, source } = await setup(512 * 1024);
     host.faults.cutAfter = [200_000];
     host.faults.ignoreRange = true;
-    const saved = await saveSnapshotFile({ ...base, source: source() });
+    const saved = await save({ ...base, source: source() });
     expect(saved).toMatchObject({ bytes: host.size, sha256: host.sha256() });
     expect(host.requests.map((r) => r.status)).toEqual([200, 200]);
     expect(host.requests[1]!.headers.range).toMatch(/^bytes=\d+-$/);
@@ -82,10 +81,10 @@ describe('saveSnapshotFile: resuming', () => {
   it('starts over when the ETag changed since the partial file was written', async () => {
     const { host, destination, base, source } = await setup(512 * 1024);
     host.faults.cutAfter = [200_000];
-    await rejectionOf(saveSnapshotFile({ ...base, source: source(), maxResumeAttempts: 0 }));
+    await rejectionOf(save({ ...base, source: source(), maxResumeAttempts: 0 }));
     const oldEtag = host.etag;
     host.changeContent();
-    const saved = await saveSnapshotFile({ ...base, source: source() });
+    const saved = await save({ ...base, source: source() });
     expect(host.requests[1]!.headers['if-range']).toBe(oldEtag);
     expect(host.requests[1]!.status).toBe(200);
     expect(saved.sha256).toBe(host.sha256());
@@ -97,7 +96,7 @@ describe('saveSnapshotFile: resuming', () => {
     const partial = partialFileFor(destination, SNAPSHOT_PATH);
     await writeFile(partial.path, Buffer.alloc(host.size, 0x55));
     await writeFile(partial.sidecarPath, JSON.stringify({ sourcePath: SNAPSHOT_PATH, etag: host.etag, total: host.size }));
-    const saved = await saveSnapshotFile({ ...base, source: source() });
+    const saved = await save({ ...base, source: source() });
     expect(host.requests.map((r) => r.status)).toEqual([416, 200]);
     expect(saved.sha256).toBe(host.sha256());
   });
@@ -108,7 +107,7 @@ describe('saveSnapshotFile: resuming', () => {
     await writeFile(partial.path, host.content(0, 1000));
     await writeFile(partial.sidecarPath, JSON.stringify({ sourcePath: SNAPSHOT_PATH, etag: host.etag, total: host.size }));
     host.faults.cutAfter = [100_000];
-    const saved = await saveSnapshotFile({ ...base, source: source(), resume: false });
+    const saved = await save({ ...base, source: source(), resume: false });
     expect(saved.sha256).toBe(host.sha256());
     expect(host.requests.map((r) => r.headers.range)).toEqual([undefined, undefined]);
   });
@@ -119,7 +118,7 @@ describe('saveSnapshotFile: expiry', () => {
     const { host, base, source, renew } = await setup();
     const expired = source();
     const at = new Date('2030-01-01T04:00:00Z');
-    const saved = await saveSnapshotFile({ ...base, source: { ...expired, expiresAt: at }, now: () => at });
+    const saved = await save({ ...base, source: { ...expired, expiresAt: at }, now: () => at });
     expect(renew).toHaveBeenCalledTimes(1);
     expect(saved.sha256).toBe(host.sha256());
     expect(host.requests).toHaveLength(1);
@@ -128,7 +127,7 @@ describe('saveSnapshotFile: expiry', () => {
 
   it('does not renew before expiresAt', async () => {
     const { host, base, source, renew } = await setup();
-    const saved = await saveSnapshotFile({
+    const saved = await save({
       ...base,
       source: { ...source(), expiresAt: new Date('2030-01-01T04:00:00.001Z') },
       now: () => new Date('2030-01-01T04:00:00Z'),
@@ -141,7 +140,7 @@ describe('saveSnapshotFile: expiry', () => {
     const { host, base, source, renew } = await setup();
     const stale = source();
     host.expireTokens();
-    const saved = await saveSnapshotFile({ ...base, source: stale });
+    const saved = await save({ ...base, source: stale });
     expect(renew).toHaveBeenCalledTimes(1);
     expect(host.requests.map((r) => r.status)).toEqual([403, 200]);
     expect(saved.sha256).toBe(host.sha256());
@@ -151,7 +150,7 @@ describe('saveSnapshotFile: expiry', () => {
     const { host, base, source, renew } = await setup(512 * 1024);
     host.faults.cutAfter = [200_000];
     host.faults.expireTokensOnCut = true;
-    const saved = await saveSnapshotFile({ ...base, source: source() });
+    const saved = await save({ ...base, source: source() });
     expect(renew).toHaveBeenCalledTimes(1);
     expect(host.requests.map((r) => r.status)).toEqual([200, 403, 206]);
     expect(host.requests[2]!.headers.range).toBe(host.requests[1]!.headers.range);
@@ -164,7 +163,7 @@ describe('saveSnapshotFile: expiry', () => {
     const second = source();
     host.expireTokens();
     const renew = vi.fn(async () => second);
-    const error = await rejectionOf(saveSnapshotFile({ ...base, renew, source: first }));
+    const error = await rejectionOf(save({ ...base, renew, source: first }));
     expect(error).toBeInstanceOf(SnapshotTransferError);
     expect(error).toMatchObject({ phase: 'transfer', status: 403 });
     expect(renew).toHaveBeenCalledTimes(1);
@@ -176,7 +175,7 @@ describe('saveSnapshotFile: expiry', () => {
     const { base, source } = await setup();
     const at = new Date('2030-01-01T00:00:00Z');
     const renew = vi.fn(async () => ({ ...source(), expiresAt: at }));
-    const error = await rejectionOf(saveSnapshotFile({ ...base, renew, source: { ...source(), expiresAt: at }, now: () => at }));
+    const error = await rejectionOf(save({ ...base, renew, source: { ...source(), expiresAt: at }, now: () => at }));
     expect(error).toMatchObject({ name: 'SnapshotTransferError', phase: 'transfer', status: undefined });
     expect(renew).toHaveBeenCalledTimes(1);
   });

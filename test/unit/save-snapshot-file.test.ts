@@ -2,10 +2,9 @@ import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
-import { SnapshotTransferError } from '../../src/errors/snapshot-transfer-error.js';
+import { SnapshotTransferError } from '../../src/errors/download-errors.js';
 import { partialFileFor } from '../../src/download/partial-file.js';
-import { saveSnapshotFile } from '../../src/download/save-snapshot-file.js';
-import { exists, rejectionOf, setupSave, sha256, SNAPSHOT_PATH, useSaveFixtures } from './helpers/save-fixture.js';
+import { exists, rejectionOf, save, setupSave, sha256, SNAPSHOT_PATH, useSaveFixtures } from './helpers/save-fixture.js';
 
 useSaveFixtures();
 const setup = setupSave;
@@ -13,7 +12,7 @@ const setup = setupSave;
 describe('saveSnapshotFile: complete saves', () => {
   it('saves the whole file with the right sha256 and size, leaving no temporary file', async () => {
     const { host, dir, destination, base, source } = await setup();
-    const saved = await saveSnapshotFile({ ...base, source: source() });
+    const saved = await save({ ...base, source: source() });
     expect(saved).toEqual({ path: destination, bytes: host.size, sha256: host.sha256() });
     const written = await readFile(destination);
     expect(written.equals(host.content())).toBe(true);
@@ -32,7 +31,7 @@ describe('saveSnapshotFile: complete saves', () => {
     const relativePath = `${relative(process.cwd(), dir)}/sub/../snapshot.tar.gz`;
     expect(isAbsolute(relativePath)).toBe(false);
     expect(relativePath).toContain('/sub/../');
-    const saved = await saveSnapshotFile({ ...base, destination: relativePath, source: source() });
+    const saved = await save({ ...base, destination: relativePath, source: source() });
     expect(saved.path).toBe(resolve(process.cwd(), relativePath));
     expect(saved.path).toBe(join(dir, 'snapshot.tar.gz'));
     expect((await readFile(saved.path!)).equals(host.content())).toBe(true);
@@ -43,7 +42,7 @@ describe('saveSnapshotFile: host errors', () => {
   it.each([404, 500])('turns HTTP %i into a typed error and leaves nothing behind', async (status) => {
     const { host, dir, base, source } = await setup();
     host.faults.failWith = status;
-    const error = await rejectionOf(saveSnapshotFile({ ...base, source: source() }));
+    const error = await rejectionOf(save({ ...base, source: source() }));
     expect(error).toBeInstanceOf(SnapshotTransferError);
     expect(error).toMatchObject({ phase: 'transfer', status, bytesWritten: 0 });
     expect((error as Error).message).toContain(`HTTP ${status}`);
@@ -54,7 +53,7 @@ describe('saveSnapshotFile: host errors', () => {
     const { destination, dir, base, source } = await setup();
     // A directory where the temporary file should go makes opening it fail (EISDIR).
     await mkdir(partialFileFor(destination, SNAPSHOT_PATH).path);
-    const error = await rejectionOf(saveSnapshotFile({ ...base, source: source() }));
+    const error = await rejectionOf(save({ ...base, source: source() }));
     expect(error).toBeInstanceOf(SnapshotTransferError);
     expect(error).toMatchObject({ phase: 'write' });
     expect((error as Error).message).toContain('EISDIR');
@@ -68,7 +67,7 @@ describe('saveSnapshotFile: abort', () => {
     const { host, destination, base, source } = await setup(256 * 1024);
     host.faults.drip = { bytes: 4096, intervalMs: 10 };
     const controller = new AbortController();
-    const saving = saveSnapshotFile({
+    const saving = save({
       ...base,
       source: source(),
       signal: controller.signal,
@@ -92,14 +91,14 @@ describe('saveSnapshotFile: abort', () => {
     const controller = new AbortController();
     const reason = new Error('user cancelled');
     setTimeout(() => controller.abort(reason), 80);
-    const error = await rejectionOf(saveSnapshotFile({ ...base, source: source(), signal: controller.signal, resume: false }));
+    const error = await rejectionOf(save({ ...base, source: source(), signal: controller.signal, resume: false }));
     expect(error).toBe(reason);
     expect(await readdir(dir)).toEqual([]);
   });
 
   it('rejects at once, without a request, when the signal is already aborted', async () => {
     const { host, base, source } = await setup();
-    const error = await rejectionOf(saveSnapshotFile({ ...base, source: source(), signal: AbortSignal.abort() }));
+    const error = await rejectionOf(save({ ...base, source: source(), signal: AbortSignal.abort() }));
     expect((error as DOMException).name).toBe('AbortError');
     expect(host.requests).toHaveLength(0);
   });
@@ -111,7 +110,7 @@ describe('saveSnapshotFile: a Writable destination', () => {
     const chunks: Buffer[] = [];
     const sink = new PassThrough();
     sink.on('data', (chunk: Buffer) => chunks.push(chunk));
-    const saved = await saveSnapshotFile({ ...base, destination: sink, source: source() });
+    const saved = await save({ ...base, destination: sink, source: source() });
     expect(saved).toEqual({ path: undefined, bytes: host.size, sha256: host.sha256() });
     expect(Buffer.concat(chunks).equals(host.content())).toBe(true);
     expect(sink.writableEnded).toBe(false);
@@ -131,7 +130,7 @@ describe('saveSnapshotFile: a Writable destination', () => {
         setTimeout(callback, 1);
       },
     });
-    const saved = await saveSnapshotFile({ ...base, destination: slow, source: source() });
+    const saved = await save({ ...base, destination: slow, source: source() });
     expect(received).toBe(host.size);
     expect(saved.sha256).toBe(host.sha256());
     expect(maxBuffered).toBeLessThanOrEqual(16 * 1024 + 64 * 1024);
@@ -146,7 +145,7 @@ describe('saveSnapshotFile: a Writable destination', () => {
         callback(calls > 2 ? Object.assign(new Error('no space left on device'), { code: 'ENOSPC' }) : null);
       },
     });
-    const error = await rejectionOf(saveSnapshotFile({ ...base, destination: broken, source: source() }));
+    const error = await rejectionOf(save({ ...base, destination: broken, source: source() }));
     expect(error).toBeInstanceOf(SnapshotTransferError);
     expect(error).toMatchObject({ phase: 'write' });
     expect((error as Error).message).toContain('ENOSPC');
@@ -155,7 +154,7 @@ describe('saveSnapshotFile: a Writable destination', () => {
   it('fails without resuming when the connection is cut', async () => {
     const { host, base, source } = await setup(300_000);
     host.faults.cutAfter = [100_000];
-    const error = await rejectionOf(saveSnapshotFile({ ...base, destination: new PassThrough().resume(), source: source() }));
+    const error = await rejectionOf(save({ ...base, destination: new PassThrough().resume(), source: source() }));
     expect(error).toMatchObject({ name: 'SnapshotTransferError', phase: 'transfer' });
     expect(host.requests).toHaveLength(1);
   });

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { MockAgent } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../src/errors/validation-error.js';
+import { ValidationError } from '../../src/errors/shim-error.js';
 import { resolveShimOptions } from '../../src/facade/shim-options.js';
 
 const credentials = { publicKey: 'abcdefgh', privateKey: 'd0c5a2e1-8a1b-4c7e-9f00-123456789abc' };
@@ -69,14 +69,23 @@ describe('resolveShimOptions', () => {
     [{ credentials: { publicKey: 'a' } }, 'options.credentials'],
     [{ credentials: { publicKey: 'a', privateKey: '' } }, 'options.credentials'],
     [{ credentials: { ...credentials, clientId: 'x' } }, 'options.credentials'],
+    // Basic authentication cannot carry a ':' in the user id; a control character in a secret is a paste error.
+    [{ credentials: { clientId: 'mdb_sa_id:1', clientSecret: 'mdb_sa_sk_2' } }, 'options.credentials'],
+    [{ credentials: { publicKey: 'abcdefgh', privateKey: 'line\nbreak' } }, 'options.credentials'],
+    [{ credentials: { clientId: 'mdb_sa_id_1', clientSecret: 'tab\there' } }, 'options.credentials'],
     [null, 'options'],
     ['https://cloud.mongodb.com', 'options'],
   ])('refuses %j naming %s', (options, field) => {
     expect(fieldOf(options)).toBe(field);
   });
-  it('never echoes a credential in the error', () => {
+  it.each([
+    { publicKey: 'abcdefgh', privateKey: 'TOP-SECRET-VALUE', extra: 1 },
+    { publicKey: 'abcdefgh', privateKey: 'TOP-SECRET-VALUE\n' },
+    { clientId: 'mdb_sa_id:1', clientSecret: 'TOP-SECRET-VALUE' },
+    { clientId: 'mdb_sa_id_1', clientSecret: 'TOP-SECRET-VALUE\u0000' },
+  ])('never echoes a credential in the error (%#)', (credentials) => {
     try {
-      resolveShimOptions({ credentials: { publicKey: 'abcdefgh', privateKey: 'TOP-SECRET-VALUE', extra: 1 } });
+      resolveShimOptions({ credentials });
       expect.unreachable();
     } catch (error) {
       const text = `${String(error)} ${JSON.stringify(error)} ${inspect(error)}`;

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DownloadFailedError } from '../../src/errors/download-failed-error.js';
-import { TimeoutError } from '../../src/errors/timeout-error.js';
-import { ValidationError } from '../../src/errors/validation-error.js';
+import { DownloadFailedError } from '../../src/errors/download-errors.js';
+import { TimeoutError } from '../../src/errors/atlas-errors.js';
+import { ValidationError } from '../../src/errors/shim-error.js';
 import { normalizeFlexRestoreJob } from '../../src/model/normalize.js';
 import type { SnapshotDownload } from '../../src/model/snapshot-download.js';
-import { pollDelay } from '../../src/workflow/poll-delay.js';
-import { resolveWaitOptions, waitForDownload } from '../../src/workflow/wait-for-download.js';
+import { pollDelay } from '../../src/facade/wait-for-download.js';
+import { resolveWaitOptions, waitForDownload } from '../../src/facade/wait-for-download.js';
 
 const job = (status: string): SnapshotDownload => normalizeFlexRestoreJob({ id: 'a'.repeat(24), status, instanceName: 'c' });
 

@@ -1,9 +1,15 @@
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Agent } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { afterEach, expect, vi } from 'vitest';
-import type { SnapshotSource } from '../../../src/download/save-snapshot-file.js';
+import {
+  resolveSaveOptions,
+  saveSnapshotFile,
+  type SavedSnapshot,
+  type SaveSnapshotOptions,
+  type SnapshotSource,
+} from '../../../src/download/save-snapshot-file.js';
 import { makeTempDir, startSnapshotHost } from './snapshot-host.js';
 
 /** The path the test snapshot host serves the snapshot at. */
@@ -33,6 +39,25 @@ export async function setupSave(size = 256 * 1024) {
   const renew = vi.fn(async (): Promise<SnapshotSource> => ({ url: host.signedUrl(SNAPSHOT_PATH) }));
   const base = { destination, renew, dispatcher: agent };
   return { host, dir: dir.path, destination, renew, agent, base, source: (): SnapshotSource => ({ url: host.signedUrl(SNAPSHOT_PATH) }) };
+}
+
+/** What {@link save} takes: the user's options, and what the facade supplies (`dispatcher` and `now` optional). */
+export interface SaveParams extends SaveSnapshotOptions {
+  source: SnapshotSource;
+  destination: string | NodeJS.WritableStream;
+  renew: () => Promise<SnapshotSource>;
+  dispatcher?: Dispatcher | undefined;
+  now?: (() => Date) | undefined;
+}
+
+/**
+ * Calls `saveSnapshotFile` as the facade does: the options checked and defaulted by
+ * `resolveSaveOptions`, then the trusted, fully resolved params (the module's default
+ * agent when `dispatcher` is undefined, the system clock when `now` is).
+ */
+export function save(params: SaveParams): Promise<SavedSnapshot> {
+  const { source, destination, renew, dispatcher, now, ...options } = params;
+  return saveSnapshotFile({ ...resolveSaveOptions(options), source, destination, renew, dispatcher, now: now ?? (() => new Date()) });
 }
 
 /** SHA-256 of bytes, in hex. */

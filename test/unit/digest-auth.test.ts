@@ -2,9 +2,8 @@ import { Readable } from 'node:stream';
 import { inspect } from 'node:util';
 import { Agent, request, type Dispatcher } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDigestAuthInterceptor } from '../../src/auth/digest-interceptor.js';
+import { createDigestAuthInterceptor } from '../../src/auth/digest-auth.js';
 import { parseDigestAuthorization, type DigestAlgorithm } from '../../src/auth/digest.js';
-import { ValidationError } from '../../src/errors/validation-error.js';
 import { startDigestServer, type DigestServer } from './helpers/digest-server.js';
 import { sendJson, startServer } from './helpers/http-server.js';
 
@@ -22,10 +21,10 @@ async function digestServer(algorithm?: DigestAlgorithm): Promise<DigestServer> 
   return server;
 }
 
-function client(origin: string, privateKey = password, extra: { cnonce?: () => string } = {}): Dispatcher {
+function client(origin: string, privateKey = password): Dispatcher {
   const agent = new Agent();
   cleanups.push(() => agent.close());
-  return agent.compose(createDigestAuthInterceptor({ publicKey: username, privateKey, origin, ...extra }));
+  return agent.compose(createDigestAuthInterceptor({ publicKey: username, privateKey, origin }));
 }
 
 async function call(dispatcher: Dispatcher, url: string, opts: Partial<Dispatcher.RequestOptions> = {}) {
@@ -185,11 +184,14 @@ describe('createDigestAuthInterceptor: challenges and retries', () => {
     expect(server.requests).toHaveLength(2);
   });
 
-  it('uses the cnonce option', async () => {
+  it('gives every request a client nonce of its own: 32 random hex digits', async () => {
     const server = await digestServer('SHA-256-sess');
-    const dispatcher = client(server.origin, password, { cnonce: () => 'fixed-cnonce' });
-    expect((await call(dispatcher, `${server.origin}/c`)).status).toBe(200);
-    expect(parseDigestAuthorization(server.requests[1]!.headers.authorization)?.cnonce).toBe('fixed-cnonce');
+    const dispatcher = client(server.origin);
+    for (const path of ['/c1', '/c2', '/c3']) expect((await call(dispatcher, `${server.origin}${path}`)).status).toBe(200);
+    const cnonces = server.requests.slice(1).map((r) => parseDigestAuthorization(r.headers.authorization)?.cnonce);
+    expect(cnonces).toHaveLength(3);
+    for (const cnonce of cnonces) expect(cnonce).toMatch(/^[0-9a-f]{32}$/);
+    expect(new Set(cnonces).size).toBe(3);
   });
 });
 
@@ -222,7 +224,7 @@ describe('createDigestAuthInterceptor: credentials stay on the origin', () => {
     expect(server.requests[2]!.headers.authorization).toBe('Bearer caller-token');
   });
 
-  it('keeps the private key out of inspection and validation errors', async () => {
+  it('keeps the private key out of what a debugger shows (its options are checked, without quoting it, by createSnapshotShim)', async () => {
     const server = await digestServer();
     const interceptor = createDigestAuthInterceptor({ publicKey: username, privateKey: password, origin: server.origin });
     const agent = new Agent();
@@ -231,24 +233,5 @@ describe('createDigestAuthInterceptor: credentials stay on the origin', () => {
     await call(dispatcher, `${server.origin}/warm`);
     expect(inspect(interceptor, { showHidden: true, depth: Infinity })).not.toContain(password);
     expect(inspect(dispatcher, { showHidden: true, depth: 4 })).not.toContain(password);
-    const bad = [
-      { publicKey: '', privateKey: password, origin: server.origin },
-      { publicKey: username, privateKey: password, origin: `${server.origin}/api` },
-      { publicKey: username, privateKey: password, origin: 'ftp://cloud.mongodb.com' },
-      { publicKey: username, privateKey: `${password}\n`, origin: server.origin },
-      { publicKey: username, privateKey: password, origin: `http://user:${password}@127.0.0.1` },
-      { publicKey: username, privateKey: password, origin: server.origin, cnonce: 'x' },
-    ];
-    for (const options of bad) {
-      let caught: unknown;
-      try {
-        createDigestAuthInterceptor(options as never);
-      } catch (err) {
-        caught = err;
-      }
-      expect(caught).toBeInstanceOf(ValidationError);
-      expect((caught as Error).message).toMatch(/^Invalid options\.\w+/);
-      expect(`${(caught as Error).message} ${JSON.stringify(caught)} ${inspect(caught)}`).not.toContain(password);
-    }
   });
 });
