@@ -1,6 +1,6 @@
 import { SnapshotTransferError } from '../errors/download-errors.js';
 import { ValidationError } from '../errors/shim-error.js';
-import { abortable } from '../signals/abortable.js';
+import { abortable } from '../abortable.js';
 import { describeValue, isLoopbackHost } from '../validation.js';
 
 const SHOWN_PATH = 120;

@@ -5,7 +5,7 @@ import { UnsupportedClusterError } from '../errors/route-errors.js';
 import { toError, ValidationError } from '../errors/shim-error.js';
 import type { DecisionPurpose } from '../observability/channels.js';
 import type { ShimObserver } from '../observability/observer.js';
-import { abortable } from '../signals/abortable.js';
+import { abortable } from '../abortable.js';
 import { describeValue, type ClusterTarget } from '../validation.js';
 import {
   classifyClusterDescription,
