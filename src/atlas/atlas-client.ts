@@ -304,7 +304,7 @@ class CallEnd {
   readonly #started = performance.now();
   readonly #timer: NodeJS.Timeout;
   readonly #caller: AbortSignal | undefined;
-  readonly #onCallerAbort = (): void => this.#end((this.#caller as AbortSignal).reason);
+  readonly #onCallerAbort: (() => void) | undefined;
   #ended = false;
   #reason: unknown;
   #request: Dispatcher.DispatchController | undefined;
@@ -315,9 +315,11 @@ class CallEnd {
     this.#timer = setTimeout(() => this.#end(timedOut(Math.round(performance.now() - this.#started))), deadlineMs);
     // A pending deadline must not keep a process alive that has nothing else to do.
     this.#timer.unref();
+    if (caller === undefined) return;
     this.#caller = caller;
-    if (caller?.aborted) this.#end(caller.reason);
-    else caller?.addEventListener('abort', this.#onCallerAbort, { once: true });
+    this.#onCallerAbort = () => this.#end(caller.reason);
+    if (caller.aborted) this.#end(caller.reason);
+    else caller.addEventListener('abort', this.#onCallerAbort, { once: true });
   }
 
   /** Whether the call has ended. */
@@ -352,7 +354,7 @@ class CallEnd {
   /** Stops the timer and the listening; call it once the call settled. */
   dispose(): void {
     clearTimeout(this.#timer);
-    this.#caller?.removeEventListener('abort', this.#onCallerAbort);
+    if (this.#onCallerAbort !== undefined) this.#caller?.removeEventListener('abort', this.#onCallerAbort);
   }
 
   #end(reason: unknown): void {

@@ -86,9 +86,16 @@ export type FlexOperationId = OperationOf<'flex'>;
 
 const OPERATION_IDS = Object.keys(ATLAS_OPERATIONS) as AtlasOperationId[];
 
+// Each backup family's operations by role, read off the table once.
+const BY_ROLE: Readonly<Record<Route, Partial<Record<OperationRole, AtlasOperationId>>>> = { tenant: {}, flex: {} };
+for (const id of OPERATION_IDS) {
+  const { family, role } = ATLAS_OPERATIONS[id];
+  if (family !== 'cluster') BY_ROLE[family][role] = id;
+}
+
 /** The operation of a backup family that plays `role`: `operationFor('flex', 'download')` is `downloadFlexBackup`. */
 export function operationFor<F extends Route, R extends OperationRole>(family: F, role: R): OperationFor<F, R> {
-  const found = OPERATION_IDS.find((id) => ATLAS_OPERATIONS[id].family === family && ATLAS_OPERATIONS[id].role === role);
+  const found = BY_ROLE[family][role];
   if (found === undefined) throw new Error(`the ${family} family has no ${role} operation`);
   return found as OperationFor<F, R>;
 }

@@ -97,7 +97,6 @@ export function decideRoute(input: RoutePolicyInput, subject: RouteSubject = {})
   const { clusterKind, now, sunsetDate, flag } = input;
   // "Not before", as date-fns's isBefore reads it: an invalid date counts as after the sunset.
   const afterSunset = !(now.getTime() < sunsetDate.getTime());
-  const sunset = sunsetDate.toISOString();
   // The tenant endpoint may take a fallback only while it exists for this caller.
   const tenantReachable = !afterSunset || input.allowSunsetEndpoint === true;
   const decided = (route: Route, reason: string, fallbackRoute: Route | undefined): RoutePolicyDecision => ({
@@ -122,8 +121,8 @@ export function decideRoute(input: RoutePolicyInput, subject: RouteSubject = {})
     return decided(
       'tenant',
       afterSunset
-        ? `The route flag is 'tenant' and allowSunsetEndpoint is set: calling the tenant endpoint after its sunset (${sunset}).`
-        : `The route flag is 'tenant' before the sunset (${sunset}): the tenant endpoint is tried ` +
+        ? `The route flag is 'tenant' and allowSunsetEndpoint is set: calling the tenant endpoint after its sunset (${sunsetDate.toISOString()}).`
+        : `The route flag is 'tenant' before the sunset (${sunsetDate.toISOString()}): the tenant endpoint is tried ` +
             `for a ${clusterKind} cluster, with the Flex endpoint as a fallback if Atlas refuses it.`,
       'flex',
     );
@@ -131,11 +130,11 @@ export function decideRoute(input: RoutePolicyInput, subject: RouteSubject = {})
 
   // flag === 'auto'
   if (clusterKind === 'shared' && !afterSunset) {
-    return decided('tenant', `A shared M2/M5 cluster before the sunset (${sunset}): the tenant endpoint still serves it.`, 'flex');
+    return decided('tenant', `A shared M2/M5 cluster before the sunset (${sunsetDate.toISOString()}): the tenant endpoint still serves it.`, 'flex');
   }
   const reason =
     clusterKind === 'shared'
-      ? `A shared M2/M5 cluster at or after the sunset (${sunset}): Atlas migrated it to Flex.`
+      ? `A shared M2/M5 cluster at or after the sunset (${sunsetDate.toISOString()}): Atlas migrated it to Flex.`
       : clusterKind === 'flex'
         ? `A Flex cluster: downloadFlexBackup serves it ${afterSunset ? 'at or after' : 'before'} the sunset.`
         : `Atlas did not tell the cluster's kind: the Flex endpoint, the current one, is used.`;

@@ -107,7 +107,7 @@ export function createRouter(options: RouterOptions, client: AtlasClient, observ
       const finding: ClusterKindFinding = flag === 'flex' ? { kind: 'unknown', source: 'not-asked' } : await kindOf(target, signal);
       const policy = decideRoute(
         { clusterKind: finding.kind, now: options.now(), sunsetDate: options.sunsetDate, flag, allowSunsetEndpoint: options.allowSunsetEndpoint },
-        { ...target, instanceSize: finding.instanceSize },
+        { groupId: target.groupId, clusterName: target.clusterName, instanceSize: finding.instanceSize },
       );
       const decision = toRouteDecision(policy, target, finding);
       observer.routeDecided(decision, purpose);
@@ -264,8 +264,8 @@ async function resolveClusterKind(client: AtlasClient, target: ClusterTarget): P
 export class ClusterKindCache {
   readonly #ttlMs: number;
   readonly #now: () => number;
-  readonly #entries = new Map<string, { readonly finding: ClusterKindFinding; readonly expiresAt: number }>();
-  readonly #inFlight = new Map<string, Promise<ClusterKindFinding>>();
+  // A look-up's promise, kept until its finding expires: a cached kind is awaited as any other, without a new promise per call.
+  readonly #entries = new Map<string, { readonly finding: Promise<ClusterKindFinding>; expiresAt: number }>();
 
   /**
    * @param ttlMs how long a finding is kept; 0 keeps none (concurrent calls still share one look-up).
@@ -277,29 +277,30 @@ export class ClusterKindCache {
   }
 
   /** The cached finding for `key`, or the result of `lookup` (shared by concurrent callers). */
-  async get(key: string, lookup: () => Promise<ClusterKindFinding>): Promise<ClusterKindFinding> {
+  get(key: string, lookup: () => Promise<ClusterKindFinding>): Promise<ClusterKindFinding> {
     const entry = this.#entries.get(key);
     if (entry !== undefined && entry.expiresAt > this.#now()) return entry.finding;
-    this.#entries.delete(key);
-    const pending = this.#inFlight.get(key);
-    if (pending !== undefined) return pending;
-    const promise = lookup().then(
-      (finding) => {
-        this.#inFlight.delete(key);
-        if (this.#ttlMs > 0) this.#entries.set(key, { finding, expiresAt: this.#now() + this.#ttlMs });
-        return finding;
+    // In flight until it settles (no expiry yet); then kept for ttlMs, or dropped at once when it failed or ttlMs is 0.
+    const pending = { finding: lookup(), expiresAt: Number.POSITIVE_INFINITY };
+    this.#entries.set(key, pending);
+    pending.finding.then(
+      () => {
+        if (this.#entries.get(key) !== pending) return;
+        if (this.#ttlMs > 0) pending.expiresAt = this.#now() + this.#ttlMs;
+        else this.#entries.delete(key);
       },
-      (error: unknown) => {
-        this.#inFlight.delete(key);
-        throw error;
+      () => {
+        if (this.#entries.get(key) === pending) this.#entries.delete(key);
       },
     );
-    this.#inFlight.set(key, promise);
-    return promise;
+    return pending.finding;
   }
 
-  /** Forgets `key`, so the next call asks Atlas again (after Atlas contradicted the cached kind). */
+  /**
+   * Forgets the finding of `key`, so the next call asks Atlas again (after Atlas
+   * contradicted it). A look-up still in flight is kept: concurrent refreshes share it.
+   */
   forget(key: string): void {
-    this.#entries.delete(key);
+    if (this.#entries.get(key)?.expiresAt !== Number.POSITIVE_INFINITY) this.#entries.delete(key);
   }
 }

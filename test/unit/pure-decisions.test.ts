@@ -97,6 +97,37 @@ describe('ClusterKindCache', () => {
     await cache.get('k', lookup);
     expect(lookups).toBe(3);
   });
+  it('keeps a look-up in flight when told to forget: concurrent refreshes share it', async () => {
+    let lookups = 0;
+    const cache = new ClusterKindCache(1000);
+    const lookup = async () => {
+      lookups += 1;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return { kind: 'shared', source: 'getCluster' } as const;
+    };
+    const refresh = () => {
+      cache.forget('k');
+      return cache.get('k', lookup);
+    };
+    await Promise.all([refresh(), refresh(), refresh()]);
+    expect(lookups).toBe(1);
+    // Settled, it is forgotten for real.
+    await refresh();
+    expect(lookups).toBe(2);
+  });
+  it('with a TTL of 0 keeps nothing once settled, but still shares what is in flight', async () => {
+    let lookups = 0;
+    const cache = new ClusterKindCache(0);
+    const lookup = async () => {
+      lookups += 1;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return { kind: 'flex', source: 'getFlexCluster' } as const;
+    };
+    await Promise.all([cache.get('k', lookup), cache.get('k', lookup)]);
+    expect(lookups).toBe(1);
+    await cache.get('k', lookup);
+    expect(lookups).toBe(2);
+  });
   it('does not remember failures', async () => {
     const cache = new ClusterKindCache(1000);
     await expect(cache.get('k', () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
