@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contractSuite, loadContract, type ContractOperation, type ContractValidators, type Json } from './contract.js';
-import { atlasPath } from '../../src/atlas/operations.js';
+import { atlasPath, type AtlasOperationId } from '../../src/atlas/operations.js';
 import { SERVED_OPERATIONS } from '../../src/simulator/operations.js';
 import { SIMULATOR_ERROR_CODES as CODES } from '../../src/simulator/index.js';
 import type { TestResponse } from '../simulator/digest-test-client.js';
@@ -62,20 +62,7 @@ contractSuite('the simulator', () => {
     return response.json;
   }
 
-  const url = {
-    getCluster: (name: string) => atlasPath('getCluster', { groupId: fx.sim.groupId, clusterName: name }),
-    tenantDownload: (name: string) => atlasPath('downloadClusterBackupTenant', { groupId: fx.sim.groupId, clusterName: name }),
-    tenantRestores: (name: string) => atlasPath('listBackupTenantRestores', { groupId: fx.sim.groupId, clusterName: name }),
-    tenantRestore: (name: string, id: string) => atlasPath('getBackupTenantRestore', { groupId: fx.sim.groupId, clusterName: name, itemId: id }),
-    tenantSnapshots: (name: string) => atlasPath('listClusterBackupSnapshots', { groupId: fx.sim.groupId, clusterName: name }),
-    tenantSnapshot: (name: string, id: string) => atlasPath('getBackupTenantSnapshot', { groupId: fx.sim.groupId, clusterName: name, itemId: id }),
-    getFlexCluster: (name: string) => atlasPath('getFlexCluster', { groupId: fx.sim.groupId, clusterName: name }),
-    flexDownload: (name: string) => atlasPath('downloadFlexBackup', { groupId: fx.sim.groupId, clusterName: name }),
-    flexJobs: (name: string) => atlasPath('listFlexRestoreJobs', { groupId: fx.sim.groupId, clusterName: name }),
-    flexJob: (name: string, id: string) => atlasPath('getFlexRestoreJob', { groupId: fx.sim.groupId, clusterName: name, itemId: id }),
-    flexSnapshots: (name: string) => atlasPath('listFlexBackupSnapshots', { groupId: fx.sim.groupId, clusterName: name }),
-    flexSnapshot: (name: string, id: string) => atlasPath('getFlexBackupSnapshot', { groupId: fx.sim.groupId, clusterName: name, itemId: id }),
-  };
+  const url = (operationId: AtlasOperationId, name: string, id?: string): string => atlasPath(operationId, { groupId: fx.sim.groupId, clusterName: name, itemId: id });
   const accept = (operationId: string): string => op(operationId).mediaType;
 
   /** POSTs a body after checking that it is itself valid for the contract's request schema. */
@@ -115,75 +102,75 @@ contractSuite('the simulator', () => {
 
     it('getCluster describes shared, legacy Flex and dedicated clusters', async () => {
       const { shared, sharedM5, flexLegacy, dedicated, flex } = fx.sim.clusters;
-      for (const name of [shared, sharedM5, flexLegacy, dedicated]) expectOk('getCluster', await get(fx.client, url.getCluster(name), accept('getCluster')));
-      expectApiError('getCluster', await get(fx.client, url.getCluster(flex), accept('getCluster')), 400, 'CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API');
-      expectApiError('getCluster', await get(fx.client, url.getCluster('missing-cluster'), accept('getCluster')), 404, CODES.clusterNotFound);
+      for (const name of [shared, sharedM5, flexLegacy, dedicated]) expectOk('getCluster', await get(fx.client, url('getCluster', name), accept('getCluster')));
+      expectApiError('getCluster', await get(fx.client, url('getCluster', flex), accept('getCluster')), 400, 'CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API');
+      expectApiError('getCluster', await get(fx.client, url('getCluster', 'missing-cluster'), accept('getCluster')), 404, CODES.clusterNotFound);
     });
 
     it('getFlexCluster describes both Flex kinds and refuses the others', async () => {
       const { shared, flexLegacy, dedicated, flex } = fx.sim.clusters;
-      for (const name of [flex, flexLegacy]) expectOk('getFlexCluster', await get(fx.client, url.getFlexCluster(name), accept('getFlexCluster')));
+      for (const name of [flex, flexLegacy]) expectOk('getFlexCluster', await get(fx.client, url('getFlexCluster', name), accept('getFlexCluster')));
       for (const name of [shared, dedicated]) {
-        expectApiError('getFlexCluster', await get(fx.client, url.getFlexCluster(name), accept('getFlexCluster')), 400, 'CANNOT_USE_NON_FLEX_CLUSTER_IN_FLEX_API');
+        expectApiError('getFlexCluster', await get(fx.client, url('getFlexCluster', name), accept('getFlexCluster')), 400, 'CANNOT_USE_NON_FLEX_CLUSTER_IN_FLEX_API');
       }
     });
 
     it('the five tenant operations serve an M2 cluster through a job to COMPLETED', async () => {
       const name = fx.sim.clusters.shared;
-      const list = expectOk('listClusterBackupSnapshots', await get(fx.client, url.tenantSnapshots(name), accept('listClusterBackupSnapshots')));
+      const list = expectOk('listClusterBackupSnapshots', await get(fx.client, url('listClusterBackupSnapshots', name), accept('listClusterBackupSnapshots')));
       const snapshotId = list.results[0].id as string;
-      expectOk('getBackupTenantSnapshot', await get(fx.client, url.tenantSnapshot(name, snapshotId), accept('getBackupTenantSnapshot')));
+      expectOk('getBackupTenantSnapshot', await get(fx.client, url('getBackupTenantSnapshot', name, snapshotId), accept('getBackupTenantSnapshot')));
       const created = expectOk(
         'downloadClusterBackupTenant',
-        await download('downloadClusterBackupTenant', url.tenantDownload(name), { snapshotId, targetDeploymentItemName: name }),
+        await download('downloadClusterBackupTenant', url('downloadClusterBackupTenant', name), { snapshotId, targetDeploymentItemName: name }),
       );
       const statuses = new Set<string>([created.status]);
       let job = created;
       while (job.status !== 'COMPLETED') {
         await new Promise((resolve) => setTimeout(resolve, 40));
-        job = expectOk('getBackupTenantRestore', await get(fx.client, url.tenantRestore(name, created.id), accept('getBackupTenantRestore')));
+        job = expectOk('getBackupTenantRestore', await get(fx.client, url('getBackupTenantRestore', name, created.id), accept('getBackupTenantRestore')));
         statuses.add(job.status);
       }
       expect(statuses.size).toBeGreaterThanOrEqual(3);
       expect(job).toEqual(expect.objectContaining({ snapshotUrl: expect.any(String), expirationDate: expect.any(String), restoreFinishedDate: expect.any(String) }));
-      const restores = expectOk('listBackupTenantRestores', await get(fx.client, url.tenantRestores(name), accept('listBackupTenantRestores')));
+      const restores = expectOk('listBackupTenantRestores', await get(fx.client, url('listBackupTenantRestores', name), accept('listBackupTenantRestores')));
       expect(restores.results.map((r: Json) => r.id)).toContain(created.id);
     });
 
     it('the tenant operations serve a legacy Flex cluster, refuse a native one and a dedicated one', async () => {
       const { flexLegacy, flex, dedicated } = fx.sim.clusters;
-      expectOk('listClusterBackupSnapshots', await get(fx.client, url.tenantSnapshots(flexLegacy), accept('listClusterBackupSnapshots')));
+      expectOk('listClusterBackupSnapshots', await get(fx.client, url('listClusterBackupSnapshots', flexLegacy), accept('listClusterBackupSnapshots')));
       const body = { snapshotId: fx.sim.snapshotIds(flex)[0], targetDeploymentItemName: flex };
-      const native = await download('downloadClusterBackupTenant', url.tenantDownload(flex), body);
+      const native = await download('downloadClusterBackupTenant', url('downloadClusterBackupTenant', flex), body);
       expectApiError('downloadClusterBackupTenant', native, 400, 'CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API');
-      const dedicatedList = await get(fx.client, url.tenantRestores(dedicated), accept('listBackupTenantRestores'));
+      const dedicatedList = await get(fx.client, url('listBackupTenantRestores', dedicated), accept('listBackupTenantRestores'));
       expectApiError('listBackupTenantRestores', dedicatedList, 400, CODES.tenantClusterRequired);
     });
 
     it.each(['flex', 'flexLegacy'] as const)('the five Flex operations serve the %s cluster, with FAILED and COMPLETED jobs', async (role) => {
       const name = fx.sim.clusters[role];
-      const list = expectOk('listFlexBackupSnapshots', await get(fx.client, `${url.flexSnapshots(name)}?itemsPerPage=1`, accept('listFlexBackupSnapshots')));
+      const list = expectOk('listFlexBackupSnapshots', await get(fx.client, `${url('listFlexBackupSnapshots', name)}?itemsPerPage=1`, accept('listFlexBackupSnapshots')));
       expect(list.links.map((l: Json) => l.rel)).toEqual(['self', 'next']);
       const [snapshotId, failingId] = fx.sim.snapshotIds(name) as [string, string];
-      expectOk('getFlexBackupSnapshot', await get(fx.client, url.flexSnapshot(name, snapshotId), accept('getFlexBackupSnapshot')));
+      expectOk('getFlexBackupSnapshot', await get(fx.client, url('getFlexBackupSnapshot', name, snapshotId), accept('getFlexBackupSnapshot')));
       fx.sim.failJobsFor(failingId);
-      const ok = expectOk('downloadFlexBackup', await download('downloadFlexBackup', url.flexDownload(name), { snapshotId }));
-      const bad = expectOk('downloadFlexBackup', await download('downloadFlexBackup', url.flexDownload(name), { snapshotId: failingId }));
+      const ok = expectOk('downloadFlexBackup', await download('downloadFlexBackup', url('downloadFlexBackup', name), { snapshotId }));
+      const bad = expectOk('downloadFlexBackup', await download('downloadFlexBackup', url('downloadFlexBackup', name), { snapshotId: failingId }));
       const seen = new Set<string>();
       const deadline = Date.now() + 10_000;
       let done = false;
       while (!done && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 40));
-        const jobs = expectOk('listFlexRestoreJobs', await get(fx.client, url.flexJobs(name), accept('listFlexRestoreJobs')));
+        const jobs = expectOk('listFlexRestoreJobs', await get(fx.client, url('listFlexRestoreJobs', name), accept('listFlexRestoreJobs')));
         const mine = jobs.results.filter((j: Json) => j.id === ok.id || j.id === bad.id);
         for (const j of mine) seen.add(j.status);
         done = mine.every((j: Json) => j.status === 'COMPLETED' || j.status === 'FAILED');
       }
       expect(seen).toContain('COMPLETED');
       expect(seen).toContain('FAILED');
-      const completed = expectOk('getFlexRestoreJob', await get(fx.client, url.flexJob(name, ok.id), accept('getFlexRestoreJob')));
+      const completed = expectOk('getFlexRestoreJob', await get(fx.client, url('getFlexRestoreJob', name, ok.id), accept('getFlexRestoreJob')));
       expect(completed).toMatchObject({ status: 'COMPLETED', instanceName: name, snapshotUrl: expect.stringContaining('/snapshot-files/') });
-      const failed = expectOk('getFlexRestoreJob', await get(fx.client, url.flexJob(name, bad.id), accept('getFlexRestoreJob')));
+      const failed = expectOk('getFlexRestoreJob', await get(fx.client, url('getFlexRestoreJob', name, bad.id), accept('getFlexRestoreJob')));
       expect(failed.status).toBe('FAILED');
     });
   });
@@ -194,8 +181,8 @@ contractSuite('the simulator', () => {
     it('getCluster refuses the migrated M2/M5 and legacy Flex clusters; getFlexCluster describes them', async () => {
       const { shared, sharedM5, flexLegacy } = fx.sim.clusters;
       for (const name of [shared, sharedM5, flexLegacy]) {
-        expectApiError('getCluster', await get(fx.client, url.getCluster(name), accept('getCluster')), 400, 'CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API');
-        expectOk('getFlexCluster', await get(fx.client, url.getFlexCluster(name), accept('getFlexCluster')));
+        expectApiError('getCluster', await get(fx.client, url('getCluster', name), accept('getCluster')), 400, 'CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API');
+        expectOk('getFlexCluster', await get(fx.client, url('getFlexCluster', name), accept('getFlexCluster')));
       }
     });
 
@@ -203,11 +190,11 @@ contractSuite('the simulator', () => {
       const name = fx.sim.clusters.shared;
       const snapshotId = fx.sim.snapshotIds(name)[0] as string;
       const removed = [
-        ['downloadClusterBackupTenant', await download('downloadClusterBackupTenant', url.tenantDownload(name), { snapshotId, targetDeploymentItemName: name })],
-        ['listBackupTenantRestores', await get(fx.client, url.tenantRestores(name), accept('listBackupTenantRestores'))],
-        ['getBackupTenantRestore', await get(fx.client, url.tenantRestore(name, 'a'.repeat(24)), accept('getBackupTenantRestore'))],
-        ['listClusterBackupSnapshots', await get(fx.client, url.tenantSnapshots(name), accept('listClusterBackupSnapshots'))],
-        ['getBackupTenantSnapshot', await get(fx.client, url.tenantSnapshot(name, snapshotId), accept('getBackupTenantSnapshot'))],
+        ['downloadClusterBackupTenant', await download('downloadClusterBackupTenant', url('downloadClusterBackupTenant', name), { snapshotId, targetDeploymentItemName: name })],
+        ['listBackupTenantRestores', await get(fx.client, url('listBackupTenantRestores', name), accept('listBackupTenantRestores'))],
+        ['getBackupTenantRestore', await get(fx.client, url('getBackupTenantRestore', name, 'a'.repeat(24)), accept('getBackupTenantRestore'))],
+        ['listClusterBackupSnapshots', await get(fx.client, url('listClusterBackupSnapshots', name), accept('listClusterBackupSnapshots'))],
+        ['getBackupTenantSnapshot', await get(fx.client, url('getBackupTenantSnapshot', name, snapshotId), accept('getBackupTenantSnapshot'))],
       ] as const;
       for (const [operationId, response] of removed) {
         expect(expectApiError(operationId, response, 404, 'RESOURCE_NOT_FOUND').detail).toMatch(/sunset/);
@@ -216,12 +203,12 @@ contractSuite('the simulator', () => {
 
     it('the Flex operations serve the migrated M2 cluster to a COMPLETED download', async () => {
       const name = fx.sim.clusters.shared;
-      const snapshots = expectOk('listFlexBackupSnapshots', await get(fx.client, url.flexSnapshots(name), accept('listFlexBackupSnapshots')));
-      const created = expectOk('downloadFlexBackup', await download('downloadFlexBackup', url.flexDownload(name), { snapshotId: snapshots.results[0].id }));
+      const snapshots = expectOk('listFlexBackupSnapshots', await get(fx.client, url('listFlexBackupSnapshots', name), accept('listFlexBackupSnapshots')));
+      const created = expectOk('downloadFlexBackup', await download('downloadFlexBackup', url('downloadFlexBackup', name), { snapshotId: snapshots.results[0].id }));
       let job = created;
       while (job.status !== 'COMPLETED') {
         await new Promise((resolve) => setTimeout(resolve, 40));
-        job = expectOk('getFlexRestoreJob', await get(fx.client, url.flexJob(name, created.id), accept('getFlexRestoreJob')));
+        job = expectOk('getFlexRestoreJob', await get(fx.client, url('getFlexRestoreJob', name, created.id), accept('getFlexRestoreJob')));
       }
       expect(job.snapshotUrl).toEqual(expect.any(String));
     });
@@ -231,14 +218,14 @@ contractSuite('the simulator', () => {
     beforeAll(() => fx.sim.setNow(BEFORE_SUNSET));
 
     it('401 without credentials', async () => {
-      const response = await fx.client.send('GET', url.flexSnapshots(fx.sim.clusters.flex), { accept: accept('listFlexBackupSnapshots'), auth: 'none' });
+      const response = await fx.client.send('GET', url('listFlexBackupSnapshots', fx.sim.clusters.flex), { accept: accept('listFlexBackupSnapshots'), auth: 'none' });
       expectApiError('listFlexBackupSnapshots', response, 401, CODES.unauthorized);
     });
 
     it('406 for an unversioned Accept, 415 for an unversioned Content-Type', async () => {
       const name = fx.sim.clusters.flex;
-      expectApiError('getFlexCluster', await get(fx.client, url.getFlexCluster(name), 'application/json'), 406, 'INVALID_VERSION_DATE');
-      const response = await fx.client.send('POST', url.flexDownload(name), {
+      expectApiError('getFlexCluster', await get(fx.client, url('getFlexCluster', name), 'application/json'), 406, 'INVALID_VERSION_DATE');
+      const response = await fx.client.send('POST', url('downloadFlexBackup', name), {
         accept: accept('downloadFlexBackup'),
         contentType: 'application/json',
         body: { snapshotId: fx.sim.snapshotIds(name)[0] },
@@ -249,29 +236,29 @@ contractSuite('the simulator', () => {
     it('400 for malformed JSON, missing or invalid attributes and malformed path parameters', async () => {
       const { shared, flex } = fx.sim.clusters;
       const tenantType = accept('downloadClusterBackupTenant');
-      const malformed = await fx.client.send('POST', url.tenantDownload(shared), { accept: tenantType, contentType: tenantType, body: '{' });
+      const malformed = await fx.client.send('POST', url('downloadClusterBackupTenant', shared), { accept: tenantType, contentType: tenantType, body: '{' });
       expectApiError('downloadClusterBackupTenant', malformed, 400, CODES.invalidJson);
-      const missing = expectApiError('downloadClusterBackupTenant', await post(fx.client, url.tenantDownload(shared), tenantType, {}), 400, CODES.missingAttribute);
+      const missing = expectApiError('downloadClusterBackupTenant', await post(fx.client, url('downloadClusterBackupTenant', shared), tenantType, {}), 400, CODES.missingAttribute);
       expect(missing.badRequestDetail.fields).toHaveLength(2);
-      const invalid = await post(fx.client, url.flexDownload(flex), accept('downloadFlexBackup'), { snapshotId: 'XYZ' });
+      const invalid = await post(fx.client, url('downloadFlexBackup', flex), accept('downloadFlexBackup'), { snapshotId: 'XYZ' });
       expectApiError('downloadFlexBackup', invalid, 400, CODES.invalidAttribute);
-      const badPath = await get(fx.client, url.flexJob(flex, 'not-an-id'), accept('getFlexRestoreJob'));
+      const badPath = await get(fx.client, url('getFlexRestoreJob', flex, 'not-an-id'), accept('getFlexRestoreJob'));
       expectApiError('getFlexRestoreJob', badPath, 400, CODES.invalidParameter);
-      const badPage = await get(fx.client, `${url.flexJobs(flex)}?itemsPerPage=501`, accept('listFlexRestoreJobs'));
+      const badPage = await get(fx.client, `${url('listFlexRestoreJobs', flex)}?itemsPerPage=501`, accept('listFlexRestoreJobs'));
       expectApiError('listFlexRestoreJobs', badPage, 400, CODES.invalidParameter);
     });
 
     it('404 for unknown clusters, jobs, snapshots and paths; 405 for other methods', async () => {
       const { flex, shared } = fx.sim.clusters;
-      expectApiError('getFlexCluster', await get(fx.client, url.getFlexCluster('ghost'), accept('getFlexCluster')), 404, CODES.clusterNotFound);
-      const unknownJob = await get(fx.client, url.tenantRestore(shared, 'b'.repeat(24)), accept('getBackupTenantRestore'));
+      expectApiError('getFlexCluster', await get(fx.client, url('getFlexCluster', 'ghost'), accept('getFlexCluster')), 404, CODES.clusterNotFound);
+      const unknownJob = await get(fx.client, url('getBackupTenantRestore', shared, 'b'.repeat(24)), accept('getBackupTenantRestore'));
       expectApiError('getBackupTenantRestore', unknownJob, 404, CODES.restoreJobNotFound);
-      const unknownSnap = await get(fx.client, url.flexSnapshot(flex, 'c'.repeat(24)), accept('getFlexBackupSnapshot'));
+      const unknownSnap = await get(fx.client, url('getFlexBackupSnapshot', flex, 'c'.repeat(24)), accept('getFlexBackupSnapshot'));
       expectApiError('getFlexBackupSnapshot', unknownSnap, 404, CODES.snapshotNotFound);
-      const unknownSnapshot = await download('downloadFlexBackup', url.flexDownload(flex), { snapshotId: 'd'.repeat(24) });
+      const unknownSnapshot = await download('downloadFlexBackup', url('downloadFlexBackup', flex), { snapshotId: 'd'.repeat(24) });
       expectApiError('downloadFlexBackup', unknownSnapshot, 404, CODES.snapshotNotFound);
       expectApiError(undefined, await get(fx.client, `/api/atlas/v2/groups/${fx.sim.groupId}/unknown`, accept('getFlexCluster')), 404, CODES.resourceNotFound);
-      const wrongMethod = await fx.client.send('PATCH', url.getFlexCluster(flex), { accept: accept('getFlexCluster') });
+      const wrongMethod = await fx.client.send('PATCH', url('getFlexCluster', flex), { accept: accept('getFlexCluster') });
       expectApiError('getFlexCluster', wrongMethod, 405, CODES.methodNotAllowed);
     });
   });

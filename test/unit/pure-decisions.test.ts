@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toAtlasApiError } from '../../src/atlas/atlas-answer.js';
 import { ClusterKindCache } from '../../src/routing/router.js';
+import type { ClusterKindFinding } from '../../src/routing/route-policy.js';
 import { classifyClusterDescription } from '../../src/routing/route-policy.js';
 import { contradictionReason } from '../../src/routing/route-policy.js';
 import { VERSION } from '../../src/version.js';
@@ -75,58 +76,56 @@ describe('contradictionReason', () => {
   });
 });
 
+/** A look-up that takes 5 ms to find `finding`, counting how often it runs. */
+function countedLookup(finding: ClusterKindFinding) {
+  const counted = {
+    runs: 0,
+    lookup: async () => {
+      counted.runs += 1;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return finding;
+    },
+  };
+  return counted;
+}
+
 describe('ClusterKindCache', () => {
   it('shares one look-up among concurrent callers and caches it for the TTL', async () => {
     let clock = 0;
-    let lookups = 0;
     const cache = new ClusterKindCache(1000, () => clock);
-    const lookup = async () => {
-      lookups += 1;
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      return { kind: 'flex', source: 'getFlexCluster' } as const;
-    };
-    await Promise.all(Array.from({ length: 100 }, () => cache.get('k', lookup)));
-    expect(lookups).toBe(1);
+    const counted = countedLookup({ kind: 'flex', source: 'getFlexCluster' });
+    await Promise.all(Array.from({ length: 100 }, () => cache.get('k', counted.lookup)));
+    expect(counted.runs).toBe(1);
     clock = 999;
-    await cache.get('k', lookup);
-    expect(lookups).toBe(1);
+    await cache.get('k', counted.lookup);
+    expect(counted.runs).toBe(1);
     clock = 1000;
-    await cache.get('k', lookup);
-    expect(lookups).toBe(2);
+    await cache.get('k', counted.lookup);
+    expect(counted.runs).toBe(2);
     cache.forget('k');
-    await cache.get('k', lookup);
-    expect(lookups).toBe(3);
+    await cache.get('k', counted.lookup);
+    expect(counted.runs).toBe(3);
   });
   it('keeps a look-up in flight when told to forget: concurrent refreshes share it', async () => {
-    let lookups = 0;
     const cache = new ClusterKindCache(1000);
-    const lookup = async () => {
-      lookups += 1;
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      return { kind: 'shared', source: 'getCluster' } as const;
-    };
+    const counted = countedLookup({ kind: 'shared', source: 'getCluster' });
     const refresh = () => {
       cache.forget('k');
-      return cache.get('k', lookup);
+      return cache.get('k', counted.lookup);
     };
     await Promise.all([refresh(), refresh(), refresh()]);
-    expect(lookups).toBe(1);
+    expect(counted.runs).toBe(1);
     // Settled, it is forgotten for real.
     await refresh();
-    expect(lookups).toBe(2);
+    expect(counted.runs).toBe(2);
   });
   it('with a TTL of 0 keeps nothing once settled, but still shares what is in flight', async () => {
-    let lookups = 0;
     const cache = new ClusterKindCache(0);
-    const lookup = async () => {
-      lookups += 1;
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      return { kind: 'flex', source: 'getFlexCluster' } as const;
-    };
-    await Promise.all([cache.get('k', lookup), cache.get('k', lookup)]);
-    expect(lookups).toBe(1);
-    await cache.get('k', lookup);
-    expect(lookups).toBe(2);
+    const counted = countedLookup({ kind: 'flex', source: 'getFlexCluster' });
+    await Promise.all([cache.get('k', counted.lookup), cache.get('k', counted.lookup)]);
+    expect(counted.runs).toBe(1);
+    await cache.get('k', counted.lookup);
+    expect(counted.runs).toBe(2);
   });
   it('does not remember failures', async () => {
     const cache = new ClusterKindCache(1000);
