@@ -98,7 +98,7 @@ export interface AtlasClient {
   close(): Promise<void>;
 }
 
-/** Pages of restore jobs read when looking for a job an ambiguous POST created, and their size. */
+/** Restore jobs per page read when looking for the job an ambiguous POST created. */
 const LOOKUP_PAGE_SIZE = 100;
 // Recent jobs are on the first page whichever way Atlas orders them, unless a cluster has
 // hundreds; five pages bound the look-up's cost when it does.

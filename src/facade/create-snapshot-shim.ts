@@ -1,7 +1,6 @@
 import { inspect, type InspectOptions } from 'node:util';
 import { operationFor } from '../atlas/operations.js';
 import { checkDestination, resolveSaveOptions, saveSnapshotFile, type SavedSnapshot, type SaveSnapshotOptions } from '../download/save-snapshot-file.js';
-
 import { AtlasResponseError } from '../errors/atlas-errors.js';
 import { REDACTED } from '../errors/redact-secrets.js';
 import { ValidationError } from '../errors/shim-error.js';
@@ -22,8 +21,6 @@ import { createShimCore, requestDownload } from './shim-core.js';
 import type { ResolvedShimOptions, SnapshotShimOptions } from './shim-options.js';
 import type { DownloadResult, DownloadSnapshotInput, DownloadToInput, RoutedSnapshotDownload, SnapshotShim } from './snapshot-shim.js';
 import { resolveWaitOptions, waitForDownload, type WaitForDownloadOptions } from './wait-for-download.js';
-
-export type { DownloadResult, DownloadSnapshotInput, DownloadToInput, ExplainRouteInput, RoutedSnapshotDownload, SnapshotShim } from './snapshot-shim.js';
 
 /**
  * Creates the facade. Options are validated at once: a wrong one throws a
