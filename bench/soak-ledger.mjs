@@ -2,8 +2,8 @@
 // soak's count of duplicate jobs, renewals and orphans.
 //
 // `shim.download` requests its job through the shim's own `downloadSnapshot` method (called
-// on the shim object: `downloadTo(this, …)`), and an expired-URL renewal asks for a fresh
-// job through the same method (`saveSnapshotOf(this, …)` → `renew()`). Wrapping that one
+// on the shim object), and an expired-URL renewal asks for a fresh job through the same
+// method (with the job it replaces as a second argument). Wrapping that one
 // method, inside an AsyncLocalStorage scope per call, counts every job request a call makes
 // and which job each one answered with. Retries and adoption events are read in the same
 // scope (diagnostics channels and `onEvent` are called synchronously in the caller's context).
@@ -47,11 +47,11 @@ export function onShimEvent(event) {
 /** Wraps `shim.downloadSnapshot` so each job request of a call is recorded in its scope. */
 export function instrument(shim) {
   const original = shim.downloadSnapshot;
-  shim.downloadSnapshot = async function downloadSnapshot(input) {
+  shim.downloadSnapshot = async function downloadSnapshot(...args) {
     const entry = { jobId: undefined, failed: undefined };
     calls.getStore()?.requests.push(entry);
     try {
-      const job = await original.call(this, input);
+      const job = await original.apply(this, args);
       entry.jobId = job.id;
       return job;
     } catch (error) {

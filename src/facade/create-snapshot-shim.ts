@@ -68,7 +68,7 @@ export function createSnapshotShim(options: SnapshotShimOptions): SnapshotShim {
   }
 
   function waitFor<T extends SnapshotDownload>(download: T, options?: WaitForDownloadOptions<T>): Promise<T> {
-    return waitForDownload(download, (job, signal) => getDownload(job, { signal }), options);
+    return waitForDownload(download, (job, signal) => shim.getDownload(job, { signal }), options);
   }
 
   /** Saves a COMPLETED job's snapshot; an expired URL is renewed once by requesting, and waiting for, a fresh job of the same snapshot. */
@@ -94,8 +94,8 @@ export function createSnapshotShim(options: SnapshotShimOptions): SnapshotShim {
       async renew() {
         // A fresh job, never the one whose URL just expired (an ambiguous failure must not adopt it back).
         const replaced = typeof job.id === 'string' ? [job.id] : [];
-        const fresh = await downloadSnapshot({ ...target, snapshotId, ...(signal ? { signal } : {}) }, replaced);
-        const done = await waitFor(fresh, signal ? { signal } : {});
+        const fresh = await shim.downloadSnapshot({ ...target, snapshotId, ...(signal ? { signal } : {}) }, replaced);
+        const done = await shim.waitForDownload(fresh, signal ? { signal } : {});
         if (done.snapshotUrl === undefined) throw new ValidationError('snapshotUrl', 'a COMPLETED job with a snapshotUrl', 'a job without one');
         return { url: done.snapshotUrl, expiresAt: done.expirationDate };
       },
@@ -115,14 +115,16 @@ export function createSnapshotShim(options: SnapshotShimOptions): SnapshotShim {
     resolveSaveOptions(args, '');
     await checkDestination(input.destination);
     const { destination, signal, timeoutMs, pollIntervalMs, maxPollIntervalMs, onStatus, onProgress, resume, progressIntervalMs, maxResumeAttempts, ...request } = input;
-    const requested = await downloadSnapshot({ ...request, ...(signal ? { signal } : {}) });
-    const job = await waitFor(requested, { signal, timeoutMs, pollIntervalMs, maxPollIntervalMs, onStatus });
-    const saved = await saveSnapshot(job, destination, { signal, onProgress, resume, progressIntervalMs, maxResumeAttempts });
+    const requested = await shim.downloadSnapshot({ ...request, ...(signal ? { signal } : {}) });
+    const job = await shim.waitForDownload(requested, { signal, timeoutMs, pollIntervalMs, maxPollIntervalMs, onStatus });
+    const saved = await shim.saveSnapshot(job, destination, { signal, onProgress, resume, progressIntervalMs, maxResumeAttempts });
     return { ...saved, job };
   }
 
-  const shim: SnapshotShim = {
-    downloadSnapshot: (input) => downloadSnapshot(input),
+  // The steps of `download` and of a URL renewal are the shim's own methods, called through
+  // the shim: a caller who wraps one of them (to count job requests, say) sees every use.
+  const shim: WorkflowShim = {
+    downloadSnapshot,
     async explainRoute(input) {
       const target = checkClusterTarget(input, 'explainRoute argument');
       const signal = checkOptional('signal', (input as unknown as Record<string, unknown>).signal, ABORT_SIGNAL);
@@ -141,6 +143,11 @@ export function createSnapshotShim(options: SnapshotShimOptions): SnapshotShim {
   });
   return shim;
 }
+
+/** The shim as its own workflow calls it: `downloadSnapshot` also takes the jobs a renewal must not adopt back. */
+type WorkflowShim = SnapshotShim & {
+  downloadSnapshot(input: DownloadSnapshotInput, excludeJobIds?: readonly string[]): Promise<RoutedSnapshotDownload>;
+};
 
 // The shim in logs and debuggers: the configuration a reader needs, the secret half of the credentials never.
 function describeShim(options: ResolvedShimOptions): Record<string, unknown> {

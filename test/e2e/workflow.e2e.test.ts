@@ -164,6 +164,29 @@ describe('saving the snapshot', () => {
     }
   });
 
+  it("download() and a renewal go through the shim's own methods: a wrapper of downloadSnapshot sees both job requests", async () => {
+    const own = createSnapshotShim({ baseUrl: sim.url, credentials: sim.apiKey, now: () => clock });
+    const seen: Array<{ snapshotId: string; replaced: unknown }> = [];
+    const original = own.downloadSnapshot;
+    own.downloadSnapshot = (...args: Parameters<typeof original>) => {
+      seen.push({ snapshotId: args[0].snapshotId, replaced: (args as unknown[])[1] });
+      return original(...args);
+    };
+    const cluster = sim.clusters.flexLegacy;
+    const snapshotId = sim.snapshotIds(cluster)[0] as string;
+    // The URL expires during the save: the renewal must ask again, naming the job it replaces.
+    sim.faults.inject({ kind: 'expired-url' });
+    try {
+      const result = await own.download({ groupId: sim.groupId, clusterName: cluster, snapshotId, destination: join(dir, 'wrapped.tar.gz'), pollIntervalMs: 40 });
+      expect(result.sha256).toBe(sim.snapshotSha256(snapshotId));
+      expect(seen).toHaveLength(2);
+      expect(seen[0]).toEqual({ snapshotId, replaced: undefined });
+      expect(seen[1]).toEqual({ snapshotId, replaced: [result.job.id] });
+    } finally {
+      await own.close();
+    }
+  });
+
   it('a FAILED job ends download() with DownloadFailedError and no file', async () => {
     const cluster = sim.clusters.sharedM5;
     const snapshotId = sim.snapshotIds(cluster)[1] as string;
