@@ -10,6 +10,8 @@ import { ValidationError } from './errors/shim-error.js';
 
 /** `groupId`, `snapshotId`, restore job ids: `^([a-f0-9]{24})$` in the contract. */
 export const OBJECT_ID_PATTERN = /^[a-f0-9]{24}$/;
+/** {@link OBJECT_ID_PATTERN} as the contract (and Atlas's 400 answers) write it. */
+export const OBJECT_ID_PATTERN_TEXT = '^([a-f0-9]{24})$';
 /** Cluster and Flex instance names: `^[a-zA-Z0-9][a-zA-Z0-9-]*$` in the contract. */
 export const CLUSTER_NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9-]*$/;
 /** Atlas cluster names are 1 to 64 characters long. */
@@ -78,8 +80,8 @@ export function checkKnownKeys(field: string, options: Record<string, unknown>, 
   if (unknown !== undefined) throw new ValidationError(`${field}.${unknown}`, `one of the known options: ${known.join(', ')}`, 'an unknown option');
 }
 
-/** A rule for a string that matches `pattern`, at most `maxLength` characters long. */
-export function matching(pattern: RegExp, allowed: string, maxLength = Number.POSITIVE_INFINITY): Rule<string> {
+/** A rule for a string that matches `pattern`, at most `maxLength` characters long; its quick test is always there. */
+export function matching(pattern: RegExp, allowed: string, maxLength = Number.POSITIVE_INFINITY): Rule<string> & Required<Pick<Rule<string>, 'accepts'>> {
   return {
     schema: z.string().refine((text) => text.length <= maxLength && pattern.test(text)),
     allowed,
@@ -87,8 +89,8 @@ export function matching(pattern: RegExp, allowed: string, maxLength = Number.PO
   };
 }
 
-// setTimeout's limit: a longer delay fires at once.
-const MAX_MS = 2_147_483_647;
+/** The longest delay `setTimeout` keeps (2^31 − 1 ms, about 24.8 days): a longer one fires at once. */
+export const MAX_TIMER_MS = 2_147_483_647;
 
 /** A 24-hex Atlas id: `groupId`, `snapshotId`, a restore job id. */
 export const OBJECT_ID = matching(OBJECT_ID_PATTERN, '24 lowercase hexadecimal characters (pattern ^[a-f0-9]{24}$)');
@@ -110,7 +112,7 @@ export const BOOLEAN = rule(z.boolean(), 'true or false');
 
 /** A whole number of milliseconds from `min`, within what a timer can wait. */
 export function milliseconds(min: number): Rule<number> {
-  return rule(z.number().int().min(min).max(MAX_MS), `an integer number of milliseconds, ${min} or more`);
+  return rule(z.number().int().min(min).max(MAX_TIMER_MS), `an integer number of milliseconds, ${min} or more`);
 }
 
 /** A whole number from `min` to `max`. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Range, validRange } from 'semver';
 import { z } from 'zod';
-import { ValidationError } from '../../src/errors/shim-error.js';
+import { toError, ValidationError } from '../../src/errors/shim-error.js';
 import type { RouteFlag } from '../../src/routing/route-policy.js';
 import type { RouteFlagContext, RouteFlagSource } from '../../src/routing/router.js';
 import { CLUSTER_NAME, describeValue, OBJECT_ID } from '../../src/validation.js';
@@ -206,7 +206,7 @@ export function readRulesFile(path: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new ValidationError(field, FILE_RULE, `invalid JSON (${error instanceof Error ? error.message : String(error)})`);
+    throw new ValidationError(field, FILE_RULE, `invalid JSON (${toError(error).message})`);
   }
 }
 
@@ -215,5 +215,5 @@ function describeReadError(error: unknown): string {
   if (code === 'ENOENT') return 'no such file (ENOENT)';
   if (code === 'EISDIR') return 'a directory (EISDIR)';
   if (code === 'EACCES' || code === 'EPERM') return `a file it may not read (${code})`;
-  return `a file it could not read (${code ?? (error instanceof Error ? error.message : String(error))})`;
+  return `a file it could not read (${code ?? toError(error).message})`;
 }

@@ -134,15 +134,15 @@ export function describeFailure(failure: AttemptFailure): string {
   }
 }
 
-/** A usable answer: status and parsed JSON body. */
-export interface AttemptAnswer {
+/** A successful answer: status and parsed JSON body (for an adopted job, the job as its list showed it). */
+export interface AtlasAnswer {
   readonly status: number;
   readonly body: unknown;
 }
 
 /** How one attempt ended: an answer, or a failure with the typed error it would be reported as. */
 export type AttemptOutcome =
-  | { readonly ok: true; readonly answer: AttemptAnswer }
+  | { readonly ok: true; readonly answer: AtlasAnswer }
   | { readonly ok: false; readonly failure: AttemptFailure; readonly error: unknown };
 
 const JSON_MEDIA_TYPE = /^application\/(?:json|vnd\.atlas\.[0-9-]+\+json)\s*(?:;|$)/i;

@@ -16,6 +16,7 @@ import {
   readAnswer,
   serverEffect,
   transportFailure,
+  type AtlasAnswer,
   type AttemptFailure,
   type AttemptOutcome,
 } from './atlas-answer.js';
@@ -55,12 +56,6 @@ export interface AtlasCall {
    * nothing was created: a 429, or no connection at all.
    */
   readonly adopt?: { readonly snapshotId: string; readonly excludeJobIds?: readonly string[] | undefined } | undefined;
-}
-
-/** A successful answer: status and parsed JSON body (for an adopted job, the job as its list showed it). */
-export interface AtlasAnswer {
-  readonly status: number;
-  readonly body: unknown;
 }
 
 /** What the client is made from; every member comes checked from the shim's options. */

@@ -115,15 +115,16 @@ export interface PathParams {
   readonly itemId?: string | undefined;
 }
 
-/** The names a template gives its parameters, in order (`['groupId', 'name', 'restoreJobId']`). */
-export function parameterNames(operationId: AtlasOperationId): string[] {
-  return [...ATLAS_OPERATIONS[operationId].path.matchAll(/\{(\w+)\}/g)].map((match) => match[1] as string);
-}
-
-// Each template cut at its parameters once, so building a path is a join.
-const LITERALS = Object.fromEntries(
-  (Object.keys(ATLAS_OPERATIONS) as AtlasOperationId[]).map((id) => [id, ATLAS_OPERATIONS[id].path.split(/\{\w+\}/)]),
+// Each template read once: its parameter names, and its literal parts, so building a path is a join.
+const PARAMETER_NAMES = Object.fromEntries(
+  OPERATION_IDS.map((id) => [id, [...ATLAS_OPERATIONS[id].path.matchAll(/\{(\w+)\}/g)].map((match) => match[1] as string)]),
 ) as Record<AtlasOperationId, string[]>;
+const LITERALS = Object.fromEntries(OPERATION_IDS.map((id) => [id, ATLAS_OPERATIONS[id].path.split(/\{\w+\}/)])) as Record<AtlasOperationId, string[]>;
+
+/** The names a template gives its parameters, in order (`['groupId', 'name', 'restoreJobId']`). */
+export function parameterNames(operationId: AtlasOperationId): readonly string[] {
+  return PARAMETER_NAMES[operationId];
+}
 
 /**
  * The path of an operation for these parameters, each percent-encoded (validated ones

@@ -27,13 +27,6 @@ export function shouldAuthenticate(opts: Dispatcher.DispatchOptions, origin: str
   return to === origin && !hasHeader(opts.headers, 'authorization');
 }
 
-/**
- * The handler both authentication interceptors put between undici and the caller: it
- * can hold a request back while credentials are being obtained, swallow one
- * authentication challenge and send the request again, and otherwise forwards every
- * event untouched. The caller sees a single request whatever happens underneath.
- */
-
 /** Options for the next attempt, now or once credentials are at hand. */
 export type NextAttempt = Dispatcher.DispatchOptions | Promise<Dispatcher.DispatchOptions>;
 
@@ -44,7 +37,13 @@ export type NextAttempt = Dispatcher.DispatchOptions | Promise<Dispatcher.Dispat
  */
 export type ResponseInspector = (statusCode: number, headers: IncomingHttpHeaders) => (() => NextAttempt) | undefined;
 
-/** Dispatches one caller request, possibly several times, as one request to the caller's handler. */
+/**
+ * The handler both authentication interceptors put between undici and the caller: it
+ * dispatches one caller request, possibly several times, as one request to the caller's
+ * handler. It can hold a request back while credentials are being obtained, swallow one
+ * authentication challenge and send the request again, and otherwise forwards every
+ * event untouched. The caller sees a single request whatever happens underneath.
+ */
 export class AuthRetryHandler implements Dispatcher.DispatchHandler {
   readonly #dispatch: Dispatcher.Dispatch;
   readonly #handler: Dispatcher.DispatchHandler;

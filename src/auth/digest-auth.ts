@@ -104,7 +104,6 @@ class DigestSession {
   }
 }
 
-
 /**
  * Forwards every event to `handler`, and calls `onSettled` when the request ends either
  * way: how a probe that fails (network error, abort) lets the requests waiting on it go.

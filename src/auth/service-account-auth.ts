@@ -1,8 +1,8 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { OAUTH_TOKEN_PATH } from '../atlas/operations.js';
 import { AuthError } from '../errors/atlas-errors.js';
 import { toError } from '../errors/shim-error.js';
+import { collectResponse, type CollectedResponse } from '../http/collect-response.js';
 import { firstValue, withHeader } from '../http/headers.js';
 import { AuthRetryHandler, isReplayableBody, shouldAuthenticate } from './auth-handler.js';
 
@@ -175,62 +175,31 @@ function refusal(what: string, clientId: string, status: number, body: string): 
  * JSON or one without `access_token`; the message never quotes the body, the secret or
  * a token.
  */
-export function requestToken(request: TokenRequest): Promise<IssuedToken> {
+export async function requestToken(request: TokenRequest): Promise<IssuedToken> {
   const what = `The Atlas service account token request (POST ${OAUTH_TOKEN_PATH})`;
-  return new Promise<IssuedToken>((resolve, reject) => {
-    let status = 0;
-    let contentType: string | undefined;
-    let size = 0;
-    const chunks: Buffer[] = [];
-    const handler: Dispatcher.DispatchHandler = {
-      // undici tells the handler APIs apart by this method: without it, the handler would be taken for a legacy one.
-      onRequestStart() {},
-      onResponseStart(_controller, statusCode: number, headers: IncomingHttpHeaders) {
-        // 1xx interim answers are followed by the real one.
-        if (statusCode < 200) return;
-        status = statusCode;
-        contentType = firstValue(headers['content-type']);
-      },
-      onResponseData(controller, chunk: Buffer) {
-        size += chunk.length;
-        if (size > MAX_BODY_BYTES) {
-          controller.abort(new AuthError(`${what} answered with a body over ${MAX_BODY_BYTES} bytes; that is not a token response.`, status));
-          return;
-        }
-        chunks.push(chunk);
-      },
-      onResponseEnd() {
-        const body = Buffer.concat(chunks).toString('utf8');
-        if (status < 200 || status > 299) {
-          reject(refusal(what, request.clientId, status, body));
-          return;
-        }
-        try {
-          resolve(parseToken(body, contentType, what, status));
-        } catch (err) {
-          reject(err);
-        }
-      },
-      onResponseError(_controller, err: Error) {
-        if (err instanceof AuthError) reject(err);
-        else reject(new AuthError(`${what} failed (${err.message}). Check that ${request.origin} is reachable.`, undefined, { cause: err }));
-      },
-    };
-    const opts: Dispatcher.DispatchOptions = {
-      origin: request.origin,
-      path: OAUTH_TOKEN_PATH,
-      method: 'POST',
-      headers: {
-        authorization: request.authorization,
-        'content-type': 'application/x-www-form-urlencoded',
-        accept: 'application/json',
-      },
-      body: 'grant_type=client_credentials',
-    };
-    try {
-      request.dispatch(opts, handler);
-    } catch (err) {
-      handler.onResponseError?.(undefined as unknown as Dispatcher.DispatchController, toError(err));
-    }
-  });
+  const opts: Dispatcher.DispatchOptions = {
+    origin: request.origin,
+    path: OAUTH_TOKEN_PATH,
+    method: 'POST',
+    headers: {
+      authorization: request.authorization,
+      'content-type': 'application/x-www-form-urlencoded',
+      accept: 'application/json',
+    },
+    body: 'grant_type=client_credentials',
+  };
+  let answer: CollectedResponse;
+  try {
+    answer = await collectResponse(request.dispatch, opts, {
+      limitBytes: MAX_BODY_BYTES,
+      tooLarge: (status, limit) => new AuthError(`${what} answered with a body over ${limit} bytes; that is not a token response.`, status),
+    });
+  } catch (error) {
+    if (error instanceof AuthError) throw error;
+    throw new AuthError(`${what} failed (${toError(error).message}). Check that ${request.origin} is reachable.`, undefined, { cause: error });
+  }
+  const { status } = answer;
+  const body = answer.body.toString('utf8');
+  if (status < 200 || status > 299) throw refusal(what, request.clientId, status, body);
+  return parseToken(body, firstValue(answer.headers['content-type']), what, status);
 }

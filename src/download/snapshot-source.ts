@@ -1,9 +1,12 @@
 import { SnapshotTransferError } from '../errors/download-errors.js';
 import { ValidationError } from '../errors/shim-error.js';
 import { abortable } from '../abortable.js';
-import { describeValue, isLoopbackHost } from '../validation.js';
+import { describeValue, isLoopbackHost, MAX_HOST_NAME_LENGTH } from '../validation.js';
 
 const SHOWN_PATH = 120;
+// A URL's path as messages show it: long ones cut.
+const shownPath = (url: URL): string => (url.pathname.length > SHOWN_PATH ? `${url.pathname.slice(0, SHOWN_PATH)}…` : url.pathname);
+
 /**
  * Longest `snapshotUrl` accepted, in characters. Pre-signed storage URLs run to a few
  * kilobytes (an S3 one with a session token is about 2 KB), and most servers refuse a
@@ -11,8 +14,6 @@ const SHOWN_PATH = 120;
  * any request instead of costing a DNS look-up or a connection.
  */
 export const MAX_SNAPSHOT_URL_LENGTH = 16_384;
-// A DNS name is at most 253 characters (RFC 1035 §2.3.4); a longer host cannot resolve.
-const MAX_HOSTNAME_LENGTH = 253;
 const ALLOWED_URL =
   `an https URL of at most ${MAX_SNAPSHOT_URL_LENGTH} characters, without user name or password ` +
   '(http only for a loopback host such as 127.0.0.1)';
@@ -22,8 +23,7 @@ const ALLOWED_URL =
  * signature of a pre-signed URL) nor the fragment. Long paths are cut.
  */
 export function describeSnapshotUrl(url: URL): string {
-  const path = url.pathname.length > SHOWN_PATH ? `${url.pathname.slice(0, SHOWN_PATH)}…` : url.pathname;
-  return `${url.origin}${path}`;
+  return `${url.origin}${shownPath(url)}`;
 }
 
 // A rejected value is described without its query either; a scheme without a host
@@ -34,9 +34,8 @@ function describeRejected(value: unknown): string {
   if (!URL.canParse(value)) return `a string of ${value.length} characters that is not an absolute URL`;
   const url = new URL(value);
   if (url.host === '') return `a ${url.protocol} URL`;
-  if (url.hostname.length > MAX_HOSTNAME_LENGTH) return `a ${url.protocol} URL whose host name has ${url.hostname.length} characters`;
-  const path = url.pathname.length > SHOWN_PATH ? `${url.pathname.slice(0, SHOWN_PATH)}…` : url.pathname;
-  return `${JSON.stringify(`${url.protocol}//${url.host}${path}`)}${url.search ? ' (query string hidden)' : ''}`;
+  if (url.hostname.length > MAX_HOST_NAME_LENGTH) return `a ${url.protocol} URL whose host name has ${url.hostname.length} characters`;
+  return `${JSON.stringify(`${url.protocol}//${url.host}${shownPath(url)}`)}${url.search ? ' (query string hidden)' : ''}`;
 }
 
 /**
@@ -54,7 +53,7 @@ export function parseSnapshotUrl(value: unknown, field = 'snapshotUrl'): URL {
   }
   const url = new URL(value);
   const schemeAllowed = url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
-  if (!schemeAllowed || url.username !== '' || url.password !== '' || url.hostname.length > MAX_HOSTNAME_LENGTH) {
+  if (!schemeAllowed || url.username !== '' || url.password !== '' || url.hostname.length > MAX_HOST_NAME_LENGTH) {
     throw new ValidationError(field, ALLOWED_URL, describeRejected(value));
   }
   return url;

@@ -1,4 +1,5 @@
-import { createAtlasClient, type AtlasAnswer, type AtlasClient } from '../atlas/atlas-client.js';
+import type { AtlasAnswer } from '../atlas/atlas-answer.js';
+import { createAtlasClient, type AtlasClient } from '../atlas/atlas-client.js';
 import { operationFor, type Route } from '../atlas/operations.js';
 import { createShimObserver, type ShimObserver } from '../observability/observer.js';
 import { createRouter, type Routed, type Router } from '../routing/router.js';

@@ -16,6 +16,7 @@ import {
   MAX_BASE_URL_LENGTH,
   MAX_HOST_LABEL_LENGTH,
   MAX_HOST_NAME_LENGTH,
+  MAX_TIMER_MS,
   rule,
   type Rule,
 } from '../validation.js';
@@ -121,7 +122,7 @@ export const DEFAULT_BASE_URL = 'https://cloud.mongodb.com';
 // Secrets are hashed (digest) or base64-encoded (Basic), so any text will do, but a control character is a paste error.
 const secret = z.string().min(1).max(4096).regex(/^[^\x00-\x1f\x7f]+$/);
 const token = z.string().min(1).max(512).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
-const millis = z.number().int().min(0).max(2_147_483_647);
+const millis = z.number().int().min(0).max(MAX_TIMER_MS);
 
 /** The one thing said of credentials that were refused: their shape, never their values. */
 function describeCredentialShape(value: unknown): string {

@@ -23,9 +23,9 @@ export interface CollectHooks {
    * Called with the request's controller when it starts, and again when a dispatcher below
    * starts it over (a redirect it follows): an abort must reach the latest one.
    */
-  readonly onStart: (controller: Dispatcher.DispatchController) => void;
+  readonly onStart?: ((controller: Dispatcher.DispatchController) => void) | undefined;
   /** Called once the request is over, whichever way: stop listening for aborts. */
-  readonly onSettle: () => void;
+  readonly onSettle?: (() => void) | undefined;
   /** The error the request is aborted with when the body grows beyond `limitBytes`. */
   readonly tooLarge: (status: number, limitBytes: number) => Error;
   /** Default {@link ANSWER_LIMIT_BYTES}. */
@@ -55,11 +55,11 @@ export function collectResponse(dispatch: Dispatcher.Dispatch, opts: Dispatcher.
     const settle = (): void => {
       if (settled) return;
       settled = true;
-      hooks.onSettle();
+      hooks.onSettle?.();
     };
     const handler: Dispatcher.DispatchHandler = {
       onRequestStart(controller) {
-        hooks.onStart(controller);
+        hooks.onStart?.(controller);
       },
       onResponseStart(_controller, statusCode, responseHeaders, message) {
         // Informational answers (1xx) precede the real one.
