@@ -73,7 +73,7 @@ export class BearerTokenStore {
 }
 
 /** Atlas's digest realm. */
-export const DIGEST_REALM = 'MMS Public API';
+const DIGEST_REALM = 'MMS Public API';
 
 /**
  * Checks the credentials of an Atlas operation: HTTP Digest (RFC 7616, qop=auth) with the API
@@ -124,7 +124,7 @@ export class AtlasAuthenticator {
       password: privateKey,
       realm: DIGEST_REALM,
       nonce,
-      method: exchange.req.method ?? 'GET',
+      method: exchange.method,
       uri,
       qop: 'auth',
       nc,
@@ -132,18 +132,23 @@ export class AtlasAuthenticator {
     });
     if (username !== publicKey || !secretsEqual(response.toLowerCase(), expected)) throw this.#refuse('You are not authorized for this resource.');
     // Right credentials on an old nonce: only the nonce needs renewing, which stale=true tells the client.
-    if (this.#nonces.freshness(nonce) === 'stale') throw this.#refuse('The digest nonce is stale.', true);
+    if (this.#nonces.freshness(nonce) === 'stale') throw this.staleNonce();
     if (!this.#nonces.advance(nonce, Number.parseInt(nc, 16))) throw this.#refuse('The digest nonce count was already used.');
   }
 
   /** The `WWW-Authenticate` value of a new challenge, in Atlas's parameter order. */
-  challenge(stale: boolean): string {
+  #challenge(stale: boolean): string {
     return `Digest realm="${DIGEST_REALM}", domain="", nonce="${this.#nonces.issue()}", algorithm=${this.#algorithm}, qop="auth", stale=${stale}`;
+  }
+
+  /** The 401 of right credentials on an old nonce: a fresh challenge with `stale=true`, so only the nonce needs renewing. */
+  staleNonce(): SimulatorApiError {
+    return this.#refuse('The digest nonce is stale.', true);
   }
 
   #refuse(detail: string, stale = false): SimulatorApiError {
     return new SimulatorApiError(401, SIMULATOR_ERROR_CODES.unauthorized, detail, {
-      headers: { 'WWW-Authenticate': this.challenge(stale) },
+      headers: { 'WWW-Authenticate': this.#challenge(stale) },
     });
   }
 }

@@ -1,5 +1,5 @@
-import type { OperationRole } from '../atlas/operations.js';
-import { OBJECT_ID_PATTERN, TARGET_DEPLOYMENT_ITEM_NAME_PATTERN } from '../validation.js';
+import type { OperationRole, Route } from '../atlas/operations.js';
+import { OBJECT_ID_PATTERN, OBJECT_ID_PATTERN_TEXT, TARGET_DEPLOYMENT_ITEM_NAME_PATTERN } from '../validation.js';
 import { SimulatorApiError } from './api-error.js';
 import { clusterForFlexApi, clusterForTenantApi } from './cluster-access.js';
 import { SIMULATOR_ERROR_CODES as CODES } from './error-codes.js';
@@ -8,7 +8,7 @@ import type { OperationContext, OperationHandler } from './operations.js';
 import { paginate, parsePageRequest } from './pagination.js';
 import { validateAttributes, type AttributeRule } from './request-body.js';
 import type { SeedCluster, SeedSnapshot } from './seed.js';
-import { restoreJobView, snapshotView, type BackupFamily } from './views.js';
+import { restoreJobView, snapshotView } from './views.js';
 
 /** The roles a backup family plays beyond describing its cluster. */
 export type BackupRole = Exclude<OperationRole, 'describe'>;
@@ -17,7 +17,7 @@ const objectId = (name: string, required: boolean): AttributeRule => ({
   name,
   required,
   pattern: OBJECT_ID_PATTERN,
-  patternText: '^([a-f0-9]{24})$',
+  patternText: OBJECT_ID_PATTERN_TEXT,
 });
 
 /** Where the two families differ. */
@@ -28,7 +28,7 @@ interface FamilyRules {
   readonly downloadBody: readonly AttributeRule[];
 }
 
-const FAMILIES: Readonly<Record<BackupFamily, FamilyRules>> = {
+const FAMILIES: Readonly<Record<Route, FamilyRules>> = {
   // Shared M2/M5 and legacy Flex clusters; `TenantRestore` as a request.
   tenant: {
     resolveCluster: clusterForTenantApi,
@@ -68,7 +68,7 @@ function itemOf(context: OperationContext): string {
  * The five backup handlers of one family, by role. Jobs belong to the cluster, so either family
  * reads the jobs the other created; the family only shapes the bodies and picks the clusters.
  */
-export function backupHandlers(family: BackupFamily): Readonly<Record<BackupRole, OperationHandler>> {
+export function backupHandlers(family: Route): Readonly<Record<BackupRole, OperationHandler>> {
   const { resolveCluster, downloadBody } = FAMILIES[family];
   const clusterOf = (context: OperationContext): SeedCluster =>
     resolveCluster(context.state.project, context.params.groupId, context.params.clusterName, context.afterSunset);

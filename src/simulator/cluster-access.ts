@@ -7,13 +7,13 @@ import type { SeedCluster, SeedClusterKind, SeedProject } from './seed.js';
  * cluster to Flex and stopped serving Flex clusters through the cluster API, so `shared` and
  * `flexLegacy` both collapse into `flex`.
  */
-export function presentedKind(cluster: SeedCluster, afterSunset: boolean): SeedClusterKind {
+function presentedKind(cluster: SeedCluster, afterSunset: boolean): SeedClusterKind {
   if (afterSunset && (cluster.kind === 'shared' || cluster.kind === 'flexLegacy')) return 'flex';
   return cluster.kind;
 }
 
 /** Finds a cluster of the seeded project; 404 `GROUP_NOT_FOUND` / `CLUSTER_NOT_FOUND` as Atlas answers. */
-export function findCluster(project: SeedProject, groupId: string, name: string): SeedCluster {
+function findCluster(project: SeedProject, groupId: string, name: string): SeedCluster {
   if (groupId !== project.groupId) {
     throw new SimulatorApiError(404, CODES.groupNotFound, `No group with ID ${groupId} exists.`, { parameters: [groupId] });
   }

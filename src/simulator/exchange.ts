@@ -6,7 +6,7 @@ import type { SimulatorFaultKind } from './faults/types.js';
 import type { SimulatorAuthScheme, SimulatorRequestRecord } from './types.js';
 
 /** The `Authorization` scheme a request presented, whether or not it turns out valid. */
-export function authSchemeOf(header: string | undefined): SimulatorAuthScheme {
+function authSchemeOf(header: string | undefined): SimulatorAuthScheme {
   const scheme = /^\s*(\S+)/.exec(header ?? '')?.[1]?.toLowerCase();
   return scheme === 'digest' || scheme === 'bearer' || scheme === 'basic' ? scheme : 'none';
 }
@@ -22,6 +22,8 @@ export class Exchange {
   /** Path without the query, percent-encoding kept (the router decodes each segment). */
   readonly path: string;
   readonly query: URLSearchParams;
+  /** The request method (`GET` when Node has none). */
+  readonly method: string;
   /** The request target exactly as sent (what a digest `uri` must equal). */
   readonly target: string;
   readonly auth: SimulatorAuthScheme;
@@ -37,6 +39,7 @@ export class Exchange {
   constructor(req: IncomingMessage, res: ServerResponse, record: (entry: SimulatorRequestRecord) => void) {
     this.req = req;
     this.res = res;
+    this.method = req.method ?? 'GET';
     this.target = req.url ?? '/';
     // Prefixing the origin (rather than resolving against it) keeps a target like `//x` a path.
     const url = new URL(`http://127.0.0.1${this.target.startsWith('/') ? '' : '/'}${this.target}`);
@@ -50,7 +53,7 @@ export class Exchange {
     if (this.#recorded) return;
     this.#recorded = true;
     this.#record({
-      method: this.req.method ?? 'GET',
+      method: this.method,
       path: this.path,
       status,
       auth: this.auth,
@@ -68,7 +71,7 @@ export class Exchange {
   /** Sends a whole answer: `Content-Length` from the body, which a HEAD request does not get. */
   send(status: number, headers: OutgoingHttpHeaders, body: string | Buffer): void {
     this.writeHead(status, { ...headers, 'Content-Length': Buffer.byteLength(body) });
-    this.res.end(this.req.method === 'HEAD' ? undefined : body);
+    this.res.end(this.method === 'HEAD' ? undefined : body);
   }
 
   /** Logs the request with status 0: it was received, and never answered. */

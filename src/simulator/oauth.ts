@@ -26,7 +26,7 @@ function basicCredentials(header: string | undefined): { id: string; secret: str
  * `{ error }` shape, not Atlas's `ApiError`, as the real token endpoint answers.
  */
 export async function serveTokenRequest(state: SimulatorState, exchange: Exchange): Promise<void> {
-  if (exchange.req.method !== 'POST') {
+  if (exchange.method !== 'POST') {
     exchange.sendJson(405, { error: 'invalid_request', error_description: 'Use POST.' }, 'application/json', { ...JSON_HEADERS, Allow: 'POST' });
     return;
   }

@@ -1,4 +1,4 @@
-import { ATLAS_OPERATIONS, type AtlasOperation, type AtlasOperationId, type PathParams } from '../atlas/operations.js';
+import type { AtlasOperationId, PathParams } from '../atlas/operations.js';
 import { backupHandlers } from './backup-handlers.js';
 import { clusterForClusterApi, clusterForFlexApi } from './cluster-access.js';
 import { clusterDescriptionView, flexClusterView } from './cluster-views.js';
@@ -59,16 +59,3 @@ export const OPERATION_HANDLERS: Readonly<Record<AtlasOperationId, OperationHand
   listFlexBackupSnapshots: flex.listSnapshots,
   getFlexBackupSnapshot: flex.getSnapshot,
 };
-
-/** One operation of the table as the simulator serves it. */
-export interface ServedOperation extends AtlasOperation {
-  readonly operationId: AtlasOperationId;
-  readonly handler: OperationHandler;
-}
-
-/** Every operation the simulator serves, in table order: what the contract test holds against the contract. */
-export const SERVED_OPERATIONS: readonly ServedOperation[] = (Object.keys(ATLAS_OPERATIONS) as AtlasOperationId[]).map((operationId) => ({
-  operationId,
-  ...ATLAS_OPERATIONS[operationId],
-  handler: OPERATION_HANDLERS[operationId],
-}));

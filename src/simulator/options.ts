@@ -1,4 +1,5 @@
-import { MAX_TIMER_MS, resolveRandomFaults, type ResolvedRandomFaults } from './faults/resolve-fault.js';
+import { MAX_TIMER_MS } from '../validation.js';
+import { resolveRandomFaults, type ResolvedRandomFaults } from './faults/resolve-fault.js';
 import type { AtlasSimulatorOptions, SimulatorDigestAlgorithm } from './types.js';
 
 /** {@link AtlasSimulatorOptions} after validation, with every default filled in. */

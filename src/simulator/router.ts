@@ -1,5 +1,5 @@
 import { ATLAS_OPERATIONS, matchAtlasPath, parameterNames, twinOf, type AtlasOperationId, type PathParams } from '../atlas/operations.js';
-import { CLUSTER_NAME_MAX_LENGTH, CLUSTER_NAME_PATTERN, OBJECT_ID_PATTERN } from '../validation.js';
+import { CLUSTER_NAME, CLUSTER_NAME_MAX_LENGTH, OBJECT_ID, OBJECT_ID_PATTERN_TEXT } from '../validation.js';
 import { resourceNotFound, SimulatorApiError } from './api-error.js';
 import { SIMULATOR_ERROR_CODES as CODES } from './error-codes.js';
 import { BODY_LIMIT_BYTES, readBody, type Exchange } from './exchange.js';
@@ -7,25 +7,19 @@ import { OPERATION_HANDLERS } from './operations.js';
 import { parseJsonObject } from './request-body.js';
 import type { SimulatorState } from './state.js';
 
-const OBJECT_ID_RULE = { test: (v: string) => OBJECT_ID_PATTERN.test(v), rule: '^([a-f0-9]{24})$' };
-const NAME_RULE = {
-  test: (v: string) => v.length <= CLUSTER_NAME_MAX_LENGTH && CLUSTER_NAME_PATTERN.test(v),
-  rule: `^[a-zA-Z0-9][a-zA-Z0-9-]*$ (at most ${CLUSTER_NAME_MAX_LENGTH} characters)`,
-};
-// By the names the templates give them, which the 400 names as the contract does.
-const PARAM_RULES: Readonly<Record<string, { test: (value: string) => boolean; rule: string }>> = {
-  groupId: OBJECT_ID_RULE,
-  restoreId: OBJECT_ID_RULE,
-  restoreJobId: OBJECT_ID_RULE,
-  snapshotId: OBJECT_ID_RULE,
-  clusterName: NAME_RULE,
-  name: NAME_RULE,
-};
+// Each path parameter's pattern, by its position in the template (the project, the cluster,
+// the item), with the words Atlas's 400 uses for it.
+const OBJECT_ID_RULE = { test: OBJECT_ID.accepts, rule: OBJECT_ID_PATTERN_TEXT };
+const PARAM_RULES = [
+  OBJECT_ID_RULE,
+  { test: CLUSTER_NAME.accepts, rule: `^[a-zA-Z0-9][a-zA-Z0-9-]*$ (at most ${CLUSTER_NAME_MAX_LENGTH} characters)` },
+  OBJECT_ID_RULE,
+] as const;
 
-/** Decodes each path parameter and checks it against the pattern of its template name; 400 on the first that fails. */
+/** Decodes each path parameter and checks it against its pattern; 400, naming it as the template does, on the first that fails. */
 function decodeParams(operationId: AtlasOperationId, raw: PathParams): PathParams {
   const names = parameterNames(operationId);
-  const decode = (encoded: string, position: number): string => {
+  const decode = (encoded: string, position: 0 | 1 | 2): string => {
     const name = names[position] as string;
     let value: string | undefined;
     try {
@@ -33,10 +27,10 @@ function decodeParams(operationId: AtlasOperationId, raw: PathParams): PathParam
     } catch {
       value = undefined;
     }
-    const rule = PARAM_RULES[name];
-    if (value === undefined || (rule !== undefined && !rule.test(value))) {
+    const rule = PARAM_RULES[position];
+    if (value === undefined || !rule.test(value)) {
       const shown = value ?? encoded;
-      throw new SimulatorApiError(400, CODES.invalidParameter, `Invalid path parameter ${name}: ${shown} does not match ${rule?.rule ?? 'its pattern'}.`, {
+      throw new SimulatorApiError(400, CODES.invalidParameter, `Invalid path parameter ${name}: ${shown} does not match ${rule.rule}.`, {
         parameters: [name, shown],
       });
     }
@@ -92,7 +86,7 @@ export async function serveAtlasOperation(state: SimulatorState, exchange: Excha
   if (match === undefined) {
     throw resourceNotFound(exchange.path);
   }
-  const method = exchange.req.method ?? 'GET';
+  const { method } = exchange;
   const operationId = match.operationIds.find((id) => ATLAS_OPERATIONS[id].method === method);
   if (operationId === undefined) {
     const allow = match.operationIds.map((id) => ATLAS_OPERATIONS[id].method).join(', ');

@@ -10,7 +10,6 @@ import type { SimulatorState } from './state.js';
 
 /** Path prefix of the files `snapshotUrl` points at. */
 export const SNAPSHOT_FILES_PREFIX = '/snapshot-files/';
-const FILE_PATH = /^\/snapshot-files\/([A-Za-z0-9-]{1,64})\/([a-f0-9]{24})\.tar\.gz$/;
 // The query parameter that carries the download token, as a pre-signed URL carries its signature.
 const SIGNATURE_PARAMETER = 'X-Amz-Signature';
 
@@ -21,7 +20,11 @@ const SIGNATURE_PARAMETER = 'X-Amz-Signature';
  * the job's download token.
  */
 export function snapshotFileTarget(job: RestoreJob): string {
-  return `${SNAPSHOT_FILES_PREFIX}${job.clusterName}/${job.snapshotId}.tar.gz?X-Amz-Expires=${SNAPSHOT_URL_LIFETIME_MS / 1000}&${SIGNATURE_PARAMETER}=${job.downloadToken}`;
+  return `${snapshotFilePath(job)}?X-Amz-Expires=${SNAPSHOT_URL_LIFETIME_MS / 1000}&${SIGNATURE_PARAMETER}=${job.downloadToken}`;
+}
+
+function snapshotFilePath(job: RestoreJob): string {
+  return `${SNAPSHOT_FILES_PREFIX}${job.clusterName}/${job.snapshotId}.tar.gz`;
 }
 
 /** A byte range `[start, end]`, both inclusive as in `Content-Range`. */
@@ -56,16 +59,16 @@ export function parseRange(header: string | undefined, size: number): ByteRange 
  * streamed chunk by chunk with backpressure.
  */
 export async function serveSnapshotFile(state: SimulatorState, exchange: Exchange): Promise<void> {
-  const method = exchange.req.method ?? 'GET';
+  const { method } = exchange;
   if (method !== 'GET' && method !== 'HEAD') {
     exchange.send(405, { Allow: 'GET, HEAD' }, '');
     return;
   }
-  const match = FILE_PATH.exec(exchange.path);
+  // The signature finds the job; the path must be that job's file.
   const token = exchange.query.get(SIGNATURE_PARAMETER);
-  const job = match === null || token === null ? undefined : state.jobs.byDownloadToken(token);
+  const job = token === null ? undefined : state.jobs.byDownloadToken(token);
   const progress = job === undefined ? undefined : state.jobs.progress(job);
-  if (job === undefined || job.clusterName !== match?.[1] || job.snapshotId !== match[2] || progress?.expiresAt === undefined) {
+  if (job === undefined || exchange.path !== snapshotFilePath(job) || progress?.expiresAt === undefined) {
     sendStorageError(exchange, 404, 'NoSuchKey', 'The specified key does not exist.');
     return;
   }
@@ -109,21 +112,19 @@ export async function serveSnapshotFile(state: SimulatorState, exchange: Exchang
     exchange.res.end();
     return;
   }
+  const chunks = content.chunks(job.snapshotId, start, end + 1);
   if (isBodyFault(exchange.responseFault)) {
-    await writeBodyWithFault(exchange, content.chunks(job.snapshotId, start, end + 1), end - start + 1, exchange.responseFault);
+    await writeBodyWithFault(exchange, chunks, end - start + 1, exchange.responseFault);
     return;
   }
-  const cut = state.snapshotCuts.remaining > 0 ? Math.min(end + 1, start + state.snapshotCuts.afterBytes) : undefined;
-  if (cut !== undefined) state.snapshotCuts.remaining -= 1;
-  const body = Readable.from(content.chunks(job.snapshotId, start, cut ?? end + 1), { objectMode: false, highWaterMark: SNAPSHOT_CHUNK_BYTES });
+  if (state.snapshotCuts.remaining > 0) {
+    // `cutSnapshotTransfers`: the first bytes, then the connection closes, as a truncated-body fault does.
+    state.snapshotCuts.remaining -= 1;
+    await writeBodyWithFault(exchange, chunks, end - start + 1, { kind: 'truncated-body', afterBytes: state.snapshotCuts.afterBytes });
+    return;
+  }
   try {
-    if (cut === undefined) {
-      await pipeline(body, exchange.res);
-    } else {
-      // Send the first bytes, then drop the connection without ending the response.
-      for await (const chunk of body) if (!exchange.res.write(chunk)) await new Promise((resolve) => exchange.res.once('drain', resolve));
-      exchange.req.socket.destroy();
-    }
+    await pipeline(Readable.from(chunks, { objectMode: false, highWaterMark: SNAPSHOT_CHUNK_BYTES }), exchange.res);
   } catch {
     // The client went away mid-download (or stop() closed the socket): nothing left to answer.
   }

@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { atlasOperationOf, OAUTH_TOKEN_PATH } from '../atlas/operations.js';
-import { OBJECT_ID_PATTERN } from '../validation.js';
 import { resourceNotFound, SimulatorApiError } from './api-error.js';
 import { SIMULATOR_ERROR_CODES } from './error-codes.js';
 import { Exchange } from './exchange.js';
@@ -38,12 +37,13 @@ const SERVERS: Readonly<Record<Target, (state: SimulatorState, exchange: Exchang
  */
 function handle(state: SimulatorState, req: IncomingMessage, res: ServerResponse): void {
   const exchange = new Exchange(req, res, (entry) => state.requests.push(entry));
-  const method = req.method ?? 'GET';
-  const target = targetOf(exchange.path);
+  const { method, path } = exchange;
+  const target = targetOf(path);
   const request: FaultedRequest = {
     method,
-    path: exchange.path,
-    operationId: atlasOperationOf(method, exchange.path),
+    path,
+    // Only the Atlas API has operations; snapshot files and the token endpoint are not in the table.
+    operationId: target === 'atlas' ? atlasOperationOf(method, path) : undefined,
     target,
     digestSigned: exchange.auth === 'digest',
   };
@@ -63,7 +63,7 @@ function handle(state: SimulatorState, req: IncomingMessage, res: ServerResponse
 }
 
 function requireSnapshot(state: SimulatorState, snapshotId: string, caller: string): string {
-  if (typeof snapshotId !== 'string' || !OBJECT_ID_PATTERN.test(snapshotId) || !state.project.snapshots.has(snapshotId)) {
+  if (!state.project.snapshots.has(snapshotId)) {
     throw new TypeError(`${caller}: unknown snapshot id ${JSON.stringify(snapshotId)}`);
   }
   return snapshotId;

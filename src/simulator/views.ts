@@ -1,4 +1,4 @@
-import { atlasPath, operationFor, type OperationFamily } from '../atlas/operations.js';
+import { atlasPath, operationFor, type Route } from '../atlas/operations.js';
 import type { RestoreJob, RestoreJobStore } from './jobs.js';
 import type { SeedSnapshot } from './seed.js';
 import { snapshotFileTarget } from './snapshot-files.js';
@@ -9,11 +9,8 @@ export interface Link {
   readonly href: string;
 }
 
-/** Which backup family a body is shaped for. */
-export type BackupFamily = Exclude<OperationFamily, 'cluster'>;
-
 /** `BackupTenantSnapshot` or `FlexBackupSnapshot20241113`: the two carry the same fields. */
-export function snapshotView(baseUrl: string, groupId: string, snapshot: SeedSnapshot, family: BackupFamily): Record<string, unknown> {
+export function snapshotView(baseUrl: string, groupId: string, snapshot: SeedSnapshot, family: Route): Record<string, unknown> {
   const path = atlasPath(operationFor(family, 'getSnapshot'), { groupId, clusterName: snapshot.clusterName, itemId: snapshot.id });
   return {
     expiration: snapshot.expiration.toISOString(),
@@ -36,7 +33,7 @@ export function restoreJobView(
   jobs: RestoreJobStore,
   job: RestoreJob,
   snapshot: SeedSnapshot,
-  family: BackupFamily,
+  family: Route,
 ): Record<string, unknown> {
   const progress = jobs.progress(job);
   const selfPath = atlasPath(operationFor(family, 'getJob'), { groupId: job.projectId, clusterName: job.clusterName, itemId: job.id });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contractSuite, loadContract, type ContractOperation, type ContractValidators, type Json } from './contract.js';
-import { atlasPath, type AtlasOperationId } from '../../src/atlas/operations.js';
-import { SERVED_OPERATIONS } from '../../src/simulator/operations.js';
+import { ATLAS_OPERATIONS, atlasPath, type AtlasOperationId } from '../../src/atlas/operations.js';
+import { OPERATION_HANDLERS } from '../../src/simulator/operations.js';
 import { SIMULATOR_ERROR_CODES as CODES } from '../../src/simulator/index.js';
 import type { TestResponse } from '../simulator/digest-test-client.js';
 import { AFTER_SUNSET, BEFORE_SUNSET, get, post, startFixture, type SimulatorFixture } from '../simulator/simulator-fixture.js';
@@ -91,7 +91,10 @@ contractSuite('the simulator', () => {
 
   it('lists the 12 operations the simulator serves, with their paths, methods and media types', () => {
     expect(operations.size).toBe(12);
-    const served = SERVED_OPERATIONS.map((o) => ({ operationId: o.operationId, method: o.method, path: o.path, mediaType: o.mediaType }));
+    const served = (Object.keys(OPERATION_HANDLERS) as AtlasOperationId[]).map((operationId) => {
+      const { method, path, mediaType } = ATLAS_OPERATIONS[operationId];
+      return { operationId, method, path, mediaType };
+    });
     const listed = [...operations.values()].map((o) => ({ operationId: o.operationId, method: o.method, path: o.path, mediaType: o.mediaType }));
     expect(served.sort((a, b) => a.operationId.localeCompare(b.operationId))).toEqual(listed.sort((a, b) => a.operationId.localeCompare(b.operationId)));
     for (const o of operations.values()) if (o.requestMediaType !== undefined) expect(o.requestMediaType).toBe(o.mediaType);

@@ -62,8 +62,7 @@ export function sendServerError(exchange: Exchange, fault: ServerErrorFault, tar
 
 /** 401 with a fresh challenge and `stale=true`: the credentials were right, only the nonce needs renewing. */
 export function sendStaleNonce(state: SimulatorState, exchange: Exchange): void {
-  const headers = { 'WWW-Authenticate': state.authenticator.challenge(true) };
-  exchange.sendApiError(new SimulatorApiError(401, CODES.unauthorized, 'The digest nonce is stale.', { headers }));
+  exchange.sendApiError(state.authenticator.staleNonce());
 }
 
 /** The snapshot host's answer to an expired pre-signed URL (a fault's, or a URL past its expiry). */

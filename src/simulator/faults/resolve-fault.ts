@@ -1,3 +1,4 @@
+import { MAX_TIMER_MS } from '../../validation.js';
 import { SIMULATOR_FAULT_KINDS, type SimulatorFault, type SimulatorFaultKind, type SimulatorRandomFaults } from './types.js';
 
 /** A fault with every parameter filled in: what the serving code reads. */
@@ -28,8 +29,6 @@ export interface ArmedFault {
   remaining: number;
 }
 
-/** The longest delay a Node timer holds (a signed 32-bit count of milliseconds): a longer one fires at once. */
-export const MAX_TIMER_MS = 2_147_483_647;
 const TARGET_KEYS = ['kind', 'times', 'operationId', 'pathPrefix', 'method'];
 const PARAMETERS: Readonly<Record<SimulatorFaultKind, readonly string[]>> = {
   latency: ['delayMs'],

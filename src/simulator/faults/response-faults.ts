@@ -120,7 +120,7 @@ export function sendJsonWithFault(
     default:
       break;
   }
-  if (exchange.req.method === 'HEAD' || !isBodyFault(fault)) {
+  if (exchange.method === 'HEAD' || !isBodyFault(fault)) {
     exchange.send(status, typed, body);
     return;
   }
