@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { createShimDispatcher, createShimInterceptor, deprecationNotice, tenantDeprecationDate, type ShimInterceptorOptions } from '../../adapters/undici.js';
 import { TENANT_MEDIA_TYPE } from '../../src/atlas/operations.js';
 import { createDigestAuthInterceptor } from '../../src/auth/digest-auth.js';
-import { SunsetError } from '../../src/errors/route-errors.js';
-import { UnsupportedClusterError } from '../../src/errors/route-errors.js';
+import { SunsetError, UnsupportedClusterError } from '../../src/errors/route-errors.js';
 import { ValidationError } from '../../src/errors/shim-error.js';
+import { failureOf } from '../faults/fault-fixture.js';
 import { AFTER, shimDispatcher, SUNSET, useSimulator } from './adapter-fixture.js';
 
 // Whatever keeps the shim from taking a decision must reach the caller as the error itself,
@@ -18,13 +18,6 @@ const shim = (extra: Partial<ShimInterceptorOptions> = {}): Dispatcher => shimDi
 
 const group = () => `/api/atlas/v2/groups/${fx.sim.groupId}`;
 const backupCalls = () => fx.sim.requests.filter((r) => r.path.includes('/backup/'));
-
-async function failureOf(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => new Error('expected the request to fail'),
-    (error: unknown) => error,
-  );
-}
 
 describe('a decision that throws fails the request with that error', () => {
   it("route 'tenant' after the sunset: undici.request rejects with the SunsetError", async () => {

@@ -18,7 +18,6 @@ beforeAll(async () => {
 
 function at(date: Date): void {
   fx.clock = date;
-  fx.sim.setNow(date);
 }
 
 const shim = (options: Partial<ShimInterceptorOptions> = {}): Dispatcher => shimDispatcher(fx, options);

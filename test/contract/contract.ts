@@ -7,17 +7,17 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
 // The official contract is read from ../shared, never copied into the project.
-export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /**
  * The directory holding the contract: `../shared/atlas-openapi` from the project root, or
  * the directory `ATLAS_CONTRACT_DIR` names (to run the suites against another copy, or to
  * check what happens when the contract is missing).
  */
-export const CONTRACT_DIR = process.env.ATLAS_CONTRACT_DIR
+const CONTRACT_DIR = process.env.ATLAS_CONTRACT_DIR
   ? path.resolve(process.env.ATLAS_CONTRACT_DIR)
   : path.resolve(PROJECT_ROOT, '../shared/atlas-openapi');
-export const CONTRACT_PATH = path.join(CONTRACT_DIR, 'snapshot-download.yaml');
-export const CONTRACT_PRESENT = existsSync(CONTRACT_PATH);
+const CONTRACT_PATH = path.join(CONTRACT_DIR, 'snapshot-download.yaml');
+const CONTRACT_PRESENT = existsSync(CONTRACT_PATH);
 /** CI sets CI=true: there a missing contract is an error of the set-up, not a reason to skip. */
 const UNDER_CI = process.env.CI === 'true';
 
@@ -68,7 +68,7 @@ function refName(ref: string | undefined): string {
   return name;
 }
 
-export function contractOperations(contract: Json): ContractOperation[] {
+function contractOperations(contract: Json): ContractOperation[] {
   const operations: ContractOperation[] = [];
   for (const [pathTemplate, item] of Object.entries(contract.paths as Json)) {
     for (const [method, op] of Object.entries(item as Json)) {

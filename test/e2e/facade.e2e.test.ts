@@ -68,7 +68,6 @@ describe('each cluster kind, before and after the sunset (route auto)', () => {
 
   it('the same shared cluster after the sunset goes to the Flex endpoint', async () => {
     at(AFTER);
-    fx.sim.setNow(AFTER);
     const shim = shimWith();
     const cluster = fx.sim.clusters.shared;
     const download = await shim.downloadSnapshot({ groupId: fx.sim.groupId, clusterName: cluster, snapshotId: snapshotOf(cluster) });
@@ -133,7 +132,6 @@ describe('the tenant flag', () => {
 
   it('is refused after the sunset with a SunsetError, without a request', async () => {
     at(AFTER);
-    fx.sim.setNow(AFTER);
     const shim = shimWith({ route: 'tenant' });
     const cluster = fx.sim.clusters.shared;
     await expect(shim.downloadSnapshot({ groupId: fx.sim.groupId, clusterName: cluster, snapshotId: snapshotOf(cluster) })).rejects.toBeInstanceOf(SunsetError);
@@ -142,7 +140,6 @@ describe('the tenant flag', () => {
 
   it('with allowSunsetEndpoint after the sunset, meets the removed endpoint and falls back to Flex once', async () => {
     at(AFTER);
-    fx.sim.setNow(AFTER);
     const shim = shimWith({ route: 'tenant', allowSunsetEndpoint: true });
     const cluster = fx.sim.clusters.shared;
     const download = await shim.downloadSnapshot({ groupId: fx.sim.groupId, clusterName: cluster, snapshotId: snapshotOf(cluster) });
@@ -268,7 +265,6 @@ describe('cluster-kind caching', () => {
     const shim = shimWith();
     expect((await shim.explainRoute({ groupId: fx.sim.groupId, clusterName: fx.sim.clusters.shared })).clusterKind).toBe('shared');
     at(AFTER);
-    fx.sim.setNow(AFTER);
     expect((await shim.explainRoute({ groupId: fx.sim.groupId, clusterName: fx.sim.clusters.shared })).clusterKind).toBe('flex');
     expect(lookups().length).toBeGreaterThanOrEqual(2);
   });

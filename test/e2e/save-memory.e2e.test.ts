@@ -17,7 +17,10 @@ describe('saveSnapshot memory (the README goal: peak RSS growth ≤ 64 MiB, what
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const code = await new Promise<number | null>((done) => child.on('close', done));
-    const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as { fileMiB: number; sha256Matches: boolean; rssPeakGrowthMiB: number };
+    // The figures first, even when the goal was missed (exit 1); a crash has none, and its stderr says why.
+    const last = stdout.trim().split('\n').at(-1) ?? '';
+    expect(last, `exit ${code}\n${stderr}`).toMatch(/^\{.*\}$/);
+    const result = JSON.parse(last) as { fileMiB: number; sha256Matches: boolean; rssPeakGrowthMiB: number };
     expect(result, stderr).toMatchObject({ fileMiB: FILE_MIB, sha256Matches: true });
     expect(result.rssPeakGrowthMiB, stdout).toBeLessThanOrEqual(64);
     expect(code, stderr).toBe(0);

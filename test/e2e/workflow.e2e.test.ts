@@ -49,7 +49,7 @@ describe('waitForDownload', () => {
       const download = await shim.downloadSnapshot({ groupId: sim.groupId, clusterName: cluster, snapshotId: sim.snapshotIds(cluster)[0] as string });
       const done = await shim.waitForDownload(download, { pollIntervalMs: 40, onStatus: (job) => statuses.push(String(job.status)) });
       expect(done).toMatchObject({ status: 'COMPLETED', route: download.route, id: download.id, decision: download.decision });
-      expect(done.snapshotUrl).toBeDefined();
+      expect(done.snapshotUrl).toContain(`/${sim.snapshotIds(cluster)[0]}.tar.gz?`);
       expect(statuses.at(-1)).toBe('COMPLETED');
       const family = download.route === 'tenant' ? '/backup/tenant/restores/' : '/backup/restoreJobs/';
       expect(sim.requests.filter((r) => r.method === 'GET' && r.path.includes(family)).length).toBeGreaterThan(0);

@@ -43,7 +43,7 @@ export function failureOf(promise: Promise<unknown>): Promise<unknown> {
 }
 
 /** A simulator pinned at {@link CLOCK}, with fast jobs. */
-export function startSimulator(options: AtlasSimulatorOptions = {}): Promise<AtlasSimulator> {
+function startSimulator(options: AtlasSimulatorOptions = {}): Promise<AtlasSimulator> {
   return startAtlasSimulator({ now: () => CLOCK, jobDurationMs: 100, ...options });
 }
 

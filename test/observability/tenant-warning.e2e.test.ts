@@ -1,58 +1,39 @@
 import { request } from 'undici';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLegacyClient } from '../../adapters/legacy-client.js';
 import { createShimDispatcher } from '../../adapters/undici.js';
 import { TENANT_MEDIA_TYPE } from '../../src/atlas/operations.js';
-import { createSnapshotShim, TENANT_ENDPOINT_WARNING_CODE, type SnapshotShimOptions } from '../../src/index.js';
+import { TENANT_ENDPOINT_WARNING_CODE } from '../../src/index.js';
 import { resetTenantEndpointWarningForTests } from '../../src/observability/tenant-warning.js';
-import { startAtlasSimulator } from '../../src/simulator/index.js';
+import { AFTER, BEFORE, useSimulator } from '../simulator/simulator-fixture.js';
 
-type Simulator = Awaited<ReturnType<typeof startAtlasSimulator>>;
-
-const BEFORE = new Date('2026-01-10T12:00:00Z');
-const AFTER = new Date('2026-02-10T12:00:00Z');
-
-let sim: Simulator;
-let clock = BEFORE;
+const fx = useSimulator({ clock: BEFORE, jobDurationMs: 0 });
 let warnings: Error[] = [];
-const closers: Array<() => Promise<unknown>> = [];
 const onWarning = (warning: Error) => {
   if ((warning as { code?: string }).code === TENANT_ENDPOINT_WARNING_CODE) warnings.push(warning);
 };
 
-beforeAll(async () => {
-  sim = await startAtlasSimulator({ now: () => clock, jobDurationMs: 0 });
+beforeAll(() => {
   process.on('warning', onWarning);
 });
-afterAll(async () => {
+afterAll(() => {
   process.off('warning', onWarning);
-  await sim.stop();
 });
 beforeEach(() => {
   resetTenantEndpointWarningForTests();
   warnings = [];
-  clock = BEFORE;
-});
-afterEach(async () => {
-  await Promise.all(closers.splice(0).map((close) => close()));
 });
 
-const options = (more: Partial<SnapshotShimOptions> = {}): SnapshotShimOptions => ({ baseUrl: sim.url, credentials: sim.apiKey, now: () => clock, ...more });
-const target = (cluster: string) => ({ groupId: sim.groupId, clusterName: cluster, snapshotId: sim.snapshotIds(cluster)[0] as string });
-function shimWith(more: Partial<SnapshotShimOptions> = {}) {
-  const shim = createSnapshotShim(options(more));
-  closers.push(() => shim.close());
-  return shim;
-}
+const target = (cluster: string) => ({ groupId: fx.sim.groupId, clusterName: cluster, snapshotId: fx.sim.snapshotIds(cluster)[0] as string });
 // Node emits warnings on the next tick.
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('the tenant-endpoint DeprecationWarning', () => {
   it('fires once per process, with the code, the sunset date and the days left', async () => {
-    const shim = shimWith();
-    await shim.downloadSnapshot(target(sim.clusters.shared));
-    await shim.downloadSnapshot(target(sim.clusters.sharedM5));
-    await shimWith().downloadSnapshot(target(sim.clusters.shared));
+    const shim = fx.shim();
+    await shim.downloadSnapshot(target(fx.sim.clusters.shared));
+    await shim.downloadSnapshot(target(fx.sim.clusters.sharedM5));
+    await fx.shim().downloadSnapshot(target(fx.sim.clusters.shared));
     await settle();
     expect(warnings).toHaveLength(1);
     const [warning] = warnings;
@@ -63,47 +44,40 @@ describe('the tenant-endpoint DeprecationWarning', () => {
   });
 
   it("counts the days from the shim's clock, not the machine's", async () => {
-    clock = new Date('2026-01-20T09:00:00Z');
-    await shimWith().downloadSnapshot(target(sim.clusters.shared));
+    fx.clock = new Date('2026-01-20T09:00:00Z');
+    await fx.shim().downloadSnapshot(target(fx.sim.clusters.shared));
     await settle();
     expect(warnings.map((w) => w.message.includes('2 days left'))).toEqual([true]);
   });
 
   it('does not fire for explainRoute, a Flex download, or a shared cluster after the sunset', async () => {
-    const shim = shimWith();
-    await shim.explainRoute({ groupId: sim.groupId, clusterName: sim.clusters.shared });
-    await shim.downloadSnapshot(target(sim.clusters.flex));
-    clock = AFTER;
-    sim.setNow(AFTER);
-    try {
-      await shimWith().downloadSnapshot(target(sim.clusters.shared));
-    } finally {
-      sim.setNow(undefined);
-    }
+    const shim = fx.shim();
+    await shim.explainRoute({ groupId: fx.sim.groupId, clusterName: fx.sim.clusters.shared });
+    await shim.downloadSnapshot(target(fx.sim.clusters.flex));
+    fx.clock = AFTER;
+    await fx.shim().downloadSnapshot(target(fx.sim.clusters.shared));
     await settle();
     expect(warnings).toEqual([]);
   });
 
   it('fires for a fallback onto the tenant endpoint', async () => {
     // The flex flag sends a shared M2 to the Flex endpoint first; Atlas refuses it there, and the tenant endpoint serves it.
-    const download = await shimWith({ route: 'flex' }).downloadSnapshot(target(sim.clusters.shared));
+    const download = await fx.shim({ route: 'flex' }).downloadSnapshot(target(fx.sim.clusters.shared));
     await settle();
     expect(download.decision.fallback).toMatchObject({ from: 'flex', to: 'tenant' });
     expect(warnings).toHaveLength(1);
   });
 
   it('fires for the legacy-client adapter, which routes through the same core', async () => {
-    const client = createLegacyClient(options());
-    closers.push(() => client.close());
-    await client.listClusterBackupSnapshots(sim.groupId, sim.clusters.shared);
+    const client = fx.closeAfterTest(createLegacyClient(fx.clientOptions()));
+    await client.listClusterBackupSnapshots(fx.sim.groupId, fx.sim.clusters.shared);
     await settle();
     expect(warnings).toHaveLength(1);
   });
 
   it('fires for the undici adapter when it lets a tenant request through to the tenant endpoint', async () => {
-    const dispatcher = createShimDispatcher(options());
-    closers.push(() => dispatcher.close());
-    const response = await request(`${sim.url}/api/atlas/v2/groups/${sim.groupId}/clusters/${sim.clusters.shared}/backup/tenant/snapshots`, {
+    const dispatcher = fx.closeAfterTest(createShimDispatcher(fx.clientOptions()));
+    const response = await request(`${fx.sim.url}/api/atlas/v2/groups/${fx.sim.groupId}/clusters/${fx.sim.clusters.shared}/backup/tenant/snapshots`, {
       dispatcher,
       headers: { accept: TENANT_MEDIA_TYPE },
     });

@@ -112,7 +112,7 @@ describe('the snapshot host receives no Atlas credential', () => {
   it('the simulator’s own snapshot host saw no Authorization either', async () => {
     const shim = shimWith({ credentials: fx.sim.serviceAccount });
     const cluster = fx.sim.clusters.shared;
-    await shim.download({ groupId: fx.sim.groupId, clusterName: cluster, snapshotId: fx.sim.snapshotIds(cluster)[0]!, destination: join(fx.dir, 'fx.sim.tar.gz'), pollIntervalMs: 0 });
+    await shim.download({ groupId: fx.sim.groupId, clusterName: cluster, snapshotId: fx.sim.snapshotIds(cluster)[0]!, destination: join(fx.dir, 'sim.tar.gz'), pollIntervalMs: 0 });
     const files = fx.sim.requests.filter((request) => request.path.startsWith('/snapshot-files/'));
     expect(files.length).toBeGreaterThan(0);
     expect(files.map((request) => request.auth)).toEqual(files.map(() => 'none'));

@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../src/cli/cli-errors.js';
 import { startAtlasSimulator, type AtlasSimulator } from '../../src/simulator/index.js';
 import { requireBuiltCli, runCli, type CliRun } from './helpers/run-cli.js';
+import { missingDirectory } from './helpers/no-network.js';
 
 /**
  * Hostile command-line values: each ends the CLI with a clear message and the usage exit
@@ -140,14 +141,13 @@ describe('the CLI refuses hostile values before any request', () => {
 
   // The destination is given as typed: a `..` reaches the CLI as written (path.join would
   // collapse it first), and a relative one is resolved against the directory the CLI runs in.
-  const missing = (directory: string): RegExp => new RegExp(`the directory "${directory.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}" does not exist`);
   it.each([
     ['the root directory', () => '/', undefined, () => /destination path "\/" ends with a separator/],
     ['an existing directory', () => dir, undefined, () => /is an existing directory/],
-    ['a missing directory', () => join(dir, 'missing', 'x.tar.gz'), undefined, () => missing(join(dir, 'missing'))],
-    ['traversal to a missing directory', () => `${dir}/../no-such-dir-here/x.tar.gz`, undefined, () => missing(resolve(dir, '..', 'no-such-dir-here'))],
-    ['relative traversal to a missing directory', () => '../no-such-dir-here/x.tar.gz', () => dir, () => missing(resolve(dir, '..', 'no-such-dir-here'))],
-    ['a relative path under a missing directory', () => 'missing/../missing/x.tar.gz', () => dir, () => missing(join(dir, 'missing'))],
+    ['a missing directory', () => join(dir, 'missing', 'x.tar.gz'), undefined, () => missingDirectory(join(dir, 'missing'))],
+    ['traversal to a missing directory', () => `${dir}/../no-such-dir-here/x.tar.gz`, undefined, () => missingDirectory(resolve(dir, '..', 'no-such-dir-here'))],
+    ['relative traversal to a missing directory', () => '../no-such-dir-here/x.tar.gz', () => dir, () => missingDirectory(resolve(dir, '..', 'no-such-dir-here'))],
+    ['a relative path under a missing directory', () => 'missing/../missing/x.tar.gz', () => dir, () => missingDirectory(join(dir, 'missing'))],
     ['a path past PATH_MAX', () => join(dir, 'c'.repeat(5_000)), undefined, () => /is longer than 4096 characters/],
   ])('--out as %s is refused before Atlas is asked for a download', async (_name, out, cwd, message) => {
     const result = await refusedRun(downloadArgs({ '--out': out() }), env(), { cwd: cwd?.() });

@@ -4,7 +4,7 @@ import { PassThrough } from 'node:stream';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { createSnapshotShim, SnapshotTransferError, type SnapshotDownload } from '../../src/index.js';
-import { completedJob, exact, expectClearRefusal, refusal, useNoNetwork, VALID } from './helpers/no-network.js';
+import { completedJob, exact, expectClearRefusal, missingDirectory, refusal, useNoNetwork, VALID } from './helpers/no-network.js';
 import { hostileFor, NOT_OBJECTS, without } from './hostile-values.js';
 
 /**
@@ -113,7 +113,6 @@ describe('the facade', () => {
   describe('destination', () => {
     // Each row says why it is refused; a resolved directory is named as the shim saw it, so a
     // `..` the shim did not receive (or did not resolve) changes the message and fails the row.
-    const missing = (directory: string): RegExp => new RegExp(`the directory ${escape(JSON.stringify(directory))} does not exist`);
     it.each([
       ['a NUL', (d: string) => join(d, 'snap\u0000.tar.gz'), () => /contains a NUL character/],
       ['the empty string', () => '', () => /is empty/],
@@ -122,12 +121,12 @@ describe('the facade', () => {
       ['an existing directory', (d: string) => d, () => /is an existing directory/],
       ['a path ending in a separator', (d: string) => `${d}/new/`, () => /ends with a separator/],
       // Concatenated, not joined: path.join would collapse each `..` before the shim saw it.
-      ['a path under a missing directory', (d: string) => `${d}/missing/../missing/x.tar.gz`, (d: string) => missing(join(d, 'missing'))],
-      ['traversal to a directory that does not exist', (d: string) => `${d}/../no-such-dir-here/x.tar.gz`, (d: string) => missing(resolve(d, '..', 'no-such-dir-here'))],
+      ['a path under a missing directory', (d: string) => `${d}/missing/../missing/x.tar.gz`, (d: string) => missingDirectory(join(d, 'missing'))],
+      ['traversal to a directory that does not exist', (d: string) => `${d}/../no-such-dir-here/x.tar.gz`, (d: string) => missingDirectory(resolve(d, '..', 'no-such-dir-here'))],
       [
         'relative traversal to a directory that does not exist',
         (d: string) => `${relative(process.cwd(), d)}/../no-such-dir-here/x.tar.gz`,
-        (d: string) => missing(resolve(d, '..', 'no-such-dir-here')),
+        (d: string) => missingDirectory(resolve(d, '..', 'no-such-dir-here')),
       ],
       ['a 1 MB path', (d: string) => join(d, 'a'.repeat(1_000_000)), () => /is longer than 4096 characters/],
       ['a path just past PATH_MAX', (d: string) => join(d, 'b'.repeat(4097)), () => /is longer than 4096 characters/],
@@ -330,9 +329,4 @@ function refusalOf(call: () => unknown): unknown {
     return error;
   }
   return expect.fail('the call was expected to refuse its input, and returned');
-}
-
-/** `text` as a regular expression matching it literally. */
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

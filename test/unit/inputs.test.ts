@@ -61,7 +61,7 @@ describe('check(…, CLUSTER_NAME)', () => {
 
 describe('other inputs', () => {
   it('targetDeploymentItemName follows the contract pattern (Unicode letters allowed)', () => {
-    expect(check('t', "Clüster(prod):1@x+y'z", TARGET_DEPLOYMENT_ITEM_NAME)).toBeTruthy();
+    expect(check('t', "Clüster(prod):1@x+y'z", TARGET_DEPLOYMENT_ITEM_NAME)).toBe("Clüster(prod):1@x+y'z");
     expect(() => check('t', 'a/b', TARGET_DEPLOYMENT_ITEM_NAME)).toThrow(ValidationError);
     expect(() => check('t', 'a b', TARGET_DEPLOYMENT_ITEM_NAME)).toThrow(ValidationError);
     expect(() => check('t', 'a'.repeat(65), TARGET_DEPLOYMENT_ITEM_NAME)).toThrow(ValidationError);

@@ -15,9 +15,10 @@ import {
 } from '../../src/download/save-snapshot-file.js';
 import { SnapshotTransferError } from '../../src/errors/download-errors.js';
 import { ValidationError } from '../../src/errors/shim-error.js';
-import { createSnapshotShim, type SnapshotDownload } from '../../src/index.js';
+import { createSnapshotShim } from '../../src/index.js';
 import { startDigestServer } from './helpers/digest-server.js';
 import { deferCleanup, rejectionOf, save, setupSave, useSaveFixtures } from './helpers/save-fixture.js';
+import { completedJob } from '../security/helpers/no-network.js';
 
 useSaveFixtures();
 const setup = (size = 64 * 1024) => setupSave(size);
@@ -30,28 +31,6 @@ function shimFor(host: { signedUrl: () => string }) {
   const shim = createSnapshotShim({ baseUrl: new URL(host.signedUrl()).origin, credentials: { publicKey: 'pub', privateKey: 'private-key-secret' } });
   deferCleanup(() => shim.close());
   return shim;
-}
-
-/** A COMPLETED job as `waitForDownload` returns it, whose `snapshotUrl` is `url`. */
-function completedJob(url: string): SnapshotDownload {
-  return {
-    route: 'tenant',
-    id: '5f0000000000000000000001',
-    projectId: '5f0000000000000000000002',
-    clusterName: 'Cluster0',
-    snapshotId: '5f0000000000000000000003',
-    status: 'COMPLETED',
-    deliveryType: 'DOWNLOAD',
-    snapshotUrl: url,
-    expirationDate: undefined,
-    restoreScheduledDate: undefined,
-    restoreFinishedDate: undefined,
-    snapshotFinishedDate: undefined,
-    targetProjectId: undefined,
-    targetDeploymentItemName: 'Cluster0',
-    links: [],
-    raw: {},
-  };
 }
 
 /** A dispatcher that records what it is asked to dispatch, and sends nothing. */
@@ -202,7 +181,7 @@ describe('resolveSaveOptions: refusals at the boundary, before any request', () 
     expect(thrown).toMatchObject({ name: 'ValidationError', field });
     // And through the facade, which checks them before any request (to Atlas or the host).
     const { host, dir } = await setup();
-    const error = await rejectionOf(shimFor(host).saveSnapshot(completedJob(host.signedUrl()), join(dir, 'out.gz'), options));
+    const error = await rejectionOf(shimFor(host).saveSnapshot(completedJob({ snapshotUrl: host.signedUrl() }), join(dir, 'out.gz'), options));
     expect(error).toMatchObject({ name: 'ValidationError', field });
     expect(host.requests).toHaveLength(0);
   });

@@ -1,28 +1,13 @@
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Agent } from 'undici';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SaveProgress } from '../../src/download/save-snapshot-file.js';
-import { save } from './helpers/save-fixture.js';
-import { makeTempDir, startSnapshotHost } from './helpers/snapshot-host.js';
+import { rejectionOf, save, setupSave, useSaveFixtures } from './helpers/save-fixture.js';
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function setup(size: number) {
-  const host = await startSnapshotHost(size);
-  const dir = await makeTempDir();
-  const agent = new Agent();
-  cleanups.push(() => host.close(), () => dir.remove(), () => agent.close());
-  const destination = join(dir.path, 'snapshot.tar.gz');
-  return { host, destination, base: { destination, dispatcher: agent, renew: async () => ({ url: host.signedUrl() }) } };
-}
+useSaveFixtures();
 
 describe('saveSnapshotFile: progress', () => {
   it('reports at most once per progressIntervalMs over a slow transfer, and once at the end with the full size', async () => {
-    const { host, base } = await setup(96 * 1024);
+    const { host, base } = await setupSave(96 * 1024);
     host.faults.drip = { bytes: 2048, intervalMs: 5 };
     const calls: Array<SaveProgress & { at: number }> = [];
     const started = performance.now();
@@ -46,9 +31,9 @@ describe('saveSnapshotFile: progress', () => {
   });
 
   it('counts the bytes resumed from a partial file', async () => {
-    const { host, base } = await setup(2 * 1024 * 1024);
+    const { host, base } = await setupSave(2 * 1024 * 1024);
     host.faults.cutAfter = [1_500_000];
-    await save({ ...base, source: { url: host.signedUrl() }, maxResumeAttempts: 0 }).catch(() => undefined);
+    await rejectionOf(save({ ...base, source: { url: host.signedUrl() }, maxResumeAttempts: 0 }));
     const calls: SaveProgress[] = [];
     await save({ ...base, source: { url: host.signedUrl() }, progressIntervalMs: 0, onProgress: (p) => calls.push(p) });
     const offset = Number(/^bytes=(\d+)-$/.exec(String(host.requests[1]!.headers.range))![1]);
@@ -58,7 +43,7 @@ describe('saveSnapshotFile: progress', () => {
   });
 
   it('rethrows what onProgress throws', async () => {
-    const { host, base } = await setup(256 * 1024);
+    const { host, base } = await setupSave(256 * 1024);
     const thrown = new Error('progress sink failed');
     await expect(
       save({

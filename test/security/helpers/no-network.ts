@@ -118,3 +118,8 @@ export function expectClearRefusal(error: unknown, field: string | RegExp): void
 export function exact(field: string): RegExp {
   return new RegExp(`^${field.replace(/[.]/g, '\\.')}$`);
 }
+
+/** How a destination in a directory that does not exist is refused, naming the directory as resolved (any `..` gone). */
+export function missingDirectory(directory: string): RegExp {
+  return new RegExp(`the directory ${JSON.stringify(directory).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} does not exist`);
+}
