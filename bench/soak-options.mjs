@@ -1,16 +1,34 @@
 // The soak's options: flags first, then SOAK_* environment variables, then defaults. Every
 // value is checked, so a typo fails at once instead of soaking with something else.
+//
+// Two profiles (see soak.mjs for their clocks):
+// - `default`: fault rate 0.05; each shim is told its simulator's Atlas clock (`now`).
+// - `skewed`: fault rate 0.10; the shims get no `now` (the machine clock, corrected by the
+//   `Date` header of Atlas's answers) and the simulators' Atlas clocks run 400 days behind
+//   and 400 days ahead of the machine's.
 import { randomInt } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { SIMULATOR_FAULT_KINDS } from '../dist/simulator.js';
 
-const USAGE = `usage: npm run soak -- [--downloads N] [--concurrency C] [--rate R] [--seed S] [--kinds k1,k2] [--keep]
+/** Per profile: its default fault rate. */
+export const SOAK_PROFILES = { default: { rate: 0.05 }, skewed: { rate: 0.1 } };
+const DEFAULT_SIZE = { downloads: 1000, concurrency: 8 };
+
+const USAGE = `usage: npm run soak -- [--profile P] [--downloads N] [--concurrency C] [--rate R] [--seed S] [--kinds k1,k2] [--keep]
+  --profile P       default or skewed (below)                          env SOAK_PROFILE     default default
   --downloads N     full downloads (shim.download) to run              env SOAK_DOWNLOADS   default 1000
   --concurrency C   downloads in flight at a time                      env SOAK_CONCURRENCY default 8
-  --rate R          probability of a fault per request, 0..1           env SOAK_RATE        default 0.05
+  --rate R          probability of a fault per request, 0..1           env SOAK_RATE        default 0.05 (skewed 0.10)
   --seed S          seed of the simulators' fault generators           env SOAK_SEED        default random (printed)
   --kinds k1,k2     fault kinds to draw from                           env SOAK_KINDS       default all
-  --keep            keep the temporary directory even when the run passes`;
+  --keep            keep the temporary directory even when the run passes
+Profiles: default: two simulators whose Atlas clocks start before and after the sunset, each shim
+told its simulator's clock (option now); skewed: the shims get no now option (the machine clock,
+corrected by the Date header of Atlas's answers) and the simulators' clocks run 400 days behind
+(before the sunset) and 400 days ahead (after it) of the machine's; fault rate 0.10.
+The default size (1000 downloads, concurrency 8, the profile's rate, all fault kinds, any seed)
+writes bench/soak-report.json (default) or bench/soak-report-skewed.json (skewed); any other run
+writes bench/soak-report-partial.json.`;
 
 /** A wrong flag or variable: reported as its message and the usage, without a stack. */
 export class SoakUsageError extends Error {}
@@ -21,13 +39,17 @@ function integer(name, text, min, max) {
   return value;
 }
 
-/** @returns {{ downloads: number, concurrency: number, rate: number, full: boolean, seed: number, kinds: string[], keep: boolean }} */
+/**
+ * @returns {{ profile: 'default' | 'skewed', downloads: number, concurrency: number, rate: number, full: boolean,
+ *   reportName: string, seed: number, kinds: string[], keep: boolean }}
+ */
 export function soakOptions(argv = process.argv.slice(2), env = process.env) {
   let values;
   try {
     ({ values } = parseArgs({
       args: argv,
       options: {
+        profile: { type: 'string' },
         downloads: { type: 'string' },
         concurrency: { type: 'string' },
         rate: { type: 'string' },
@@ -45,21 +67,27 @@ export function soakOptions(argv = process.argv.slice(2), env = process.env) {
     process.exit(0);
   }
   const pick = (name) => values[name] ?? env[`SOAK_${name.toUpperCase()}`];
-  const rateText = pick('rate') ?? '0.05';
+  const profile = pick('profile') ?? 'default';
+  if (!Object.hasOwn(SOAK_PROFILES, profile)) throw new SoakUsageError(`--profile must be one of ${Object.keys(SOAK_PROFILES).join(', ')}, got ${JSON.stringify(profile)}\n${USAGE}`);
+  const rateText = pick('rate') ?? String(SOAK_PROFILES[profile].rate);
   const rate = Number(rateText);
   if (!(rate >= 0 && rate <= 1)) throw new SoakUsageError(`--rate must be a number from 0 to 1, got ${JSON.stringify(rateText)}\n${USAGE}`);
   const kinds = (pick('kinds') ?? SIMULATOR_FAULT_KINDS.join(',')).split(',').map((kind) => kind.trim()).filter(Boolean);
   const unknown = kinds.filter((kind) => !SIMULATOR_FAULT_KINDS.includes(kind));
   if (kinds.length === 0 || unknown.length > 0) throw new SoakUsageError(`--kinds must list fault kinds among ${SIMULATOR_FAULT_KINDS.join(', ')}; got ${unknown.join(', ') || 'none'}\n${USAGE}`);
   const seedText = pick('seed');
-  const downloads = integer('downloads', pick('downloads') ?? '1000', 1, 1_000_000);
-  const concurrency = integer('concurrency', pick('concurrency') ?? '8', 1, 256);
+  const downloads = integer('downloads', pick('downloads') ?? String(DEFAULT_SIZE.downloads), 1, 1_000_000);
+  const concurrency = integer('concurrency', pick('concurrency') ?? String(DEFAULT_SIZE.concurrency), 1, 256);
+  // The run a committed report describes: the default size, the profile's rate and all kinds (any seed).
+  const full =
+    downloads === DEFAULT_SIZE.downloads && concurrency === DEFAULT_SIZE.concurrency && rate === SOAK_PROFILES[profile].rate && kinds.length === SIMULATOR_FAULT_KINDS.length;
   return {
+    profile,
     downloads,
     concurrency,
     rate,
-    // The run the committed report describes: the default size, rate and kinds (any seed).
-    full: downloads === 1000 && concurrency === 8 && rate === 0.05 && kinds.length === SIMULATOR_FAULT_KINDS.length,
+    full,
+    reportName: !full ? 'soak-report-partial.json' : profile === 'default' ? 'soak-report.json' : `soak-report-${profile}.json`,
     // The simulator's generator takes a 32-bit state; a seed in that range repeats exactly.
     seed: seedText === undefined ? randomInt(1, 2 ** 31) : integer('seed', seedText, 0, 2 ** 32 - 1),
     kinds,

@@ -140,7 +140,15 @@ export function buildReport(run, records) {
     unhandled: run.unhandled,
   };
 
+  // The soak passes only when every download completed: a failure the shim reported well is a failure still.
   const violations = [];
+  if (records.length !== run.options.downloads) violations.push(`${records.length} of ${run.options.downloads} downloads ran`);
+  if (failed.length > 0) {
+    const classes = Object.entries(failedByClass)
+      .sort((a, b) => b[1].count - a[1].count)
+      .map(([name, entry]) => `${name} ${entry.count}: ${Object.entries(entry.byDetail).map(([detail, bucket]) => `${detail} ${bucket.count}`).join('; ')}`);
+    violations.push(`${failed.length} of ${records.length} downloads failed (${classes.join(' | ')})`);
+  }
   if (jobs.duplicates > 0) violations.push(`${jobs.duplicates} duplicate job(s)`);
   if (files.shaMismatches > 0) violations.push(`${files.shaMismatches} file(s) whose SHA-256 differs from the source`);
   if (files.halfFiles > 0) violations.push(`${files.halfFiles} half file(s)`);
@@ -150,7 +158,12 @@ export function buildReport(run, records) {
   if (bugs.hangs.length > 0) violations.push(`${bugs.hangs.length} call(s) still running at the watchdog`);
   if (bugs.unhandled.length > 0) violations.push(`${bugs.unhandled.length} unhandled rejection(s) or exception(s)`);
   if (jobs.createdAfterCallEnded > 0) violations.push(`${jobs.createdAfterCallEnded} job(s) created after their call had ended`);
-  if (jobs.renewalsWithoutExpiredUrl + jobs.expiredUrlWithoutRenewal > 0) violations.push('renewals do not match expired-URL faults: the job accounting cannot be trusted');
+  if (jobs.renewalsWithoutExpiredUrl + jobs.expiredUrlWithoutRenewal > 0) {
+    violations.push(
+      `renewals do not match expired-URL faults (${jobs.renewalsWithoutExpiredUrl} call(s) renewed without one, ${jobs.expiredUrlWithoutRenewal} met one without renewing):` +
+        ' the shim judged a URL expiry on a wrong clock, or the job accounting cannot be trusted',
+    );
+  }
   if (!balanced) violations.push(`job requests do not reconcile (${jobs.reconciliation}): the job accounting cannot be trusted`);
   // A completed call made at least one job request; none recorded means the wrapper no longer sees them.
   const unseen = completed.filter((r) => r.jobs.requests === 0).length;
@@ -172,6 +185,7 @@ export function buildReport(run, records) {
   const durations = records.map((r) => r.durationMs).sort((a, b) => a - b);
   return {
     command: run.command,
+    profile: run.options.profile,
     verdict: violations.length === 0 ? 'pass' : 'fail',
     violations,
     options: run.options,
@@ -187,6 +201,7 @@ export function buildReport(run, records) {
     bugs,
     faultsInjected,
     retries: records.reduce((total, r) => total + r.retries, 0),
+    routeFallbacks: records.reduce((total, r) => total + (r.fallbacks ?? 0), 0),
     callDurationMs: { p50: percentile(durations, 50), p95: percentile(durations, 95), p99: percentile(durations, 99), max: percentile(durations, 100) },
     traffic: run.traffic,
   };
@@ -198,11 +213,15 @@ export function formatReport(report) {
   const o = report.options;
   lines.push(`soak ${report.verdict.toUpperCase()}: ${report.downloads} downloads in ${(report.wallTimeMs / 1000).toFixed(1)} s`);
   lines.push(`  repeat with: ${report.command}`);
+  lines.push(`  profile ${report.profile}: sunset ${o.sunsetDate}; clocks at the start (Atlas minus machine, Atlas minus shim):`);
+  for (const [era, c] of Object.entries(o.eras)) {
+    lines.push(`    ${era} (${c.label}): Atlas ${c.atlasClockAtStart}, ${c.atlasMinusMachineDays} days, ${c.atlasMinusShimAtStartDays} days; shim clock: ${c.shimClock}`);
+  }
   lines.push(`  options: concurrency ${o.concurrency}, fault rate ${o.rate}, seed ${o.seed}, fault kinds ${o.faultKinds.length === 11 ? 'all 11' : o.faultKinds.join(',')}`);
   const fi = report.faultsInjected;
   lines.push(`  faults injected: ${fi.total} in ${fi.requests} requests (${Object.entries(fi.byKind).map(([k, t]) => `${k} ${t.atlas + t['snapshot-file']}`).join(', ')})`);
   if (fi.kindsNotDrawn.length > 0) lines.push(`  fault kinds never drawn: ${fi.kindsNotDrawn.join(', ')}`);
-  lines.push(`  completed ${report.completed}, failed ${report.failed}`);
+  lines.push(`  completed ${report.completed} of ${report.options.downloads}, failed ${report.failed}`);
   for (const [name, entry] of Object.entries(report.failedByClass).sort((a, b) => b[1].count - a[1].count)) {
     lines.push(`    ${name}: ${entry.count}`);
     for (const [detail, bucket] of Object.entries(entry.byDetail).sort((a, b) => b[1].count - a[1].count)) {
@@ -217,7 +236,7 @@ export function formatReport(report) {
   lines.push(`  files: ${f.verifiedFromDisk} re-hashed from disk; SHA mismatches ${f.shaMismatches}; half files ${f.halfFiles}`);
   lines.push(`         .part files kept for resume: ${f.partsLeftForResume.partFiles} (+${f.partsLeftForResume.sidecars} sidecars) of ${f.partsLeftForResume.downloads} failed downloads`);
   lines.push(`  bugs: non-ShimError failures ${report.bugs.nonShimErrors.length}; hangs ${report.bugs.hangs.length}; unhandled ${report.bugs.unhandled.length}`);
-  lines.push(`  retries ${report.retries}; call duration p50 ${report.callDurationMs.p50} ms, p95 ${report.callDurationMs.p95} ms, max ${report.callDurationMs.max} ms`);
+  lines.push(`  retries ${report.retries}; route fallbacks ${report.routeFallbacks}; call duration p50 ${report.callDurationMs.p50} ms, p95 ${report.callDurationMs.p95} ms, max ${report.callDurationMs.max} ms`);
   for (const [scenario, s] of Object.entries(report.byScenario)) {
     lines.push(`  ${scenario}: ${s.completed}/${s.downloads} completed, routes ${Object.entries(s.routes).map(([r, n]) => `${r} ${n}`).join(', ')}`);
   }

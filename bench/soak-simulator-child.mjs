@@ -13,7 +13,9 @@ const config = JSON.parse(process.argv[2] ?? '{}');
 // (the log only grows: the soak never clears it).
 const eras = {};
 for (const [era, { now, seed }] of Object.entries(config.eras)) {
-  // The era's instant at the anchor, moving with real time: the soak's shim runs the same clock.
+  // The era's instant at the anchor, moving with real time: Date.now() measures only the real
+  // time since the anchor (taken on the same machine clock by the soak). In the default profile
+  // the soak's shim is told this clock; in the skewed one it learns it from the Date headers.
   const base = new Date(now).getTime();
   const sim = await startAtlasSimulator({
     ...config.simulator,

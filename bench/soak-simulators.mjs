@@ -6,7 +6,7 @@ import { forkWithRpc } from './ipc-rpc.mjs';
 const CHILD = fileURLToPath(new URL('./soak-simulator-child.mjs', import.meta.url));
 
 /**
- * @param {{ eras: Record<string, { now: string, seed: number }>, simulator: object, faults: { rate: number, kinds?: string[] } }} config
+ * @param {{ anchorMs: number, eras: Record<string, { now: string, seed: number }>, simulator: object, faults: { rate: number, kinds?: string[] } }} config
  * @returns {Promise<{ eras: Record<string, { url: string, apiKey: object, groupId: string, clusters: Record<string, string>,
  *   snapshotIds: Record<string, string[]> }>, probe(era: string, snapshotId: string): Promise<{ jobIds: string[], expiredUrlFaults: number }>,
  *   sha256(era: string, snapshotId: string): Promise<string>, size(era: string, snapshotId: string): Promise<number>,

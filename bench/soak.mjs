@@ -2,13 +2,23 @@
 // faults of every kind it has, then a report of what completed, what failed and why, and
 // the things that must never happen: duplicate jobs, files whose bytes differ from the
 // source, half files. Not part of the test suite; run with `npm run soak` (see
-// soak-options.mjs for the flags). A run with the default size writes bench/soak-report.json;
-// any other writes bench/soak-report-partial.json, so a quick look never replaces the report.
+// soak-options.mjs for the flags). A run with the default size writes bench/soak-report.json
+// (profile default) or bench/soak-report-skewed.json (profile skewed); any other writes
+// bench/soak-report-partial.json, so a quick look never replaces a report.
 //
 // Setup, and why:
 // - One child process runs two simulators on 127.0.0.1 (soak-simulator-child.mjs): one whose
-//   Atlas clock is before the sunset, one after. The shim of each era runs the same clock, so
-//   shared clusters go through the tenant endpoint before it and the Flex one after.
+//   Atlas clock is before the sunset (2026-01-22, the default of simulators and shims alike),
+//   one after, so shared clusters go through the tenant endpoint before it and the Flex one
+//   after. Both clocks start at an era instant when the soak starts (the anchor) and move
+//   with real time. One shim per era:
+//   - profile default: eras beforeSunset and afterSunset start at fixed instants, and each
+//     shim is told its simulator's clock (option `now`, trusted as it is);
+//   - profile skewed: eras atlasBehind (Atlas 400 days behind the machine's clock, before the
+//     sunset) and atlasAhead (400 days ahead, after it), and the shims get no `now`: they run
+//     the machine's clock corrected by the `Date` header of Atlas's answers (which follows
+//     the simulator's clock), the feature under test. Nothing in the soak compares instants
+//     of the two clocks: jobs are told apart by id, durations and timeouts are real time.
 // - Each download uses one snapshot of one cluster kind (shared M2/M5, flexLegacy, flex, in
 //   each era: six scenarios, in turn). No two calls run on the same snapshot of the same
 //   simulator at once, so the simulator's jobs of that snapshot before and after a call tell
@@ -21,24 +31,75 @@
 //   repeated seed repeats the mix of faults, not which download meets which; --concurrency 1
 //   comes closest to an exact replay.
 //
-// Exit code 1 when a violation is found (duplicate jobs, SHA mismatches, half files, and the
-// other must-never-happen findings listed in soak-report.mjs), 2 when the soak cannot run.
+// Exit code 1 when a violation is found (any failed download, duplicate jobs, SHA mismatches,
+// half files, hangs, and the other findings listed in soak-report.mjs), 2 when the soak
+// cannot run.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { createSnapshotShim } from '../dist/index.js';
+import { createSnapshotShim, DEFAULT_SUNSET_DATE } from '../dist/index.js';
+import { SIMULATOR_DEFAULTS } from '../dist/simulator.js';
 import { auditDirectory, destinationKey, hashFile, sizeAt } from './soak-files.mjs';
 import { instrument, jobAccount, onShimEvent, recordCall } from './soak-ledger.mjs';
 import { SoakUsageError, soakOptions } from './soak-options.mjs';
 import { buildReport, describeError, formatReport } from './soak-report.mjs';
 import { startSoakSimulators } from './soak-simulators.mjs';
 
-const reportPath = (full) => fileURLToPath(new URL(full ? './soak-report.json' : './soak-report-partial.json', import.meta.url));
+const reportPath = (name) => fileURLToPath(new URL(`./${name}`, import.meta.url));
 
-// Atlas instants at the start of the run, one per era; both clocks then move with real time.
-const ERAS = { beforeSunset: '2025-12-01T12:00:00.000Z', afterSunset: '2026-03-01T12:00:00.000Z' };
+const DAY_MS = 86_400_000;
+const SKEW_DAYS = 400;
+// Neither the simulators nor the shims are given a sunset: both use their default, the same one.
+const SUNSET_MS = new Date(SIMULATOR_DEFAULTS.sunsetDate).getTime();
+
+/**
+ * A profile's eras, in seed order: each simulator's Atlas instant at the anchor (the clock then
+ * moves with real time), the side of the sunset it is on, and what it is, for the report.
+ * `shimClock`: `trusted` gives each shim its simulator's clock as `now`; `learned` gives none.
+ */
+function profileOf(name, anchorMs) {
+  if (name === 'default') {
+    return {
+      shimClock: 'trusted',
+      eras: {
+        beforeSunset: { start: '2025-12-01T12:00:00.000Z', side: 'before', label: 'Atlas before the sunset, the shim told the same clock' },
+        afterSunset: { start: '2026-03-01T12:00:00.000Z', side: 'after', label: 'Atlas after the sunset, the shim told the same clock' },
+      },
+    };
+  }
+  const skewed = (days) => new Date(anchorMs + days * DAY_MS).toISOString();
+  return {
+    shimClock: 'learned',
+    eras: {
+      atlasBehind: { start: skewed(-SKEW_DAYS), side: 'before', label: `Atlas ${SKEW_DAYS} days behind the client, before the sunset` },
+      atlasAhead: { start: skewed(SKEW_DAYS), side: 'after', label: `Atlas ${SKEW_DAYS} days ahead of the client, after the sunset` },
+    },
+  };
+}
+
+/** Each era's clocks at the anchor, for the report: Atlas's instant and its offsets from the machine and from the shim. */
+function clocksOf(profile, anchorMs) {
+  return Object.fromEntries(
+    Object.entries(profile.eras).map(([era, { start, side, label }]) => {
+      const offsetDays = (new Date(start).getTime() - anchorMs) / DAY_MS;
+      return [
+        era,
+        {
+          label,
+          sunsetSide: side,
+          atlasClockAtStart: start,
+          machineClockAtStart: new Date(anchorMs).toISOString(),
+          atlasMinusMachineDays: Number(offsetDays.toFixed(3)),
+          shimClock: profile.shimClock === 'trusted' ? "option now: the simulator's Atlas clock" : "no now option: the machine clock, corrected by the Date header of Atlas's answers",
+          // Where the shim's clock starts: on Atlas's (trusted), or on the machine's until an answer corrects it.
+          atlasMinusShimAtStartDays: profile.shimClock === 'trusted' ? 0 : Number(offsetDays.toFixed(3)),
+        },
+      ];
+    }),
+  );
+}
 const CLUSTER_KINDS = { shared: ['shared', 'sharedM5'], flexLegacy: ['flexLegacy'], flex: ['flex'] };
 // Short jobs and small files, so a thousand downloads take minutes and faults dominate.
 const SIMULATOR = { jobDurationMs: 50, snapshotSizeBytes: 256 * 1024 };
@@ -78,16 +139,33 @@ class SnapshotPool {
 
 function commandOf(options) {
   const kinds = options.allKinds ? '' : ` --kinds ${options.kinds.join(',')}`;
-  return `npm run soak -- --downloads ${options.downloads} --concurrency ${options.concurrency} --rate ${options.rate} --seed ${options.seed}${kinds}`;
+  return `npm run soak -- --profile ${options.profile} --downloads ${options.downloads} --concurrency ${options.concurrency} --rate ${options.rate} --seed ${options.seed}${kinds}`;
 }
 
 async function main() {
   const options = soakOptions();
-  const reportFile = reportPath(options.full);
+  const reportFile = reportPath(options.reportName);
   const { SIMULATOR_FAULT_KINDS } = await import('../dist/simulator.js');
   options.allKinds = SIMULATOR_FAULT_KINDS.every((kind) => options.kinds.includes(kind));
   const command = commandOf(options);
-  console.log(`soak: ${options.downloads} downloads, concurrency ${options.concurrency}, fault rate ${options.rate}, seed ${options.seed}`);
+  if (new Date(DEFAULT_SUNSET_DATE).getTime() !== SUNSET_MS) {
+    throw new Error(`the shim's default sunset (${DEFAULT_SUNSET_DATE}) differs from the simulator's (${SIMULATOR_DEFAULTS.sunsetDate})`);
+  }
+  // The anchor: real time at which every era's clock stands at its start instant.
+  const anchorMs = Date.now();
+  const profile = profileOf(options.profile, anchorMs);
+  const eras = Object.fromEntries(Object.entries(profile.eras).map(([era, { start }]) => [era, start]));
+  for (const [era, { start, side }] of Object.entries(profile.eras)) {
+    // A machine clock far enough from the sunset would put a skewed era on the other side: the profile would test something else.
+    if ((new Date(start).getTime() >= SUNSET_MS) !== (side === 'after')) {
+      throw new Error(`era ${era} starts at ${start}, not ${side} the sunset (${SIMULATOR_DEFAULTS.sunsetDate}); machine clock ${new Date(anchorMs).toISOString()}`);
+    }
+  }
+  const clocks = clocksOf(profile, anchorMs);
+  console.log(`soak: profile ${options.profile}, ${options.downloads} downloads, concurrency ${options.concurrency}, fault rate ${options.rate}, seed ${options.seed}`);
+  for (const [era, c] of Object.entries(clocks)) {
+    console.log(`soak: era ${era} (${c.label}): Atlas clock ${c.atlasClockAtStart}, ${c.atlasMinusMachineDays} days from the machine's; shim: ${c.shimClock}`);
+  }
   console.log(`soak: repeat with ${command}`);
 
   const unhandled = [];
@@ -95,22 +173,22 @@ async function main() {
   process.on('uncaughtException', (error) => unhandled.push({ type: 'uncaughtException', ...describeError(error) }));
 
   // Era seeds: the given one before the sunset, the next one after; each simulator draws its own faults.
-  const anchorMs = Date.now();
-  const eraSeeds = { beforeSunset: options.seed, afterSunset: (options.seed + 1) % 2 ** 32 };
+  const eraSeeds = Object.fromEntries(Object.keys(eras).map((era, i) => [era, (options.seed + i) % 2 ** 32]));
   const sims = await startSoakSimulators({
     anchorMs,
-    eras: Object.fromEntries(Object.entries(ERAS).map(([era, now]) => [era, { now, seed: eraSeeds[era] }])),
+    eras: Object.fromEntries(Object.entries(eras).map(([era, now]) => [era, { now, seed: eraSeeds[era] }])),
     simulator: SIMULATOR,
     faults: { rate: options.rate, kinds: options.kinds },
   });
   const dir = await mkdtemp(join(tmpdir(), 'atlas-snapshot-soak-'));
   const shims = Object.fromEntries(
-    Object.entries(ERAS).map(([era, now]) => {
+    Object.entries(eras).map(([era, now]) => {
       const base = new Date(now).getTime();
       const shim = createSnapshotShim({
         baseUrl: sims.eras[era].url,
         credentials: sims.eras[era].apiKey,
-        now: () => new Date(base + (Date.now() - anchorMs)),
+        // The simulator's clock (soak-simulator-child.mjs computes it the same way), or none at all.
+        ...(profile.shimClock === 'trusted' ? { now: () => new Date(base + (Date.now() - anchorMs)) } : {}),
         retry: RETRY,
         timeouts: TIMEOUTS,
         clusterKindTtlMs: CLUSTER_KIND_TTL_MS,
@@ -123,7 +201,7 @@ async function main() {
   // Six scenarios (cluster kind × era), each with a pool of its snapshots.
   const scenarios = [];
   for (const [kind, roles] of Object.entries(CLUSTER_KINDS)) {
-    for (const era of Object.keys(ERAS)) {
+    for (const era of Object.keys(eras)) {
       const { clusters, snapshotIds } = sims.eras[era];
       const slots = roles.flatMap((role) => snapshotIds[clusters[role]].map((snapshotId) => ({ era, clusterName: clusters[role], snapshotId, lastJobIds: undefined, lastIndex: undefined })));
       scenarios.push({ name: `${kind}/${era}`, pool: new SnapshotPool(slots), slots });
@@ -186,7 +264,8 @@ async function main() {
     record.retries = calls.retries;
     record.adoptions = calls.adoptions;
     record.fallbacks = calls.fallbacks;
-    // A renewal follows a refused snapshot URL; the random faults are the only refusals here.
+    // A renewal follows a refused snapshot URL; the random faults are the only refusals here
+    // (a shim that judged an unexpired URL expired on a wrong clock would renew without one).
     const expired = after.expiredUrlFaults - before.expiredUrlFaults;
     if (record.jobs.renewals > 0 && expired === 0) record.renewalCheck = 'renewal without expired-url fault';
     if (record.jobs.renewals === 0 && expired > 0) record.renewalCheck = 'expired-url fault without renewal';
@@ -256,6 +335,7 @@ async function main() {
     {
       command,
       options: {
+        profile: options.profile,
         downloads: options.downloads,
         concurrency: options.concurrency,
         rate: options.rate,
@@ -263,7 +343,8 @@ async function main() {
         eraSeeds,
         faultKinds: options.kinds,
         clusterKinds: scenarios.map((s) => `${s.name} (${s.slots.length} snapshots)`),
-        eras: ERAS,
+        eras: clocks,
+        sunsetDate: SIMULATOR_DEFAULTS.sunsetDate,
         simulator: { ...SIMULATOR, process: 'child', host: '127.0.0.1' },
         shim: { credentials: 'API key (digest)', route: 'auto', retry: RETRY, timeouts: TIMEOUTS, wait: WAIT, clusterKindTtlMs: CLUSTER_KIND_TTL_MS, watchdogMs: WATCHDOG_MS },
         node: process.version,

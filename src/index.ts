@@ -45,15 +45,16 @@ export {
   type AtlasRequestInfo,
 } from './errors/atlas-errors.js';
 export { SunsetError, UnsupportedClusterError } from './errors/route-errors.js';
-export { DownloadFailedError, SnapshotTransferError, type FailedJob } from './errors/download-errors.js';
+export { DownloadFailedError, JobPollError, SnapshotTransferError, type FailedJob } from './errors/download-errors.js';
 export { RETRY_DEFAULTS, type RetryOptions, type RetryTimer } from './atlas/retry.js';
 export type { SavedSnapshot, SaveProgress, SaveSnapshotOptions } from './download/save-snapshot-file.js';
-export type { WaitForDownloadOptions } from './facade/wait-for-download.js';
+export type { MissedPoll, WaitForDownloadOptions } from './facade/wait-for-download.js';
 export type {
   DownloadAdoptedEvent,
   FlagFailedEvent,
   FlagInvalidEvent,
   LegacyRewriteEvent,
+  PollMissedEvent,
   RouteFallbackEvent,
   ShimEvent,
   ShimEventListener,
@@ -65,6 +66,7 @@ export {
   type DecisionPurpose,
   type DiagnosticsChannelName,
   type FallbackChannelMessage,
+  type PollMissedChannelMessage,
   type ProgressChannelMessage,
   type RetryChannelMessage,
   type RouteChannelMessage,

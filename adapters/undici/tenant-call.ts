@@ -1,13 +1,13 @@
 import { STATUS_CODES, type IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { atlasPath, FLEX_MEDIA_TYPE, twinOf, type PathParams, type Route } from '../../src/atlas/operations.js';
-import { AtlasApiError, AtlasResponseError } from '../../src/errors/atlas-errors.js';
+import type { CallerTransport } from '../../src/atlas/atlas-client.js';
+import { AtlasApiError } from '../../src/errors/atlas-errors.js';
 import { toError } from '../../src/errors/shim-error.js';
 import type { ShimCore } from '../../src/facade/shim-core.js';
-import { collectResponse } from '../../src/http/collect-response.js';
 import { ForwardingController } from '../../src/http/forwarding-controller.js';
 import { apiErrorCodeOf, deprecationNotice, toLegacyAnswer, withDeprecationHeaders, type Answer, type DeprecationNotice } from './legacy-answer.js';
-import { bearerAuthorization, flexDispatchOptions, flexRequestFor, parseTenantTarget, readRequestBody, type TenantRequest } from './tenant-request.js';
+import { bearerAuthorization, callerHeaders, flexRequestFor, parseTenantTarget, readRequestBody, type TenantRequest } from './tenant-request.js';
 
 /** What every tenant call of one interceptor shares. */
 export interface TenantCallContext {
@@ -143,33 +143,23 @@ class TenantCall {
   }
 
   /**
-   * The Flex twin's answer in the tenant operation's shape. The rewrite is reported first,
-   * so a failed one is reported too.
+   * The Flex twin's answer in the tenant operation's shape, through the shim's client: it
+   * retries as the facade's does, and a download POST that fails ambiguously is followed by
+   * a look-up of the job it may have created, never a second job. The rewrite is reported
+   * first, so a failed one is reported too.
    *
-   * - A caller that sent `Authorization: Bearer …` keeps it: the request goes through the
-   *   caller's own stack with the caller's headers, as the caller would have sent it, once.
-   * - Any other caller is signed with `shimOptions.credentials` through the shim's client: a
-   *   digest signature covers the request URI, so the caller's cannot be reused on another
-   *   path. The client retries as the facade's does, and a download POST that fails
-   *   ambiguously is followed by a look-up of the job it may have created: never a second job.
+   * - A caller that sent `Authorization: Bearer …` keeps it: every attempt (and the look-up)
+   *   goes through the caller's own stack with the caller's headers.
+   * - Any other caller is signed with `shimOptions.credentials`: a digest signature covers
+   *   the request URI, so the caller's cannot be reused on another path.
    */
   async #viaFlex(target: PathParams, body: Buffer | undefined): Promise<Answer> {
     const { core, dispatch } = this.#context;
     const request = this.#request;
     const flex = flexRequestFor(request, target, body);
     core.observer.emit({ type: 'legacy-rewrite', operationId: request.operationId, method: request.method, fromPath: request.path, toPath: flex.path, route: 'flex' });
-    let answer: Answer;
-    if (bearerAuthorization(this.#opts.headers) !== undefined) {
-      const info = { method: flex.method, path: flex.path };
-      answer = await collectResponse(dispatch, flexDispatchOptions(this.#opts, flex), {
-        onStart: (attempt) => (this.#controller.target = attempt),
-        onSettle: () => (this.#controller.target = null),
-        tooLarge: (status, limit) => new AtlasResponseError(`the answer exceeds ${limit} bytes`, status, info),
-      });
-      if (answer.status === 0) throw new AtlasResponseError('the answer ended without a status', 0, info);
-    } else {
-      answer = await this.#signedFlexCall(target, flex);
-    }
+    const via = bearerAuthorization(this.#opts.headers) === undefined ? undefined : { dispatch, headers: callerHeaders(this.#opts.headers) };
+    const answer = await this.#flexCall(target, flex, via);
     return toLegacyAnswer(answer, {
       operationId: request.operationId,
       context: { clusterName: target.clusterName, snapshotId: flex.snapshotId, targetDeploymentItemName: flex.targetDeploymentItemName },
@@ -179,7 +169,7 @@ class TenantCall {
   }
 
   /** The Flex call through the shim's client, its answer (or Atlas's `ApiError`) as the HTTP answer the caller reads. */
-  async #signedFlexCall(target: PathParams, flex: ReturnType<typeof flexRequestFor>): Promise<Answer> {
+  async #flexCall(target: PathParams, flex: ReturnType<typeof flexRequestFor>, via: CallerTransport | undefined): Promise<Answer> {
     try {
       const { status, body } = await this.#context.core.client.call({
         operationId: flex.operationId,
@@ -189,6 +179,7 @@ class TenantCall {
         signal: this.#controller.signal,
         // A download names its snapshot as a string, or there is nothing to match a job against (and Atlas refuses such a body with a 400, which created nothing).
         adopt: flex.method === 'POST' && flex.snapshotId !== undefined ? { snapshotId: flex.snapshotId } : undefined,
+        via,
       });
       return { status, statusMessage: STATUS_CODES[status], headers: { 'content-type': FLEX_MEDIA_TYPE }, body: Buffer.from(JSON.stringify(body ?? null), 'utf8') };
     } catch (error) {

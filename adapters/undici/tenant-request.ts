@@ -2,7 +2,6 @@ import type { Dispatcher } from 'undici';
 import {
   ATLAS_OPERATIONS,
   atlasPath,
-  FLEX_MEDIA_TYPE,
   matchAtlasPath,
   parameterNames,
   twinOf,
@@ -175,23 +174,13 @@ export function flexRequestFor(request: TenantRequest, target: PathParams, body:
 }
 
 /**
- * Dispatch options that send the Flex request with the caller's own headers, its Bearer
- * token included, through the dispatchers below the shim. The media type becomes Flex's;
- * `Accept-Encoding` is dropped so the answer comes back readable, to be converted; the
- * body's length is undici's to compute.
+ * The caller's own headers, its Bearer token included, for the Flex request the shim's
+ * client sends through the dispatchers below the shim: without the media types (the client
+ * sets Flex's), without `Accept-Encoding` (the answer must come back readable, to be
+ * converted) and without the body's framing (undici computes it for the new body).
  */
-export function flexDispatchOptions(opts: Dispatcher.DispatchOptions, flex: FlexRequest): Dispatcher.DispatchOptions {
-  const payload = flex.body === undefined ? null : JSON.stringify(flex.body);
-  const set: Record<string, string> = { accept: FLEX_MEDIA_TYPE };
-  if (payload !== null) set['content-type'] = FLEX_MEDIA_TYPE;
-  const { query: _merged, ...rest } = opts;
-  return {
-    ...rest,
-    method: flex.method,
-    path: `${flex.path}${flex.search}`,
-    headers: editHeaders(opts.headers, ['content-length', 'content-type', 'transfer-encoding', 'accept-encoding', 'expect'], set),
-    body: payload,
-  };
+export function callerHeaders(headers: RequestHeaders): string[] {
+  return editHeaders(headers, ['accept', 'content-length', 'content-type', 'transfer-encoding', 'accept-encoding', 'expect']);
 }
 
 /**

@@ -28,8 +28,11 @@ export type AttemptFailure =
   /** A 3xx: the Atlas API never redirects, so something else answered; never followed. */
   | { readonly kind: 'redirect'; readonly status: number };
 
-/** Statuses retried (the contract declares 429 on every operation; 502-504 are gateways and overload). */
-const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
+/**
+ * Statuses retried: 429 (the contract declares it on every operation), 500 (the contract's
+ * `internalServerError`: a transient fault as often as not), 502-504 (gateways and overload).
+ */
+const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
 
 /** undici and Node codes of a connection that was never made. */
 const CONNECT_CODES: ReadonlySet<string> = new Set([
@@ -73,11 +76,14 @@ export function transportFailure(error: unknown): AttemptFailure | undefined {
 }
 
 /**
- * Whether trying the same request again may succeed: 429, 502, 503, 504, a connection
- * that failed or broke, and a JSON body that arrived unreadable. Never another 4xx (the
- * request itself is wrong, or the credentials are), nor 500 (Atlas could not serve this
- * request, and repeating it is no remedy), nor an answer from something other than Atlas
- * (another media type, a redirect).
+ * Whether trying the same request again may succeed: 429, 500, 502, 503, 504, a connection
+ * that failed or broke, a JSON body that arrived unreadable, and a success in another media
+ * type (a proxy's or a maintenance page standing in for Atlas's answer). Never another 4xx
+ * (the request itself is wrong, or the credentials are), nor a redirect (the Atlas API never
+ * redirects: the configured origin is not Atlas, and asking again changes nothing).
+ *
+ * Said of the failure alone: a POST is retried only as {@link serverEffect} allows (a
+ * success did create its job, whatever its body; an ambiguous failure is looked up first).
  */
 export function isRetryable(failure: AttemptFailure): boolean {
   switch (failure.kind) {
@@ -86,8 +92,8 @@ export function isRetryable(failure: AttemptFailure): boolean {
     case 'connect':
     case 'connection':
     case 'unreadable-body':
-      return true;
     case 'foreign-body':
+      return true;
     case 'redirect':
       return false;
   }
@@ -272,6 +278,18 @@ export function finalAtlasError(
     default:
       return new AtlasConnectionError(request, failure.code, attempts, { cause: error });
   }
+}
+
+/**
+ * Whether the error an Atlas call ended with (after its retries) stands for a failure that
+ * may pass: an `AtlasApiError` with a retried status (429, 5xx), an `AtlasResponseError`
+ * (an answer that was not Atlas's JSON), an `AtlasConnectionError`, or a call's
+ * `TimeoutError`. Not a refusal (any other 4xx: the job is gone, the credentials are
+ * refused), an abort, a validation or authentication error. Pure.
+ */
+export function isTransientCallError(error: unknown): boolean {
+  if (error instanceof AtlasApiError) return error.status === 429 || error.status >= 500;
+  return error instanceof AtlasResponseError || error instanceof AtlasConnectionError || error instanceof TimeoutError;
 }
 
 /** Default allowance for clock skew between this process and Atlas when judging whether a job is recent: 1 minute. */

@@ -4,6 +4,7 @@ import { createDigestAuthInterceptor } from '../auth/digest-auth.js';
 import { createServiceAccountInterceptor } from '../auth/service-account-auth.js';
 import { AtlasResponseError, TimeoutError, UnconfirmedJobError, type AtlasRequestInfo } from '../errors/atlas-errors.js';
 import { collectResponse } from '../http/collect-response.js';
+import { firstValue } from '../http/headers.js';
 import { redactSecrets } from '../errors/redact-secrets.js';
 import type { DownloadAdoptedEvent } from '../observability/shim-events.js';
 import { reportRetry, traceAtlasCall, type AtlasCallTrace, type ShimObserver } from '../observability/observer.js';
@@ -21,7 +22,8 @@ import {
   type AttemptOutcome,
 } from './atlas-answer.js';
 import { ATLAS_OPERATIONS, atlasPath, operationFor, type AtlasOperationId, type PathParams, type Route } from './operations.js';
-import { decideRetryTiming, serverWaitHint, type RetryPolicy } from './retry.js';
+import type { AtlasClock } from './atlas-clock.js';
+import { decideRetryTiming, RateLimitGate, serverWaitHint, type RetryPolicy } from './retry.js';
 
 /** A programmatic API key: HTTP Digest, public key as user, private key as password. */
 export interface ApiKeyCredentials {
@@ -56,6 +58,20 @@ export interface AtlasCall {
    * nothing was created: a 429, or no connection at all.
    */
   readonly adopt?: { readonly snapshotId: string; readonly excludeJobIds?: readonly string[] | undefined } | undefined;
+  /**
+   * Sends through the caller's own stack with the caller's headers instead of the client's
+   * signed dispatcher (the undici adapter's rewrite of a call that carries its own Bearer
+   * token). Retries, the job look-up and the deadline are the same; the look-up goes the
+   * same way.
+   */
+  readonly via?: CallerTransport | undefined;
+}
+
+/** A caller's own way to Atlas: its dispatch and its request headers (credentials included). */
+export interface CallerTransport {
+  readonly dispatch: Dispatcher.Dispatch;
+  /** The caller's headers as a flat `[name, value, …]` list, without `accept`, `content-type` or any body framing: the client sets those. */
+  readonly headers: readonly string[];
 }
 
 /** What the client is made from; every member comes checked from the shim's options. */
@@ -68,8 +84,11 @@ export interface AtlasClientOptions {
   readonly userAgent: string;
   readonly timeouts: { readonly connectMs: number; readonly headersMs: number; readonly bodyMs: number; readonly deadlineMs: number };
   readonly retry: RetryPolicy;
-  /** Wall clock: the start of a creating call, and `Retry-After` dates of answers without `Date`. */
-  readonly now: () => Date;
+  /**
+   * Atlas's clock as known: read for the start of a creating call (compared with Atlas's job
+   * dates) and `Retry-After` dates of answers without `Date`; told every answer's `Date`.
+   */
+  readonly clock: AtlasClock;
   /** Where each call and retry is logged at `debug`, and an adopted job is reported (`download-adopted`). */
   readonly observer: Pick<ShimObserver, 'log' | 'emit'>;
 }
@@ -77,9 +96,10 @@ export interface AtlasClientOptions {
 /** Sends Atlas Admin API calls and turns every answer into JSON or a typed error. */
 export interface AtlasClient {
   /**
-   * Sends the call, retrying what the retry policy allows: a GET after 429, 502, 503, 504,
-   * a broken connection or an unreadable JSON body; a POST only when nothing can have been
-   * created, or once the look-up of `adopt` found nothing.
+   * Sends the call, retrying what the retry policy allows: a GET after 429, 500, 502, 503,
+   * 504, a broken connection, an unreadable JSON body or a success in another media type; a
+   * POST only when nothing can have been created, or once the look-up of `adopt` found
+   * nothing. After a 429 every call to the same project waits until the retry's turn.
    *
    * @throws {AtlasApiError} for an HTTP error status (the `ApiError` envelope when Atlas sent one).
    * @throws {AtlasResponseError} for a success status whose body is not JSON, an answer over 16 MiB, or a redirect.
@@ -114,23 +134,31 @@ const LOOKUP_MAX_PAGES = 5;
  * look-up of the job before any second attempt, which no interceptor can make.
  */
 export function createAtlasClient(options: AtlasClientOptions): AtlasClient {
-  const { baseUrl: origin, credentials, userAgent, timeouts, retry, now, observer } = options;
+  const { baseUrl: origin, credentials, userAgent, timeouts, retry, clock, observer } = options;
   const base = options.dispatcher ?? new Agent({ connect: { timeout: timeouts.connectMs }, headersTimeout: timeouts.headersMs, bodyTimeout: timeouts.bodyMs });
   const auth =
     'publicKey' in credentials
       ? createDigestAuthInterceptor({ publicKey: credentials.publicKey, privateKey: credentials.privateKey, origin })
       : createServiceAccountInterceptor({ clientId: credentials.clientId, clientSecret: credentials.clientSecret, origin });
   const dispatcher = base.compose(auth);
+  const gate = new RateLimitGate(retry.timer, retry.random);
   let closed: Promise<void> | undefined;
 
   /** One request, its whole answer read, as an outcome; anything but a network failure (an abort, a closed dispatcher, an `AuthError`) rejects. */
   async function attempt(request: AtlasRequestInfo, call: AtlasCall, payload: string | undefined, end: CallEnd): Promise<AttemptOutcome> {
     const { mediaType } = ATLAS_OPERATIONS[call.operationId];
-    const headers: Record<string, string> = { accept: mediaType, 'user-agent': userAgent };
-    if (payload !== undefined) headers['content-type'] = mediaType;
+    const { via } = call;
+    let headers: Record<string, string> | string[];
+    if (via === undefined) {
+      headers = { accept: mediaType, 'user-agent': userAgent };
+      if (payload !== undefined) headers['content-type'] = mediaType;
+    } else {
+      headers = [...via.headers, 'accept', mediaType];
+      if (payload !== undefined) headers.push('content-type', mediaType);
+    }
     try {
       const answer = await collectResponse(
-        (opts, handler) => dispatcher.dispatch(opts, handler),
+        via?.dispatch ?? ((opts, handler) => dispatcher.dispatch(opts, handler)),
         { origin, path: request.path, method: request.method, headers, body: payload, query: call.query, headersTimeout: timeouts.headersMs, bodyTimeout: timeouts.bodyMs },
         {
           // The call's end (its deadline, the caller's abort) reaches the request in flight, which undici then releases.
@@ -139,6 +167,7 @@ export function createAtlasClient(options: AtlasClientOptions): AtlasClient {
           tooLarge: (status, limit) => new AtlasResponseError(`the answer exceeds ${limit} bytes`, status, request),
         },
       );
+      clock.observe(firstValue(answer.headers.date));
       return readAnswer(answer, origin, request);
     } catch (error) {
       const failure = transportFailure(error);
@@ -173,7 +202,7 @@ export function createAtlasClient(options: AtlasClientOptions): AtlasClient {
     try {
       for (let pageNum = 1; pageNum <= LOOKUP_MAX_PAGES; pageNum += 1) {
         const query = { pageNum, itemsPerPage: LOOKUP_PAGE_SIZE, includeCount: false };
-        const { body } = await send({ operationId: list, params: call.params, query, signal });
+        const { body } = await send({ operationId: list, params: call.params, query, signal, via: call.via });
         const results = (body as { results?: unknown } | undefined)?.results;
         // Reading "no job" into a body we cannot read could lead to a second POST: fail instead.
         if (!Array.isArray(results)) throw new AtlasResponseError('the list of restore jobs has no results array', 200, { method: 'GET', path: atlasPath(list, call.params) });
@@ -188,25 +217,31 @@ export function createAtlasClient(options: AtlasClientOptions): AtlasClient {
   }
 
   /**
-   * One call, top to bottom: attempt; classify the failure (worth repeating? may it have
-   * created a job?); wait as the retry policy and the server say; look up the job an
-   * ambiguous POST may have created, as late as possible so a job still being created has
-   * had the wait to show up; and again, until an answer, a failure not worth repeating, or
-   * the policy's bounds. The whole is bounded by the call's deadline.
+   * One call, top to bottom: wait while a 429 holds the project back; attempt; classify the
+   * failure (worth repeating? may it have created a job?); wait as the retry policy and the
+   * server say; look up the job an ambiguous POST may have created, as late as possible so
+   * a job still being created has had the wait to show up; and again, until an answer, a
+   * failure not worth repeating, or the policy's bounds. The whole is bounded by the call's
+   * deadline.
    */
   async function run(call: AtlasCall, request: AtlasRequestInfo, trace: AtlasCallTrace | undefined): Promise<AtlasAnswer> {
     const { method } = request;
+    const project = call.params.groupId;
     // Serialized once: every attempt sends the same bytes.
     const payload = call.body === undefined ? undefined : JSON.stringify(call.body);
-    const since = call.adopt === undefined ? undefined : now();
+    // On Atlas's clock, as the dates of the jobs a look-up compares with it.
+    const since = call.adopt === undefined ? undefined : clock.now();
     const budgetStart = retry.timer.now();
     let last: AttemptFailure | undefined;
     const end = new CallEnd(timeouts.deadlineMs, call.signal, (waitedMs) =>
       new TimeoutError(`Atlas call ${method} ${request.path} (retries included)`, waitedMs, last === undefined ? undefined : describeFailure(last)),
     );
     try {
+      let rateLimitedRetries = 0;
       for (let retriesDone = 0; ; retriesDone += 1) {
         end.throwIfEnded();
+        const held = gate.wait(project, end);
+        if (held !== undefined) await held;
         const outcome = await attempt(request, call, payload, end);
         if (outcome.ok) return outcome.answer;
         const { failure, error } = outcome;
@@ -216,22 +251,30 @@ export function createAtlasClient(options: AtlasClientOptions): AtlasClient {
         const ambiguous = effect !== 'none';
         // A POST that may have created a job is repeated only once a look-up shows it did not.
         if (ambiguous && since === undefined) throw finalAtlasError(failure, error, request, retriesDone + 1, timeouts);
+        const rateLimited = failure.kind === 'status' && failure.status === 429;
         // A success whose body was unusable did create the job: it is looked up, never sent again.
         const timing =
           isRetryable(failure) && effect !== 'done'
             ? decideRetryTiming({
                 retriesDone,
+                rateLimitedRetries,
+                rateLimited,
                 elapsedMs: retry.timer.now() - budgetStart,
                 // The deadline also bounds when a retry may start: waiting past it would only be cut short.
                 bounds: { ...retry, maxElapsedMs: Math.min(retry.maxElapsedMs, timeouts.deadlineMs) },
                 random: retry.random(),
-                hint: failure.kind === 'status' ? serverWaitHint(failure.headers, now().getTime()) : undefined,
+                hint: failure.kind === 'status' ? serverWaitHint(failure.headers, clock.now().getTime()) : undefined,
               })
             : undefined;
         if (timing?.retry) {
           const errorCode = failure.kind === 'connect' || failure.kind === 'connection' ? failure.code : (error as { errorCode?: string }).errorCode;
           const status = failure.kind === 'status' ? failure.status : undefined;
           reportRetry(trace, { attempt: retriesDone + 1, delayMs: timing.delayMs, status, errorCode }, { operationId: call.operationId, ...request });
+          if (rateLimited) {
+            rateLimitedRetries += 1;
+            // The project's limit is spent for every call to it, not only this one.
+            gate.hold(project, timing.delayMs);
+          }
           await retry.timer.sleep(timing.delayMs, end.signal);
         }
         if (ambiguous && since !== undefined) {

@@ -124,8 +124,12 @@ export interface ServerWaitHint {
 
 /** Everything {@link decideRetryTiming} looks at. */
 export interface RetryTimingInput {
-  /** Retries already made in this call (0 when the first attempt just failed). */
+  /** Retries already made in this call (0 when the first attempt just failed): the backoff grows with them. */
   readonly retriesDone: number;
+  /** How many of those followed a 429: `limit` does not count them. Default 0. */
+  readonly rateLimitedRetries?: number;
+  /** The failure is a 429: the server paces the client, it did not fail, so `limit` does not apply; the time budget does. */
+  readonly rateLimited?: boolean;
   /** Milliseconds since the call started, on a monotonic clock. */
   readonly elapsedMs: number;
   readonly bounds: RetryBounds;
@@ -145,7 +149,11 @@ const RFC850_DATE = /^[A-Z][a-z]+, \d{2}-[A-Z][a-z]{2}-\d{2} \d{2}:\d{2}:\d{2} G
 // asctime carries no zone but means GMT; JavaScript would read it as local time.
 const ASCTIME_DATE = /^[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/;
 
-function parseHttpDate(value: string): number {
+/**
+ * Reads an HTTP-date (RFC 9110 §5.6.7: IMF-fixdate, and the obsolete RFC 850 and asctime
+ * forms) as epoch milliseconds; NaN when the value is none of them.
+ */
+export function parseHttpDate(value: string): number {
   const text = value.trim();
   if (IMF_FIXDATE.test(text) || RFC850_DATE.test(text)) return Date.parse(text);
   if (ASCTIME_DATE.test(text)) return Date.parse(`${text} GMT`);
@@ -201,7 +209,10 @@ export function backoffDelay(retriesDone: number, bounds: Pick<RetryBounds, 'bas
 /**
  * Decides whether, and after how long, a retryable failure is tried again.
  *
- * - Past `limit` retries: stop.
+ * - Past `limit` retries: stop. Retries after a 429 are not counted, nor is a 429 stopped
+ *   by the count: a rate limit says "later", not "failed", and many clients sharing one
+ *   project's limit may each meet it several times before their turn. `maxElapsedMs` and
+ *   the call's deadline bound them.
  * - `Retry-After` present: wait exactly that long. The server said when it will serve us;
  *   earlier would be refused again, so it is never shortened, and if it ends past
  *   `maxElapsedMs` the call stops now instead of waiting for an attempt it may not make.
@@ -214,8 +225,51 @@ export function backoffDelay(retriesDone: number, bounds: Pick<RetryBounds, 'bas
  */
 export function decideRetryTiming(input: RetryTimingInput): RetryTiming {
   const { retriesDone, elapsedMs, bounds, hint } = input;
-  if (retriesDone >= bounds.limit) return { retry: false, reason: 'limit' };
+  if (input.rateLimited !== true && retriesDone - (input.rateLimitedRetries ?? 0) >= bounds.limit) return { retry: false, reason: 'limit' };
   const delayMs = hint?.retryAfterMs ?? (hint?.rateLimitSpent ? bounds.maxDelayMs : backoffDelay(retriesDone, bounds, input.random));
   if (elapsedMs + delayMs > bounds.maxElapsedMs) return { retry: false, reason: 'time-budget' };
   return { retry: true, delayMs };
+}
+
+/**
+ * Holds back every call to a project while a 429 on it is being waited out, so that the
+ * calls sharing one rate limit (Atlas's per-project token bucket) do not each spend a
+ * request to learn what the first one learned: a retry storm. A held call waits until the
+ * hold ends plus a random part of its length, so the waiting calls come back spread out,
+ * as the bucket refills, and not all at once.
+ */
+export class RateLimitGate {
+  readonly #timer: RetryTimer;
+  readonly #random: () => number;
+  // Per project: when its hold ends, on the timer's clock, and how long it was.
+  readonly #holds = new Map<string, { readonly until: number; readonly lengthMs: number }>();
+
+  constructor(timer: RetryTimer, random: () => number) {
+    this.#timer = timer;
+    this.#random = random;
+  }
+
+  /** Holds calls to `project` for `ms` from now (a longer hold already in place is kept). */
+  hold(project: string, ms: number): void {
+    const until = this.#timer.now() + ms;
+    const held = this.#holds.get(project);
+    if (held === undefined || held.until < until) this.#holds.set(project, { until, lengthMs: ms });
+  }
+
+  /**
+   * The wait before a call to `project` may be sent: undefined when it is not held (the
+   * usual case, which costs one map look-up), else a promise that resolves when its turn
+   * comes and rejects with the signal's reason when the call's `signal` aborts first (read
+   * only then: a call makes its signal only when something waits on it).
+   */
+  wait(project: string, call: { readonly signal: AbortSignal }): Promise<void> | undefined {
+    const held = this.#holds.get(project);
+    if (held === undefined) return undefined;
+    const left = held.until - this.#timer.now();
+    if (left <= 0) {
+      this.#holds.delete(project);
+      return undefined;
+    }
+    return this.#timer.sleep(Math.ceil(left + this.#random() * held.lengthMs), call.signal);
+  }
 }

@@ -40,6 +40,37 @@ export class DownloadFailedError<Job extends FailedJob = FailedJob> extends Shim
 }
 
 /**
+ * Waiting for a download job ended because the job could not be read: `missedPolls`
+ * polls in a row failed, each after the retries of its own call (Atlas or the way to it
+ * answering 5xx, 429, something other than JSON, or not at all). `cause` is the last
+ * poll's error; `job` the job as last read. The job itself may still complete: wait for it
+ * again, or read it with `getDownload`, once Atlas answers.
+ */
+export class JobPollError<Job extends FailedJob = FailedJob> extends ShimError {
+  /** The job as last read. */
+  readonly job: Job;
+  /** The failed polls in a row that ended the wait. */
+  readonly missedPolls: number;
+
+  constructor(job: Job, missedPolls: number, cause: unknown) {
+    const last = cause instanceof Error ? cause.message : String(cause);
+    super(
+      `Reading snapshot download job ${job.id ?? '(no id)'} (${job.route} endpoint) failed ${missedPolls} times in a row; the last status seen ` +
+        `was ${job.status ?? '(none)'}. The last failure: ${last}`,
+      'JOB_POLL_FAILED',
+      { cause },
+    );
+    this.job = job;
+    this.missedPolls = missedPolls;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    const { id, route, status, snapshotId, clusterName } = this.job;
+    return { ...super.toJSON(), missedPolls: this.missedPolls, job: { id, route, status, snapshotId, clusterName } };
+  }
+}
+
+/**
  * Saving a snapshot failed: the snapshot host answered with an error, the connection
  * broke more times than allowed, the size did not match, or the destination could not be
  * written. `phase` says which; `status` is the host's HTTP status when there was one.

@@ -2,7 +2,8 @@ import { inspect, type InspectOptions } from 'node:util';
 import { operationFor } from '../atlas/operations.js';
 import { checkDestination, resolveSaveOptions, saveSnapshotFile, type SavedSnapshot, type SaveSnapshotOptions } from '../download/save-snapshot-file.js';
 import { AtlasResponseError } from '../errors/atlas-errors.js';
-import { REDACTED } from '../errors/redact-secrets.js';
+import { REDACTED, redactSecrets } from '../errors/redact-secrets.js';
+import type { PollMissedEvent } from '../observability/shim-events.js';
 import { ValidationError } from '../errors/shim-error.js';
 import { normalizeRestoreJob } from '../model/normalize.js';
 import type { SnapshotDownload } from '../model/snapshot-download.js';
@@ -20,7 +21,7 @@ import {
 import { createShimCore, requestDownload } from './shim-core.js';
 import type { ResolvedShimOptions, SnapshotShimOptions } from './shim-options.js';
 import type { DownloadResult, DownloadSnapshotInput, DownloadToInput, RoutedSnapshotDownload, SnapshotShim } from './snapshot-shim.js';
-import { resolveWaitOptions, waitForDownload, type WaitForDownloadOptions } from './wait-for-download.js';
+import { resolveWaitOptions, waitForDownload, type MissedPoll, type WaitForDownloadOptions } from './wait-for-download.js';
 
 /**
  * Creates the facade. Options are validated at once: a wrong one throws a
@@ -67,8 +68,17 @@ export function createSnapshotShim(options: SnapshotShimOptions): SnapshotShim {
     return { ...download, ...fresh, id: fresh.id ?? id, projectId: fresh.projectId ?? target.groupId, clusterName: fresh.clusterName ?? target.clusterName };
   }
 
+  /** The wait, every missed poll reported as a `poll-missed` event before the caller's `onMissedPoll` hears of it. */
   function waitFor<T extends SnapshotDownload>(download: T, options?: WaitForDownloadOptions<T>): Promise<T> {
-    return waitForDownload(download, (job, signal) => shim.getDownload(job, { signal }), options);
+    const given = checkOptionsObject('options', options) as WaitForDownloadOptions<T>;
+    const { onMissedPoll } = given;
+    return waitForDownload(download, (job, signal) => shim.getDownload(job, { signal }), {
+      ...given,
+      onMissedPoll: (miss) => {
+        observer.emit(pollMissedEvent(miss));
+        if (typeof onMissedPoll === 'function') onMissedPoll(miss);
+      },
+    });
   }
 
   /** Saves a COMPLETED job's snapshot; an expired URL is renewed once by requesting, and waiting for, a fresh job of the same snapshot. */
@@ -114,9 +124,10 @@ export function createSnapshotShim(options: SnapshotShimOptions): SnapshotShim {
     resolveWaitOptions(args, '');
     resolveSaveOptions(args, '');
     await checkDestination(input.destination);
-    const { destination, signal, timeoutMs, pollIntervalMs, maxPollIntervalMs, onStatus, onProgress, resume, progressIntervalMs, maxResumeAttempts, ...request } = input;
+    const { destination, signal, timeoutMs, pollIntervalMs, maxPollIntervalMs, onStatus, maxMissedPolls, onMissedPoll, onProgress, resume, progressIntervalMs, maxResumeAttempts, ...request } =
+      input;
     const requested = await shim.downloadSnapshot({ ...request, ...(signal ? { signal } : {}) });
-    const job = await shim.waitForDownload(requested, { signal, timeoutMs, pollIntervalMs, maxPollIntervalMs, onStatus });
+    const job = await shim.waitForDownload(requested, { signal, timeoutMs, pollIntervalMs, maxPollIntervalMs, onStatus, maxMissedPolls, onMissedPoll });
     const saved = await shim.saveSnapshot(job, destination, { signal, onProgress, resume, progressIntervalMs, maxResumeAttempts });
     return { ...saved, job };
   }
@@ -142,6 +153,25 @@ export function createSnapshotShim(options: SnapshotShimOptions): SnapshotShim {
     value: (_depth: number, inspectOptions: InspectOptions): string => `SnapshotShim ${inspect(describeShim(core.options), inspectOptions)}`,
   });
   return shim;
+}
+
+// The failure as the event shows it: the error's class, the status, Atlas's errorCode or the connection's code; never a body or a URL.
+function pollMissedEvent(miss: MissedPoll): PollMissedEvent {
+  const { job, error } = miss;
+  const { status, errorCode, causeCode } = (typeof error === 'object' && error !== null ? error : {}) as Record<string, unknown>;
+  const name = error instanceof Error ? error.name : typeof error;
+  const parts = [name, typeof status === 'number' ? `HTTP ${status}` : undefined, errorCode ?? causeCode].filter((part) => typeof part === 'string');
+  return {
+    type: 'poll-missed',
+    groupId: job.projectId ?? '',
+    clusterName: job.clusterName ?? '',
+    jobId: job.id,
+    route: job.route,
+    missedPolls: miss.missedPolls,
+    maxMissedPolls: miss.maxMissedPolls,
+    failure: redactSecrets(parts.join(' ')),
+    status: typeof status === 'number' ? status : undefined,
+  };
 }
 
 /** The shim as its own workflow calls it: `downloadSnapshot` also takes the jobs a renewal must not adopt back. */

@@ -31,7 +31,7 @@ export function createShimCore(options: SnapshotShimOptions): ShimCore {
     userAgent: `atlas-snapshot-shim/${VERSION} node/${process.versions.node}${resolved.userAgent ? ` ${resolved.userAgent}` : ''}`,
     timeouts: resolved.timeouts,
     retry: resolved.retry,
-    now: resolved.now,
+    clock: resolved.clock,
     observer,
   });
   return { options: resolved, client, router: createRouter(resolved, client, observer), observer, close: () => client.close() };

@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 import type { ApiKeyCredentials, ServiceAccountCredentials } from '../atlas/atlas-client.js';
+import { learnedClock, trustedClock, type AtlasClock } from '../atlas/atlas-clock.js';
 import { RETRY_DEFAULTS, retryPolicy, type RetryOptions, type RetryPolicy, type RetryTimer } from '../atlas/retry.js';
 import { ValidationError } from '../errors/shim-error.js';
 import type { ShimEventListener } from '../observability/shim-events.js';
@@ -53,7 +54,12 @@ export interface SnapshotShimOptions {
   readonly route?: RouteFlag | RouteFlagSource;
   /** When the tenant endpoint is sunset. Default `2026-01-22T00:00:00Z`. */
   readonly sunsetDate?: Date | string;
-  /** The clock. Default `() => new Date()`. */
+  /**
+   * The clock the shim decides with: the sunset, `snapshotUrl` expiry, the window of the job
+   * look-up after an ambiguous download request. Given, it is trusted as it is (tests,
+   * drills, the CLI's `--now`). Default: this machine's clock, corrected by Atlas's own as
+   * the `Date` header of its answers tells it, whenever the two differ by 30 s or more.
+   */
   readonly now?: () => Date;
   /** Let the `tenant` flag call the tenant endpoint after its sunset. Default `false`. */
   readonly allowSunsetEndpoint?: boolean;
@@ -99,7 +105,10 @@ export interface ResolvedShimOptions {
   readonly credentials: ApiKeyCredentials | ServiceAccountCredentials;
   readonly route: RouteFlag | RouteFlagSource;
   readonly sunsetDate: Date;
+  /** Atlas's instant as the shim knows it: `clock.now`. */
   readonly now: () => Date;
+  /** The clock behind `now`: the `now` option trusted, or the machine's clock learning from Atlas's answers. */
+  readonly clock: AtlasClock;
   readonly allowSunsetEndpoint: boolean;
   readonly clusterKindTtlMs: number;
   readonly dispatcher: Dispatcher | undefined;
@@ -212,12 +221,15 @@ export function resolveShimOptions(input: unknown): ResolvedShimOptions {
   if (credentials === undefined) throw new ValidationError('options.credentials', fields.credentials.allowed, 'undefined');
   const timeouts = check('timeouts', options.timeouts) ?? {};
   const sunsetDate = check('sunsetDate', options.sunsetDate);
+  const givenNow = check('now', options.now);
+  const clock = givenNow === undefined ? learnedClock() : trustedClock(givenNow);
   return {
     baseUrl: new URL(check('baseUrl', options.baseUrl) ?? DEFAULT_BASE_URL).origin,
     credentials,
     route: check('route', options.route) ?? 'auto',
     sunsetDate: new Date(sunsetDate ?? DEFAULT_SUNSET_DATE),
-    now: check('now', options.now) ?? (() => new Date()),
+    now: clock.now,
+    clock,
     allowSunsetEndpoint: check('allowSunsetEndpoint', options.allowSunsetEndpoint) ?? false,
     clusterKindTtlMs: check('clusterKindTtlMs', options.clusterKindTtlMs) ?? 600_000,
     dispatcher: check('dispatcher', options.dispatcher),

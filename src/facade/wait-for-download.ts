@@ -1,8 +1,21 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isTransientCallError } from '../atlas/atlas-answer.js';
 import { TimeoutError } from '../errors/atlas-errors.js';
-import { DownloadFailedError } from '../errors/download-errors.js';
+import { DownloadFailedError, JobPollError } from '../errors/download-errors.js';
 import type { SnapshotDownload } from '../model/snapshot-download.js';
-import { ABORT_SIGNAL, checkObject, checkOptional, checkOptionsObject, func, milliseconds } from '../validation.js';
+import { ABORT_SIGNAL, checkObject, checkOptional, checkOptionsObject, func, integer, milliseconds } from '../validation.js';
+
+/** A poll that failed after its own retries; the wait goes on until `maxMissedPolls` fail in a row. */
+export interface MissedPoll<T extends SnapshotDownload = SnapshotDownload> {
+  /** The job as last read. */
+  readonly job: T;
+  /** Why the poll failed: the error its call ended with (`AtlasApiError`, `AtlasResponseError`, `AtlasConnectionError`, `TimeoutError`). */
+  readonly error: unknown;
+  /** Failed polls in a row, this one included. */
+  readonly missedPolls: number;
+  /** How many in a row end the wait. */
+  readonly maxMissedPolls: number;
+}
 
 /** Options of `waitForDownload`. */
 export interface WaitForDownloadOptions<T extends SnapshotDownload = SnapshotDownload> {
@@ -16,6 +29,16 @@ export interface WaitForDownloadOptions<T extends SnapshotDownload = SnapshotDow
   readonly maxPollIntervalMs?: number;
   /** Told the job after every poll whose status differs from the one before, known or not. */
   readonly onStatus?: (job: T) => void;
+  /**
+   * Failed polls in a row that end the wait with a `JobPollError`. A poll fails when its call
+   * still fails after its retries (see the `retry` option) with a transient failure: 5xx,
+   * 429, an answer that is not Atlas's JSON, a broken connection, a call timeout. Fewer are
+   * missed polls: reported, and the wait goes on. Any other failure (404, 401…) ends the
+   * wait at once. Default 5; 0 ends it at the first.
+   */
+  readonly maxMissedPolls?: number;
+  /** Told each missed poll. */
+  readonly onMissedPoll?: (miss: MissedPoll<T>) => void;
 }
 
 /** {@link WaitForDownloadOptions} checked, with the defaults applied. */
@@ -30,10 +53,16 @@ export interface ResolvedWaitOptions<T extends SnapshotDownload = SnapshotDownlo
   readonly maxPollIntervalMs: number;
   /** Told each change of status, if given. */
   readonly onStatus: ((job: T) => void) | undefined;
+  /** Failed polls in a row that end the wait. */
+  readonly maxMissedPolls: number;
+  /** Told each missed poll, if given. */
+  readonly onMissedPoll: ((miss: MissedPoll<T>) => void) | undefined;
 }
 
-const DEFAULTS = { timeoutMs: 1_800_000, pollIntervalMs: 2_000, maxPollIntervalMs: 15_000 };
+const DEFAULTS = { timeoutMs: 1_800_000, pollIntervalMs: 2_000, maxPollIntervalMs: 15_000, maxMissedPolls: 5 };
 const ON_STATUS = func<(job: SnapshotDownload) => void>('a function (job) => void');
+const ON_MISSED_POLL = func<(miss: MissedPoll) => void>('a function (miss) => void');
+const MISSED_POLLS = integer(0, 1000);
 
 /**
  * Checks the options of a wait and applies the defaults. Pure, so a caller can refuse
@@ -53,15 +82,28 @@ export function resolveWaitOptions<T extends SnapshotDownload = SnapshotDownload
   const signal = checkOptional(`${fieldPrefix}signal`, given.signal, ABORT_SIGNAL);
   const timeoutMs = checkOptional(`${fieldPrefix}timeoutMs`, given.timeoutMs, milliseconds(1)) ?? DEFAULTS.timeoutMs;
   const maxPollIntervalMs = checkOptional(`${fieldPrefix}maxPollIntervalMs`, given.maxPollIntervalMs, milliseconds(0)) ?? DEFAULTS.maxPollIntervalMs;
-  return { signal, timeoutMs, pollIntervalMs, maxPollIntervalMs: Math.max(pollIntervalMs, maxPollIntervalMs), onStatus: onStatus as ((job: T) => void) | undefined };
+  const maxMissedPolls = checkOptional(`${fieldPrefix}maxMissedPolls`, given.maxMissedPolls, MISSED_POLLS) ?? DEFAULTS.maxMissedPolls;
+  const onMissedPoll = checkOptional(`${fieldPrefix}onMissedPoll`, given.onMissedPoll, ON_MISSED_POLL);
+  return {
+    signal,
+    timeoutMs,
+    pollIntervalMs,
+    maxPollIntervalMs: Math.max(pollIntervalMs, maxPollIntervalMs),
+    onStatus: onStatus as ((job: T) => void) | undefined,
+    maxMissedPolls,
+    onMissedPoll: onMissedPoll as ((miss: MissedPoll<T>) => void) | undefined,
+  };
 }
 
 /**
  * Polls a download job until Atlas reports it COMPLETED (resolves with it) or FAILED
  * (rejects with `DownloadFailedError`). Any other status, documented or not, keeps it
- * waiting. `reread` re-reads the job from the endpoint family that created it.
+ * waiting. `reread` re-reads the job from the endpoint family that created it; a re-read
+ * that fails transiently is a missed poll (see `maxMissedPolls`), and the wait goes on.
  *
  * @throws {TimeoutError} after `timeoutMs`, naming the last status seen.
+ * @throws {JobPollError} after `maxMissedPolls` + 1 failed polls in a row, with the last failure as `cause`.
+ * @throws the re-read's error when it is not transient (the job is gone, the credentials refused).
  * @throws {ValidationError} for a job that is not an object (`download`) or a wrong option
  *   (see {@link resolveWaitOptions}), before the first poll.
  */
@@ -73,7 +115,7 @@ export async function waitForDownload<T extends SnapshotDownload>(
 ): Promise<T> {
   // Checked before its status is read, so a null job is a ValidationError, not a TypeError.
   checkObject('download', download);
-  const { signal: callerSignal, timeoutMs, pollIntervalMs, maxPollIntervalMs, onStatus } = resolveWaitOptions<T>(options);
+  const { signal: callerSignal, timeoutMs, pollIntervalMs, maxPollIntervalMs, onStatus, maxMissedPolls, onMissedPoll } = resolveWaitOptions<T>(options);
   callerSignal?.throwIfAborted();
 
   // One signal for the caller's abort and our deadline, so a poll in flight is cancelled by either.
@@ -81,12 +123,23 @@ export async function waitForDownload<T extends SnapshotDownload>(
   const signal = callerSignal ? AbortSignal.any([callerSignal, deadline]) : deadline;
   const started = monotonicNow();
   let job = download;
+  let missedPolls = 0;
   try {
     for (let attempt = 0; ; attempt += 1) {
       if (job.status === 'COMPLETED') return job;
       if (job.status === 'FAILED') throw new DownloadFailedError(job);
       await sleep(pollDelay(attempt, { pollIntervalMs, maxPollIntervalMs }), undefined, { signal });
-      const next = await reread(job, signal);
+      let next: T;
+      try {
+        next = await reread(job, signal);
+      } catch (error) {
+        if (signal.aborted || !isTransientCallError(error)) throw error;
+        missedPolls += 1;
+        if (missedPolls > maxMissedPolls) throw new JobPollError(job, missedPolls, error);
+        onMissedPoll?.({ job, error, missedPolls, maxMissedPolls });
+        continue;
+      }
+      missedPolls = 0;
       if (next.status !== job.status) onStatus?.(next);
       job = next;
     }

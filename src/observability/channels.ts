@@ -1,6 +1,6 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import type { ClusterKind, Route, RouteFlag } from '../routing/route-policy.js';
-import type { DownloadAdoptedEvent } from './shim-events.js';
+import type { DownloadAdoptedEvent, PollMissedEvent } from './shim-events.js';
 
 /**
  * Names of the `node:diagnostics_channel` channels the shim publishes on, all under the
@@ -47,6 +47,8 @@ export const DIAGNOSTICS_CHANNELS = {
    * of requesting a second one: the same facts as the `download-adopted` event.
    */
   adopt: 'atlas-snapshot-shim:adopt',
+  /** A plain channel. One `PollMissedChannelMessage` each time a poll of a download job failed after its retries and the wait went on: the facts of the `poll-missed` event. */
+  pollMissed: 'atlas-snapshot-shim:poll-missed',
   /**
    * A plain channel. `ProgressChannelMessage`s during `saveSnapshot` (and `download`),
    * as often as `onProgress` is called (at most once per `progressIntervalMs`, plus a final
@@ -157,6 +159,9 @@ export interface FallbackChannelMessage {
  */
 export type AdoptChannelMessage = Omit<DownloadAdoptedEvent, 'type'>;
 
+/** Published on `atlas-snapshot-shim:poll-missed`: the `poll-missed` event's facts. */
+export type PollMissedChannelMessage = Omit<PollMissedEvent, 'type'>;
+
 /** Message of the `atlas-snapshot-shim:progress` channel: how far a `saveSnapshot` has come. */
 export interface ProgressChannelMessage {
   /** The project (24 hex). */
@@ -194,5 +199,7 @@ export const retryChannel: TypedChannel<RetryChannelMessage> = diagnosticsChanne
 export const fallbackChannel: TypedChannel<FallbackChannelMessage> = diagnosticsChannel.channel(DIAGNOSTICS_CHANNELS.fallback);
 /** The job-adoption channel. */
 export const adoptChannel: TypedChannel<AdoptChannelMessage> = diagnosticsChannel.channel(DIAGNOSTICS_CHANNELS.adopt);
+/** The `pollMissed` channel. */
+export const pollMissedChannel: TypedChannel<PollMissedChannelMessage> = diagnosticsChannel.channel(DIAGNOSTICS_CHANNELS.pollMissed);
 /** The save-progress channel. */
 export const progressChannel: TypedChannel<ProgressChannelMessage> = diagnosticsChannel.channel(DIAGNOSTICS_CHANNELS.progress);

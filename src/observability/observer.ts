@@ -5,6 +5,7 @@ import type { Route, RouteDecision } from '../routing/route-policy.js';
 import {
   adoptChannel,
   fallbackChannel,
+  pollMissedChannel,
   progressChannel,
   requestChannel,
   retryChannel,
@@ -107,7 +108,8 @@ export function createShimObserver(options: ShimObserverOptions): ShimObserver {
 /**
  * Observes one event: a `route-fallback` is published on the fallback channel and logged
  * at `warn` (and, when it falls back to the tenant endpoint, reported as tenant use); a
- * `download-adopted` is published on the adopt channel and logged at `warn`; flag
+ * `download-adopted` is published on the adopt channel and logged at `warn`; a
+ * `poll-missed` on its channel and logged at `warn`; flag
  * warnings are logged at `warn`; adapter rewrites at `info`.
  */
 function observe(event: ShimEvent, log: ShimLog | undefined, reportTenantUse: ReportTenantUse): void {
@@ -152,6 +154,13 @@ function observe(event: ShimEvent, log: ShimLog | undefined, reportTenantUse: Re
       if (adoptChannel.hasSubscribers) adoptChannel.publish(message);
       // A warning: the call succeeded, but only because the look-up found the job; a network or Atlas problem is behind it.
       log?.warn(message, `the download request failed (${event.failure}) after it may have created a job; the job it created was adopted instead of requesting another`);
+      return;
+    }
+    case 'poll-missed': {
+      if (!pollMissedChannel.hasSubscribers && log === undefined) return;
+      const { type: _type, ...message } = event;
+      if (pollMissedChannel.hasSubscribers) pollMissedChannel.publish(message);
+      log?.warn(message, `a poll of the download job failed (${event.failure}); the wait goes on (${event.missedPolls} of ${event.maxMissedPolls} missed polls in a row allowed)`);
       return;
     }
     case 'legacy-rewrite':

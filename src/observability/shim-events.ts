@@ -83,8 +83,34 @@ export interface DownloadAdoptedEvent {
   readonly status: number | undefined;
 }
 
+/**
+ * A poll of a download job failed after the retries of its call (Atlas or the way to it
+ * answered 5xx, 429, something other than JSON, or not at all), and the wait goes on: it
+ * ends only when `maxMissedPolls` + 1 polls in a row fail (with `JobPollError`).
+ */
+export interface PollMissedEvent {
+  /** Tells this event apart from the others of {@link ShimEvent}. */
+  readonly type: 'poll-missed';
+  /** The project (24 hex). */
+  readonly groupId: string;
+  /** The cluster (or Flex instance) of the job. */
+  readonly clusterName: string;
+  /** The restore job being waited for. */
+  readonly jobId: string | undefined;
+  /** The endpoint family of the job. */
+  readonly route: Route;
+  /** Failed polls in a row, this one included. */
+  readonly missedPolls: number;
+  /** How many in a row the wait tolerates. */
+  readonly maxMissedPolls: number;
+  /** The failure in a few words: the error's code, and Atlas's `errorCode` or the connection's code when there is one. Never a body or a URL. */
+  readonly failure: string;
+  /** HTTP status of the failed poll's last answer, when there was one. */
+  readonly status: number | undefined;
+}
+
 /** Everything the shim reports through the `onEvent` option. */
-export type ShimEvent = FlagInvalidEvent | FlagFailedEvent | RouteFallbackEvent | LegacyRewriteEvent | DownloadAdoptedEvent;
+export type ShimEvent = FlagInvalidEvent | FlagFailedEvent | RouteFallbackEvent | LegacyRewriteEvent | DownloadAdoptedEvent | PollMissedEvent;
 
 /** Receives events; a listener that throws is ignored, so reporting never breaks a download. */
 export type ShimEventListener = (event: ShimEvent) => void;

@@ -27,6 +27,18 @@ export class SimulatorClock {
   }
 
   /**
+   * The instant an answer's `Date` header states: the Atlas instant, or real time when the `now`
+   * option returns no valid date, since the 500 that reports that must still go out dated.
+   */
+  dateForHeaders(): Date {
+    try {
+      return this.now();
+    } catch {
+      return new Date();
+    }
+  }
+
+  /**
    * Pins the clock at `date`, or unpins it with undefined. Pinned, not offset: a test that sets the
    * clock one millisecond before the sunset must stay before it however long the test runs.
    */

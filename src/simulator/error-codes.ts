@@ -13,8 +13,10 @@ export const SIMULATOR_ERROR_CODES = {
   nonFlexInFlexApi: ATLAS_ERROR_CODES.nonFlexInFlexApi,
   /** Simulator's choice: a dedicated (M10+) cluster asked for through a tenant operation. */
   tenantClusterRequired: 'TENANT_CLUSTER_REQUIRED',
-  /** Atlas: unknown path, and the tenant operations after their sunset. */
+  /** Atlas: unknown path, and the tenant operations after their sunset when `sunsetAnswer` is `'not-found'`. */
   resourceNotFound: 'RESOURCE_NOT_FOUND',
+  /** Atlas (its versioning policy): an API version past its sunset (HTTP 410), the tenant operations' answer by default. */
+  versionGone: 'VERSION_GONE',
   /** Atlas: no cluster of that name in the project. */
   clusterNotFound: 'CLUSTER_NOT_FOUND',
   /** Atlas: a well-formed project id that is not the seeded project. */
@@ -43,6 +45,8 @@ export const SIMULATOR_ERROR_CODES = {
   unexpectedError: 'UNEXPECTED_ERROR',
   /** Atlas (the contract's `tooManyRequests` example): the rate limit is spent (HTTP 429, from the `rate-limit` fault). */
   rateLimited: 'RATE_LIMITED',
+  /** Atlas: the project's token bucket of the Flex snapshot and restore-job operations is empty (HTTP 429, the `rateLimit` option). */
+  rateLimitedTokenBucket: 'RATE_LIMITED_TOKEN_BUCKET',
   /** Simulator's choice: the service is overloaded or down for a moment (HTTP 503, from the `server-error` fault). */
   serviceUnavailable: 'SERVICE_UNAVAILABLE',
 } as const;

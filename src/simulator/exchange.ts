@@ -14,7 +14,7 @@ function authSchemeOf(header: string | undefined): SimulatorAuthScheme {
 /**
  * One request and its response. Every answer goes through {@link Exchange.writeHead}, which
  * records it in the request log before a byte reaches the client, so a test that has read a
- * response always finds it in `sim.requests`.
+ * response always finds it in `sim.requests`, and dates it on the simulated Atlas clock.
  */
 export class Exchange {
   readonly req: IncomingMessage;
@@ -34,11 +34,19 @@ export class Exchange {
   /** A fault that changes the answer once it is written (see `sendJsonWithFault` and the snapshot files). */
   responseFault: ResolvedFault | undefined;
   readonly #record: (entry: SimulatorRequestRecord) => void;
+  readonly #now: () => Date;
   #recorded = false;
 
-  constructor(req: IncomingMessage, res: ServerResponse, record: (entry: SimulatorRequestRecord) => void) {
+  /**
+   * @param record adds an entry to the request log.
+   * @param now the instant an answer is dated: the Atlas clock (see `SimulatorClock.dateForHeaders`).
+   */
+  constructor(req: IncomingMessage, res: ServerResponse, record: (entry: SimulatorRequestRecord) => void, now: () => Date) {
     this.req = req;
     this.res = res;
+    // Node would add a real-time `Date` of its own; the answer's one `Date` is the Atlas clock's.
+    res.sendDate = false;
+    this.#now = now;
     this.method = req.method ?? 'GET';
     this.target = req.url ?? '/';
     // Prefixing the origin (rather than resolving against it) keeps a target like `//x` a path.
@@ -62,10 +70,20 @@ export class Exchange {
     });
   }
 
-  /** Writes the status line and headers, logging the answer once. */
+  /** The Atlas instant of this answer, as its `Date` header states it. */
+  now(): Date {
+    return this.#now();
+  }
+
+  /**
+   * Writes the status line and headers, logging the answer once. A `Date` (IMF-fixdate) from
+   * the Atlas clock is added unless the caller dated the answer itself, as a `Retry-After`
+   * HTTP-date must be measured against the `Date` it came with.
+   */
   writeHead(status: number, headers: OutgoingHttpHeaders): void {
     this.#log(status);
-    this.res.writeHead(status, headers);
+    const dated = Object.keys(headers).some((name) => name.toLowerCase() === 'date');
+    this.res.writeHead(status, dated ? headers : { ...headers, Date: this.#now().toUTCString() });
   }
 
   /** Sends a whole answer: `Content-Length` from the body, which a HEAD request does not get. */

@@ -9,7 +9,10 @@ export type {
   SimulatorAuthScheme,
   SimulatorClusterNames,
   SimulatorDigestAlgorithm,
+  SimulatorRateLimit,
   SimulatorRequestRecord,
+  SimulatorSunsetAnswer,
+  SimulatorTokenBucket,
 } from './types.js';
 export { SIMULATOR_DEFAULTS } from './options.js';
 export {

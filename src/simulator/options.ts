@@ -1,11 +1,17 @@
 import { MAX_TIMER_MS } from '../validation.js';
 import { resolveRandomFaults, type ResolvedRandomFaults } from './faults/resolve-fault.js';
-import type { AtlasSimulatorOptions, SimulatorDigestAlgorithm } from './types.js';
+import type { AtlasSimulatorOptions, SimulatorDigestAlgorithm, SimulatorRateLimit, SimulatorSunsetAnswer } from './types.js';
+
+/** The `rateLimit` option after validation: a bucket with every figure filled in. */
+export type ResolvedRateLimit = Required<SimulatorRateLimit>;
 
 /** {@link AtlasSimulatorOptions} after validation, with every default filled in. */
 export interface ResolvedSimulatorOptions {
   readonly now: () => Date;
   readonly sunsetDate: Date;
+  readonly sunsetAnswer: SimulatorSunsetAnswer;
+  /** The token bucket; undefined (off) by default. */
+  readonly rateLimit: ResolvedRateLimit | undefined;
   readonly port: number;
   readonly jobDurationMs: number;
   readonly snapshotSizeBytes: number;
@@ -20,6 +26,21 @@ export interface ResolvedSimulatorOptions {
 export const SIMULATOR_DEFAULTS = {
   /** When the tenant operations stop answering: Atlas's sunset. */
   sunsetDate: '2026-01-22T00:00:00Z',
+  /** What they answer from then on: 410 `VERSION_GONE`, as Atlas answers a sunset API version. */
+  sunsetAnswer: 'gone',
+  /** No token bucket: the simulator throttles only when a test asks (a soak run would exceed Atlas's). */
+  rateLimit: false,
+  /** The figures a `rateLimit` object leaves out: Atlas's bucket of the Flex snapshot and restore-job operations. */
+  rateLimitBucket: {
+    /** Tokens a full bucket holds. */
+    capacity: 1200,
+    /** Tokens back per `refillIntervalMs`. */
+    refillTokens: 500,
+    /** One minute. */
+    refillIntervalMs: 60_000,
+    /** Atlas sends `Retry-After` with only some of its 429s. */
+    retryAfter: 'sometimes',
+  },
   /** 0: an ephemeral port chosen by the system. */
   port: 0,
   /** How long a restore job takes from PENDING to COMPLETED, in real milliseconds. */
@@ -34,7 +55,20 @@ export const SIMULATOR_DEFAULTS = {
   tokenTtlSeconds: 3600,
 } as const;
 
-const KNOWN = new Set(['now', 'sunsetDate', 'port', 'jobDurationMs', 'snapshotSizeBytes', 'digestAlgorithm', 'nonceTtlMs', 'tokenTtlSeconds', 'faults']);
+const KNOWN = new Set([
+  'now',
+  'sunsetDate',
+  'sunsetAnswer',
+  'port',
+  'jobDurationMs',
+  'snapshotSizeBytes',
+  'digestAlgorithm',
+  'nonceTtlMs',
+  'tokenTtlSeconds',
+  'faults',
+  'rateLimit',
+]);
+const RATE_LIMIT_KNOWN = ['capacity', 'refillTokens', 'refillIntervalMs', 'retryAfter'];
 
 function bad(name: string, rule: string, value: unknown): never {
   const shown = typeof value === 'string' ? JSON.stringify(value) : typeof value === 'function' ? 'a function' : String(value);
@@ -47,6 +81,31 @@ function number(name: string, value: unknown, fallback: number, min: number, max
     bad(name, `${integer ? 'an integer' : 'a finite number'} from ${min} to ${max}`, value);
   }
   return value;
+}
+
+/** The `rateLimit` option: undefined when off (`false`, or left out), else the bucket with Atlas's figures for what it leaves out. */
+function rateLimit(value: unknown): ResolvedRateLimit | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    bad('rateLimit', 'false or an object { capacity?, refillTokens?, refillIntervalMs?, retryAfter? }', value);
+  }
+  const given = value as Record<string, unknown>;
+  for (const key of Object.keys(given)) {
+    if (!RATE_LIMIT_KNOWN.includes(key)) {
+      throw new TypeError(`startAtlasSimulator: unknown member "${key}" of option "rateLimit" (known: ${RATE_LIMIT_KNOWN.join(', ')})`);
+    }
+  }
+  const defaults = SIMULATOR_DEFAULTS.rateLimitBucket;
+  const retryAfter = given.retryAfter ?? defaults.retryAfter;
+  if (retryAfter !== 'always' && retryAfter !== 'never' && retryAfter !== 'sometimes') {
+    bad('rateLimit.retryAfter', '"always", "never" or "sometimes"', retryAfter);
+  }
+  return {
+    capacity: number('rateLimit.capacity', given.capacity, defaults.capacity, 1, Number.MAX_SAFE_INTEGER, true),
+    refillTokens: number('rateLimit.refillTokens', given.refillTokens, defaults.refillTokens, 1, Number.MAX_SAFE_INTEGER, true),
+    refillIntervalMs: number('rateLimit.refillIntervalMs', given.refillIntervalMs, defaults.refillIntervalMs, 1, MAX_TIMER_MS, false),
+    retryAfter,
+  };
 }
 
 /** Parses a Date or ISO 8601 string; undefined when it is neither or not a valid instant. */
@@ -75,11 +134,15 @@ export function resolveSimulatorOptions(options: AtlasSimulatorOptions | undefin
   if (now !== undefined && typeof now !== 'function') bad('now', 'a function returning a Date', now);
   const sunsetDate = toInstant(options.sunsetDate ?? SIMULATOR_DEFAULTS.sunsetDate);
   if (sunsetDate === undefined) bad('sunsetDate', 'a valid Date or ISO 8601 string', options.sunsetDate);
+  const sunsetAnswer = options.sunsetAnswer ?? SIMULATOR_DEFAULTS.sunsetAnswer;
+  if (sunsetAnswer !== 'gone' && sunsetAnswer !== 'not-found') bad('sunsetAnswer', '"gone" or "not-found"', sunsetAnswer);
   const digestAlgorithm = options.digestAlgorithm ?? SIMULATOR_DEFAULTS.digestAlgorithm;
   if (digestAlgorithm !== 'MD5' && digestAlgorithm !== 'SHA-256') bad('digestAlgorithm', '"MD5" or "SHA-256"', digestAlgorithm);
   return {
     now: now ?? (() => new Date()),
     sunsetDate,
+    sunsetAnswer,
+    rateLimit: rateLimit(options.rateLimit),
     port: number('port', options.port, SIMULATOR_DEFAULTS.port, 0, 65_535, true),
     jobDurationMs: number('jobDurationMs', options.jobDurationMs, SIMULATOR_DEFAULTS.jobDurationMs, 0, MAX_TIMER_MS, false),
     snapshotSizeBytes: number(

@@ -4,8 +4,10 @@ import { resourceNotFound, SimulatorApiError } from './api-error.js';
 import { SIMULATOR_ERROR_CODES as CODES } from './error-codes.js';
 import { BODY_LIMIT_BYTES, readBody, type Exchange } from './exchange.js';
 import { OPERATION_HANDLERS } from './operations.js';
+import type { ResolvedSimulatorOptions } from './options.js';
 import { parseJsonObject } from './request-body.js';
 import type { SimulatorState } from './state.js';
+import { TOKEN_BUCKET_OPERATIONS } from './token-bucket.js';
 
 // Each path parameter's pattern, by its position in the template (the project, the cluster,
 // the item), with the words Atlas's 400 uses for it.
@@ -76,9 +78,26 @@ function requireContentType(contentType: string | undefined, mediaType: string):
 }
 
 /**
+ * What a tenant operation answers from the sunset on, as the `sunsetAnswer` option says: 410
+ * `VERSION_GONE`, as Atlas's versioning policy answers a sunset API version, or 404
+ * `RESOURCE_NOT_FOUND`, as it answers a removed path. Both name the Flex twin to use instead.
+ */
+function sunsetRefusal(options: ResolvedSimulatorOptions, operationId: AtlasOperationId, path: string): SimulatorApiError {
+  const sunset = options.sunsetDate.toISOString();
+  const twin = twinOf(operationId);
+  if (options.sunsetAnswer === 'not-found') return resourceNotFound(path, `${operationId} was removed at its sunset on ${sunset}. Use ${twin} instead`);
+  const { mediaType } = ATLAS_OPERATIONS[operationId];
+  const version = /\.(\d{4}-\d{2}-\d{2})\+json$/.exec(mediaType)?.[1] ?? mediaType;
+  return new SimulatorApiError(410, CODES.versionGone, `API version ${version} of ${operationId} reached its sunset on ${sunset} and is gone. Use ${twin} instead.`, {
+    parameters: [version],
+  });
+}
+
+/**
  * Serves a request under `/api/atlas/`, checking in Atlas's order: credentials, path, method,
  * sunset (a removed operation no longer has versions to negotiate), version, path parameters,
- * then a POST's content type and JSON. The operation's handler runs only when all of those passed.
+ * the project's token bucket (Flex backup operations, when the `rateLimit` option is on), then
+ * a POST's content type and JSON. The operation's handler runs only when all of those passed.
  */
 export async function serveAtlasOperation(state: SimulatorState, exchange: Exchange): Promise<void> {
   state.authenticator.authenticate(exchange);
@@ -99,12 +118,11 @@ export async function serveAtlasOperation(state: SimulatorState, exchange: Excha
   const operation = ATLAS_OPERATIONS[operationId];
   const now = state.clock.now();
   const afterSunset = now.getTime() >= state.options.sunsetDate.getTime();
-  if (operation.family === 'tenant' && afterSunset) {
-    const sunset = state.options.sunsetDate.toISOString();
-    throw resourceNotFound(exchange.path, `${operationId} was removed at its sunset on ${sunset}. Use ${twinOf(operationId)} instead`);
-  }
+  if (operation.family === 'tenant' && afterSunset) throw sunsetRefusal(state.options, operationId, exchange.path);
   requireAcceptedVersion(exchange.req.headers.accept, operation.mediaType);
   const params = decodeParams(operationId, match.params);
+  // Drawn before the body is read: an empty bucket refuses the request whatever it carries.
+  const drawn = TOKEN_BUCKET_OPERATIONS.has(operationId) ? state.tokenBuckets?.draw(params.groupId) : undefined;
   let body: Record<string, unknown> | undefined;
   if (operation.method === 'POST') {
     requireContentType(exchange.req.headers['content-type'], operation.mediaType);
@@ -114,5 +132,5 @@ export async function serveAtlasOperation(state: SimulatorState, exchange: Excha
   }
   const result = OPERATION_HANDLERS[operationId]({ state, params, query: exchange.query, body, now, afterSunset, pathname: exchange.path });
   const pretty = exchange.query.get('pretty') === 'true';
-  exchange.sendJson(200, result, operation.mediaType, state.rateLimit.take(), pretty);
+  exchange.sendJson(200, result, operation.mediaType, drawn ?? state.rateLimit.take(), pretty);
 }

@@ -36,7 +36,12 @@ const SERVERS: Readonly<Record<Target, (state: SimulatorState, exchange: Exchang
  * its place or change its answer), then the target's server answers it.
  */
 function handle(state: SimulatorState, req: IncomingMessage, res: ServerResponse): void {
-  const exchange = new Exchange(req, res, (entry) => state.requests.push(entry));
+  const exchange = new Exchange(
+    req,
+    res,
+    (entry) => state.requests.push(entry),
+    () => state.clock.dateForHeaders(),
+  );
   const { method, path } = exchange;
   const target = targetOf(path);
   const request: FaultedRequest = {
@@ -72,8 +77,9 @@ function requireSnapshot(state: SimulatorState, snapshotId: string, caller: stri
 /**
  * Starts a local Atlas simulator: a real HTTP server on 127.0.0.1 that speaks the 12 contract
  * operations (digest or service-account auth, versioned media types, the sunset switch, restore
- * jobs that progress in real time, downloadable snapshot files) and the OAuth token endpoint.
- * It never writes to stdout or stderr.
+ * jobs that progress in real time, downloadable snapshot files, and on request Atlas's token
+ * bucket) and the OAuth token endpoint. Every answer is dated (`Date`) on the simulated Atlas
+ * clock. It never writes to stdout or stderr.
  *
  * @throws TypeError when an option is invalid (the message names it).
  */
@@ -88,7 +94,8 @@ export async function startAtlasSimulator(options?: AtlasSimulatorOptions): Prom
   });
   // Malformed HTTP from a client: answer 400 and drop it, without Node's default logging path.
   server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    const date = state.clock.dateForHeaders().toUTCString();
+    if (socket.writable) socket.end(`HTTP/1.1 400 Bad Request\r\nDate: ${date}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     else socket.destroy();
   });
   await new Promise<void>((resolve, reject) => {
@@ -145,6 +152,10 @@ export async function startAtlasSimulator(options?: AtlasSimulatorOptions): Prom
       },
     },
     revokeTokens: () => state.tokens.revokeAll(),
+    rateLimit(groupId) {
+      if (typeof groupId !== 'string') throw new TypeError(`rateLimit: expected a project id string, got ${String(groupId)}`);
+      return state.tokenBuckets?.peek(groupId);
+    },
     cutSnapshotTransfers(afterBytes, times = 1) {
       if (!Number.isInteger(afterBytes) || afterBytes < 0 || !Number.isInteger(times) || times < 0) {
         throw new TypeError('cutSnapshotTransfers: afterBytes and times must be integers, 0 or more');

@@ -6,11 +6,13 @@ import { RestoreJobStore } from './jobs.js';
 import type { ResolvedSimulatorOptions } from './options.js';
 import { seedProject, type SeedProject } from './seed.js';
 import { SnapshotContent } from './snapshot-content.js';
+import { ProjectTokenBuckets } from './token-bucket.js';
 import type { SimulatorRequestRecord } from './types.js';
 
 /**
  * The `RateLimit-Limit`/`RateLimit-Remaining` headers Atlas puts on successful answers: a fixed
- * one-minute window. Counted only, never enforced, so a long test run is never throttled.
+ * one-minute window. Counted only, never enforced, so a long test run is never throttled (the
+ * operations of an enforced token bucket, when the `rateLimit` option asks for one, report it instead).
  */
 export class RateLimitCounter {
   /** Requests a window allows, as the headers announce it. */
@@ -51,6 +53,8 @@ export interface SimulatorState {
   readonly tokens: BearerTokenStore;
   readonly authenticator: AtlasAuthenticator;
   readonly rateLimit: RateLimitCounter;
+  /** Atlas's per-project token buckets of the Flex backup operations; undefined unless the `rateLimit` option asks. */
+  readonly tokenBuckets: ProjectTokenBuckets | undefined;
   readonly requests: SimulatorRequestRecord[];
   /** Injected and random faults (none unless a test or the `faults` option asks). */
   readonly faults: FaultPlan;
@@ -82,6 +86,7 @@ export function createSimulatorState(options: ResolvedSimulatorOptions): Simulat
     tokens,
     authenticator: new AtlasAuthenticator(credentials, options.digestAlgorithm, new DigestNonceStore(options.nonceTtlMs, monotonic), tokens),
     rateLimit: new RateLimitCounter(monotonic),
+    tokenBuckets: options.rateLimit === undefined ? undefined : new ProjectTokenBuckets(options.rateLimit, monotonic),
     requests: [],
     faults: new FaultPlan(options.faults),
     snapshotCuts: { afterBytes: 0, remaining: 0 },

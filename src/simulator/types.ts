@@ -8,6 +8,53 @@ import type { SimulatorFaultKind, SimulatorFaults, SimulatorJobRecord, Simulator
 /** Digest algorithms the simulator can challenge with. Atlas itself uses MD5. */
 export type SimulatorDigestAlgorithm = 'MD5' | 'SHA-256';
 
+/**
+ * How the tenant operations answer from the sunset on: `'gone'` is what Atlas's versioning
+ * policy gives a sunset API version (410 `VERSION_GONE`); `'not-found'` is what a removed path
+ * gives (404 `RESOURCE_NOT_FOUND`).
+ */
+export type SimulatorSunsetAnswer = 'gone' | 'not-found';
+
+/**
+ * Atlas's per-project token bucket of the Flex snapshot and restore-job operations (the Flex
+ * operations under `/backup/`: snapshots list and get, download, restore jobs list and get).
+ * Every member is optional; an object turns the bucket on with Atlas's figures for what it
+ * leaves out.
+ *
+ * - One token per request, drawn once the request is authenticated (a 401 costs nothing) and
+ *   its path, method, version and path parameters passed, from the bucket of the path's
+ *   `groupId` (any well-formed project id has its own, the seeded one or not).
+ * - Refill is continuous: `refillTokens / refillIntervalMs` tokens per millisecond of the
+ *   simulator's monotonic clock (not the Atlas clock, so `setNow` neither fills nor drains it),
+ *   up to `capacity`. A new bucket starts full.
+ * - An empty bucket answers 429 `RATE_LIMITED_TOKEN_BUCKET` with `RateLimit-Limit: <capacity>`,
+ *   `RateLimit-Remaining: 0` and, as `retryAfter` says, `Retry-After` in delta-seconds, rounded
+ *   up, until one token is back. A request that drew its token is answered with
+ *   `RateLimit-Limit` and `RateLimit-Remaining` (the whole tokens left) on its 200.
+ */
+export interface SimulatorRateLimit {
+  /** Tokens a full bucket holds. Default 1200 (Atlas's). */
+  readonly capacity?: number;
+  /** Tokens added per `refillIntervalMs`. Default 500 (Atlas's). */
+  readonly refillTokens?: number;
+  /** The interval `refillTokens` come back in, in real milliseconds. Default 60000 (Atlas's). */
+  readonly refillIntervalMs?: number;
+  /**
+   * When a 429 of the bucket carries `Retry-After`: `'always'`, `'never'`, or `'sometimes'`,
+   * a deterministic alternation per project (its 1st, 3rd, 5th… 429 carry it, the others do
+   * not), as Atlas sends it only sometimes. Default `'sometimes'`.
+   */
+  readonly retryAfter?: 'always' | 'never' | 'sometimes';
+}
+
+/** A project's token bucket, as {@link AtlasSimulator.rateLimit} reads it. */
+export interface SimulatorTokenBucket {
+  /** Whole tokens available now (a bucket no request drew from yet is full). */
+  readonly tokens: number;
+  /** The bucket's capacity. */
+  readonly capacity: number;
+}
+
 /** Options of {@link startAtlasSimulator}; every member is optional. */
 export interface AtlasSimulatorOptions {
   /**
@@ -17,6 +64,19 @@ export interface AtlasSimulatorOptions {
   readonly now?: () => Date;
   /** Instant at which the tenant operations disappear and M2/M5 clusters become Flex. Default `2026-01-22T00:00:00Z`. */
   readonly sunsetDate?: Date | string;
+  /**
+   * What the tenant operations answer at and after `sunsetDate`: `'gone'`, 410 `VERSION_GONE`
+   * (a sunset API version, as Atlas answers it), or `'not-found'`, 404 `RESOURCE_NOT_FOUND`
+   * (a removed path). Default `'gone'`.
+   */
+  readonly sunsetAnswer?: SimulatorSunsetAnswer;
+  /**
+   * Atlas's per-project token bucket of the Flex snapshot and restore-job operations (see
+   * {@link SimulatorRateLimit}), or `false` for none. Default `false`: the simulator never
+   * throttles unless asked, since a soak run sends far more than Atlas's 1200 requests a
+   * minute. `{}` turns it on with Atlas's figures (1200 tokens, 500 back every 60 s).
+   */
+  readonly rateLimit?: SimulatorRateLimit | false;
   /** TCP port on 127.0.0.1. Default 0 (an ephemeral port). */
   readonly port?: number;
   /**
@@ -117,6 +177,11 @@ export interface AtlasSimulator {
   readonly faults: SimulatorFaults;
   /** Every bearer token issued so far stops being accepted. */
   revokeTokens(): void;
+  /**
+   * The token bucket of a project as it is now, or undefined when the `rateLimit` option is off.
+   * Reading it draws nothing. Throws a TypeError when `groupId` is not a string.
+   */
+  rateLimit(groupId: string): SimulatorTokenBucket | undefined;
   /**
    * The next `times` snapshot-file responses (default 1) send `afterBytes` bytes of their
    * body and then drop the connection, as a storage host that fails mid-transfer does.

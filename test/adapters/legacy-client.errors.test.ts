@@ -174,12 +174,12 @@ describe('the sunset', () => {
     const page = await client.listClusterBackupSnapshots(fx.sim.groupId, c);
     expect(page.results?.map((s) => s.id)).toEqual(fx.sim.snapshotIds(c));
     expect(backupRequests().map((r) => [r.operationId, r.status])).toEqual([
-      ['listClusterBackupSnapshots', 404],
+      ['listClusterBackupSnapshots', 410],
       ['listFlexBackupSnapshots', 200],
     ]);
     // The fallback is reported, as the undici adapter reports it for the same call.
     expect(events.map((e) => e.type)).toEqual(['route-fallback', 'legacy-rewrite']);
-    expect(events[0]).toMatchObject({ decision: { route: 'flex', fallback: { from: 'tenant', to: 'flex', status: 404 } } });
+    expect(events[0]).toMatchObject({ decision: { route: 'flex', fallback: { from: 'tenant', to: 'flex', status: 410 } } });
   });
 
   it('a client keeps working across the sunset: tenant before, Flex after, on the same restore job', async () => {

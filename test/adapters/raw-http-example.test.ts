@@ -36,9 +36,9 @@ describe('the raw-http example, unchanged', () => {
     expect(backupCalls()[0]).toEqual(['downloadClusterBackupTenant', 'bearer', 200]);
   });
 
-  it('breaks after the sunset without the shim: Atlas answers 404', async () => {
+  it('breaks after the sunset without the shim: Atlas answers 410', async () => {
     fx.clock = AFTER;
-    await expect(exportSnapshot(input(fx.sim.clusters.shared))).rejects.toThrow(/answered HTTP 404/);
+    await expect(exportSnapshot(input(fx.sim.clusters.shared))).rejects.toThrow(/answered HTTP 410/);
   });
 
   it('after the sunset, with the shim installed by setGlobalDispatcher: completes through Flex', async () => {

@@ -28,8 +28,8 @@ describe('a decision that throws fails the request with that error', () => {
     expect(fx.events).toEqual([]);
   });
 
-  it("route 'tenant' after the sunset with allowSunsetEndpoint: Atlas's 404 sends it through Flex, once", async () => {
-    // The caller signs its own requests (a digest interceptor below the shim), so Atlas gets past authentication to its 404.
+  it("route 'tenant' after the sunset with allowSunsetEndpoint: Atlas's 410 sends it through Flex, once", async () => {
+    // The caller signs its own requests (a digest interceptor below the shim), so Atlas gets past authentication to its 410.
     const signed = new Agent().compose(createDigestAuthInterceptor({ ...fx.sim.apiKey, origin: fx.sim.url }));
     const dispatcher = shimDispatcher(fx, { route: 'tenant', allowSunsetEndpoint: true }, signed);
     const response = await request(`${fx.sim.url}${group()}/clusters/${fx.sim.clusters.shared}/backup/tenant/snapshots`, {
@@ -40,7 +40,7 @@ describe('a decision that throws fails the request with that error', () => {
     expect(response.statusCode).toBe(200);
     expect(body.results).toHaveLength(fx.sim.snapshotIds(fx.sim.clusters.shared).length);
     expect(backupCalls().filter((r) => r.status !== 401).map((r) => [r.operationId, r.status])).toEqual([
-      ['listClusterBackupSnapshots', 404],
+      ['listClusterBackupSnapshots', 410],
       ['listFlexBackupSnapshots', 200],
     ]);
     expect(fx.events.map((e) => e.type)).toEqual(['route-fallback', 'legacy-rewrite']);

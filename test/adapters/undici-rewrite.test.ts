@@ -8,7 +8,7 @@ import type { TestResponse } from '../simulator/digest-test-client.js';
 import { AFTER, BEFORE, send, serviceAccountToken, shimDispatcher, useSimulator } from './adapter-fixture.js';
 import { contractSuite, loadContract, type ContractValidators, type Json } from '../contract/contract.js';
 
-// After the sunset the tenant operations are gone (the simulator answers 404) and M2/M5
+// After the sunset the tenant operations are gone (the simulator answers 410) and M2/M5
 // clusters are Flex: the shim must serve the caller's unchanged tenant requests through
 // the Flex twins, in the legacy shapes.
 

@@ -12,6 +12,9 @@ const UNLISTED: Readonly<Record<number, string>> = {
   406: 'version negotiation',
   415: 'versioned Content-Type',
   405: 'method not in the contract',
+  // Atlas answers a sunset API version with its `gone` response (an ApiError); this cut of the
+  // contract, taken while the tenant operations still had a version, lists no 410 for them.
+  410: 'sunset API version',
 };
 const UNLISTED_FOR: Readonly<Record<string, readonly number[]>> = { getCluster: [400] };
 
@@ -19,6 +22,7 @@ contractSuite('the simulator', () => {
   let fx: SimulatorFixture;
   let operations: Map<string, ContractOperation>;
   let validators: Map<string, ContractValidators>;
+  let document: Json;
 
   function validator(schemaName: string): ContractValidators {
     const found = validators.get(schemaName);
@@ -73,7 +77,7 @@ contractSuite('the simulator', () => {
   }
 
   beforeAll(async () => {
-    ({ operations, schemas: validators } = loadContract());
+    ({ operations, schemas: validators, document } = loadContract());
     fx = await startFixture({ jobDurationMs: 600 });
   });
   afterAll(async () => fx?.close());
@@ -189,18 +193,36 @@ contractSuite('the simulator', () => {
       }
     });
 
-    it('the five tenant operations answer as removed', async () => {
-      const name = fx.sim.clusters.shared;
-      const snapshotId = fx.sim.snapshotIds(name)[0] as string;
-      const removed = [
-        ['downloadClusterBackupTenant', await download('downloadClusterBackupTenant', url('downloadClusterBackupTenant', name), { snapshotId, targetDeploymentItemName: name })],
-        ['listBackupTenantRestores', await get(fx.client, url('listBackupTenantRestores', name), accept('listBackupTenantRestores'))],
-        ['getBackupTenantRestore', await get(fx.client, url('getBackupTenantRestore', name, 'a'.repeat(24)), accept('getBackupTenantRestore'))],
-        ['listClusterBackupSnapshots', await get(fx.client, url('listClusterBackupSnapshots', name), accept('listClusterBackupSnapshots'))],
-        ['getBackupTenantSnapshot', await get(fx.client, url('getBackupTenantSnapshot', name, snapshotId), accept('getBackupTenantSnapshot'))],
-      ] as const;
-      for (const [operationId, response] of removed) {
-        expect(expectApiError(operationId, response, 404, 'RESOURCE_NOT_FOUND').detail).toMatch(/sunset/);
+    /** The five tenant operations on the M2 cluster of `f`, each a request valid for the contract. */
+    async function callTenantOperations(f: SimulatorFixture): Promise<(readonly [AtlasOperationId, TestResponse])[]> {
+      const name = f.sim.clusters.shared;
+      const snapshotId = f.sim.snapshotIds(name)[0] as string;
+      const at = (operationId: AtlasOperationId, id?: string): string => atlasPath(operationId, { groupId: f.sim.groupId, clusterName: name, itemId: id });
+      const body = { snapshotId, targetDeploymentItemName: name };
+      expectSchema(op('downloadClusterBackupTenant').requestSchema as string, body);
+      return [
+        ['downloadClusterBackupTenant', await post(f.client, at('downloadClusterBackupTenant'), accept('downloadClusterBackupTenant'), body)],
+        ['listBackupTenantRestores', await get(f.client, at('listBackupTenantRestores'), accept('listBackupTenantRestores'))],
+        ['getBackupTenantRestore', await get(f.client, at('getBackupTenantRestore', 'a'.repeat(24)), accept('getBackupTenantRestore'))],
+        ['listClusterBackupSnapshots', await get(f.client, at('listClusterBackupSnapshots'), accept('listClusterBackupSnapshots'))],
+        ['getBackupTenantSnapshot', await get(f.client, at('getBackupTenantSnapshot', snapshotId), accept('getBackupTenantSnapshot'))],
+      ];
+    }
+
+    it('the five tenant operations answer 410 VERSION_GONE, as a sunset API version', async () => {
+      for (const [operationId, response] of await callTenantOperations(fx)) {
+        expect(expectApiError(operationId, response, 410, CODES.versionGone).detail).toMatch(/sunset/);
+      }
+    });
+
+    it("with sunsetAnswer 'not-found', the five tenant operations answer 404 RESOURCE_NOT_FOUND, as removed paths", async () => {
+      const removedPaths = await startFixture({ now: () => new Date(AFTER_SUNSET), sunsetAnswer: 'not-found' });
+      try {
+        for (const [operationId, response] of await callTenantOperations(removedPaths)) {
+          expect(expectApiError(operationId, response, 404, CODES.resourceNotFound).detail).toMatch(/sunset/);
+        }
+      } finally {
+        await removedPaths.close();
       }
     });
 
@@ -249,6 +271,22 @@ contractSuite('the simulator', () => {
       expectApiError('getFlexRestoreJob', badPath, 400, CODES.invalidParameter);
       const badPage = await get(fx.client, `${url('listFlexRestoreJobs', flex)}?itemsPerPage=501`, accept('listFlexRestoreJobs'));
       expectApiError('listFlexRestoreJobs', badPage, 400, CODES.invalidParameter);
+    });
+
+    it('429 RATE_LIMITED_TOKEN_BUCKET from an empty token bucket, with every header of tooManyRequests', async () => {
+      const throttled = await startFixture({ rateLimit: { capacity: 1, refillTokens: 1, refillIntervalMs: 60_000, retryAfter: 'always' } });
+      try {
+        const path = atlasPath('listFlexRestoreJobs', { groupId: throttled.sim.groupId, clusterName: throttled.sim.clusters.flex });
+        expectOk('listFlexRestoreJobs', await get(throttled.client, path, accept('listFlexRestoreJobs')));
+        const response = await get(throttled.client, path, accept('listFlexRestoreJobs'));
+        expectApiError('listFlexRestoreJobs', response, 429, CODES.rateLimitedTokenBucket);
+        const declared = Object.keys(document.components.responses.tooManyRequests.headers as Json);
+        expect(declared.sort()).toEqual(['RateLimit-Limit', 'RateLimit-Remaining', 'Retry-After']);
+        // Each is declared an integer.
+        for (const header of declared) expect(response.headers[header.toLowerCase()], header).toMatch(/^\d+$/);
+      } finally {
+        await throttled.close();
+      }
     });
 
     it('404 for unknown clusters, jobs, snapshots and paths; 405 for other methods', async () => {

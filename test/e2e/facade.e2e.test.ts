@@ -143,7 +143,7 @@ describe('the tenant flag', () => {
     const shim = shimWith({ route: 'tenant', allowSunsetEndpoint: true });
     const cluster = fx.sim.clusters.shared;
     const download = await shim.downloadSnapshot({ groupId: fx.sim.groupId, clusterName: cluster, snapshotId: snapshotOf(cluster) });
-    expect(download.decision.fallback).toMatchObject({ from: 'tenant', to: 'flex', status: 404 });
+    expect(download.decision.fallback).toMatchObject({ from: 'tenant', to: 'flex', status: 410 });
     expect(posts()).toHaveLength(2);
   });
 
@@ -154,8 +154,8 @@ describe('the tenant flag', () => {
     const cluster = fx.sim.clusters.flexLegacy;
     const download = await shim.downloadSnapshot({ groupId: fx.sim.groupId, clusterName: cluster, snapshotId: snapshotOf(cluster) });
     expect(download.route).toBe('flex');
-    expect(download.decision.fallback).toMatchObject({ from: 'tenant', to: 'flex', status: 404 });
-    expect(posts().map((r) => r.status)).toEqual([404, 200]);
+    expect(download.decision.fallback).toMatchObject({ from: 'tenant', to: 'flex', status: 410 });
+    expect(posts().map((r) => r.status)).toEqual([410, 200]);
   });
 });
 

@@ -79,25 +79,77 @@ describe('never retried', () => {
     expect(timer.sleeps).toEqual([]);
   });
 
-  it('a 500 is thrown after one request: Atlas could not serve it, repeating is no remedy', async () => {
-    const { shim } = await warmShim();
-    fx.sim.faults.inject({ kind: 'server-error', status: 500, operationId: READ, times: 3 });
-    const error = await failureOf(shim.getDownload(fx.job));
-    expect((error as AtlasApiError).status).toBe(500);
-    expect(statuses()).toEqual([500]);
+});
+
+describe('a safe read (GET) is retried on every transient failure', () => {
+  it('500 twice, then the answer', async () => {
+    const { shim, timer } = await warmShim();
+    fx.sim.faults.inject({ kind: 'server-error', status: 500, operationId: READ, times: 2 });
+    await expect(shim.getDownload(fx.job)).resolves.toMatchObject({ id: fx.job.id });
+    expect(statuses()).toEqual([500, 500, 200]);
+    expect(timer.sleeps).toHaveLength(2);
   });
 
-  it('a success in another content type is an AtlasResponseError after one request', async () => {
+  it("a 200 in another content type (a proxy's or a maintenance page) twice, then the answer", async () => {
     const { shim } = await warmShim();
-    fx.sim.faults.inject({ kind: 'wrong-content-type', operationId: READ, times: 3 });
+    fx.sim.faults.inject({ kind: 'wrong-content-type', operationId: READ, times: 2 });
+    await expect(shim.getDownload(fx.job)).resolves.toMatchObject({ id: fx.job.id });
+    expect(statuses()).toEqual([200, 200, 200]);
+  });
+
+  it('500 on every attempt: the AtlasApiError of the last, after limit + 1 requests', async () => {
+    const { shim } = await warmShim({ retry: { limit: 2 } });
+    fx.sim.faults.inject({ kind: 'server-error', status: 500, operationId: READ, times: 10 });
+    const error = await failureOf(shim.getDownload(fx.job));
+    expect((error as AtlasApiError).status).toBe(500);
+    expect(statuses()).toEqual([500, 500, 500]);
+  });
+
+  it('another content type on every attempt: an AtlasResponseError naming it, after limit + 1 requests', async () => {
+    const { shim } = await warmShim({ retry: { limit: 1 } });
+    fx.sim.faults.inject({ kind: 'wrong-content-type', operationId: READ, times: 10 });
     const error = await failureOf(shim.getDownload(fx.job));
     expect(error).toBeInstanceOf(AtlasResponseError);
     expect((error as Error).message).toMatch(/content-type text\/html/);
-    expect(statuses()).toEqual([200]);
+    expect(statuses()).toEqual([200, 200]);
   });
 });
 
 describe('bounds', () => {
+  it('429s are not counted against the limit: limit 1, three 429s, then the answer', async () => {
+    const { shim, timer } = await warmShim({ retry: { limit: 1 } });
+    fx.sim.faults.inject({ kind: 'rate-limit', retryAfterSeconds: 1, operationId: READ, times: 3 });
+    await expect(shim.getDownload(fx.job)).resolves.toMatchObject({ id: fx.job.id });
+    expect(statuses()).toEqual([429, 429, 429, 200]);
+    expect(timer.sleeps).toEqual([1000, 1000, 1000]);
+  });
+
+  it('after a 429, another call to the same project is held until the wait is over (plus jitter), not sent to meet a 429 of its own', async () => {
+    // Waits take 50 real ms and move the clock by what they wait when they end.
+    const sleeps: number[] = [];
+    let waited = 0;
+    const timer = {
+      now: () => performance.now() + waited,
+      async sleep(ms: number, signal: AbortSignal) {
+        sleeps.push(ms);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        signal.throwIfAborted();
+        waited += ms;
+      },
+    };
+    const { shim } = await warmShim({ retry: { timer } });
+    fx.sim.faults.inject({ kind: 'rate-limit', retryAfterSeconds: 4, operationId: READ, times: 1 });
+    const first = shim.getDownload(fx.job);
+    await expect.poll(() => sleeps.length).toBe(1);
+    // Sent while the first call waits out its 429: held for what is left of 4 s, plus half of it (jitter 0.5).
+    const second = shim.getDownload(fx.job);
+    await Promise.all([first, second]);
+    expect(sleeps[0]).toBe(4000);
+    expect(sleeps[1]).toBeGreaterThan(5900);
+    expect(sleeps[1]).toBeLessThanOrEqual(6000);
+    expect(statuses()).toEqual([429, 200, 200]);
+  });
+
   it('in count: limit 2 means three requests, then the last answer\'s AtlasApiError', async () => {
     const { shim, timer } = await warmShim({ retry: { limit: 2 } });
     fx.sim.faults.inject({ kind: 'server-error', status: 503, operationId: READ, times: Infinity });

@@ -63,13 +63,21 @@ describe('an ambiguous failure of the download POST adopts the job it created', 
     expect(posts()).toEqual([500]);
   });
 
-  it('a 500 with no job behind it: the AtlasApiError, after one look-up and no second POST', async () => {
+  it('a 500 with no job behind it: one look-up finds nothing, so it is posted again, once', async () => {
     const { snapshotId, request } = await requestWith([{ kind: 'server-error', status: 500, operationId: FLEX_POST }]);
+    const download = await request;
+    expect(fx.sim.jobsFor(snapshotId).map((job) => job.id)).toEqual([download.id]);
+    expect(posts()).toEqual([500, 200]);
+    expect(lookups()).toBe(1);
+  });
+
+  it('a 500 on every POST with no job behind any: the AtlasApiError after limit + 1 POSTs, each looked up, and no job', async () => {
+    const { snapshotId, request } = await requestWith([{ kind: 'server-error', status: 500, operationId: FLEX_POST, times: 10 }], { retry: { limit: 2 } });
     const error = await failureOf(request);
     expect((error as AtlasApiError).status).toBe(500);
     expect(fx.sim.jobsFor(snapshotId)).toHaveLength(0);
-    expect(posts()).toEqual([500]);
-    expect(lookups()).toBe(1);
+    expect(posts()).toEqual([500, 500, 500]);
+    expect(lookups()).toBe(3);
   });
 
   it.each([['malformed-json' as const], ['wrong-content-type' as const], ['truncated-body' as const], ['reset-mid-body' as const]])(
@@ -124,6 +132,31 @@ describe('the download POST is retried only where no job can exist', () => {
     expect((error as Error).message).toMatch(/no second job was requested/);
     expect(((error as Error).cause as AtlasApiError).status).toBe(500);
     expect(fx.sim.jobsFor(snapshotId)).toHaveLength(1);
+    expect(posts()).toEqual([0]);
+  });
+
+  it('the look-up is itself retried: a list answered 500, then an HTML page, then the list: the job is adopted', async () => {
+    const { snapshotId, request } = await requestWith([
+      { kind: 'reset-after-request', operationId: FLEX_POST },
+      { kind: 'server-error', status: 500, operationId: FLEX_LIST },
+      { kind: 'wrong-content-type', operationId: FLEX_LIST },
+    ]);
+    const download = await request;
+    expect(fx.sim.jobsFor(snapshotId).map((job) => job.id)).toEqual([download.id]);
+    expect(posts()).toEqual([0]);
+    expect(requestsOf(fx.sim, FLEX_LIST).map((r) => r.status)).toEqual([500, 200, 200]);
+  });
+
+  it('a look-up that fails on every attempt is given up after limit + 1 lists', async () => {
+    const { request } = await requestWith(
+      [
+        { kind: 'reset-after-request', operationId: FLEX_POST },
+        { kind: 'server-error', status: 503, operationId: FLEX_LIST, times: Infinity },
+      ],
+      { retry: { limit: 3 } },
+    );
+    expect(await failureOf(request)).toBeInstanceOf(UnconfirmedJobError);
+    expect(lookups()).toBe(4);
     expect(posts()).toEqual([0]);
   });
 

@@ -5,15 +5,16 @@ import { describeFailure, isRetryable, serverEffect, transportFailure, type Atte
 const status = (code: number): AttemptFailure => ({ kind: 'status', status: code, headers: {} });
 
 describe('which failures are retried', () => {
-  it('retries 429, 502, 503 and 504, and no other status', () => {
-    for (const code of [429, 502, 503, 504]) expect(isRetryable(status(code))).toBe(true);
-    for (const code of [400, 401, 403, 404, 405, 406, 409, 410, 415, 422, 500, 501, 505]) expect(isRetryable(status(code))).toBe(false);
+  it('retries 429, 500, 502, 503 and 504, and no other status', () => {
+    for (const code of [429, 500, 502, 503, 504]) expect(isRetryable(status(code))).toBe(true);
+    for (const code of [400, 401, 403, 404, 405, 406, 409, 410, 415, 422, 501, 505]) expect(isRetryable(status(code))).toBe(false);
   });
-  it('retries broken connections and unreadable JSON, never an answer from something other than Atlas', () => {
+  it('retries broken connections, unreadable JSON and a page in another media type; never a redirect', () => {
     expect(isRetryable({ kind: 'connect', code: 'ECONNREFUSED' })).toBe(true);
     expect(isRetryable({ kind: 'connection', code: 'ECONNRESET' })).toBe(true);
     expect(isRetryable({ kind: 'unreadable-body', status: 200 })).toBe(true);
-    expect(isRetryable({ kind: 'foreign-body', status: 200, contentType: 'text/html' })).toBe(false);
+    expect(isRetryable({ kind: 'foreign-body', status: 200, contentType: 'text/html' })).toBe(true);
+    for (const code of [301, 302, 303, 307, 308]) expect(isRetryable({ kind: 'redirect', status: code })).toBe(false);
   });
   it('knows what a failed POST may have done on the server', () => {
     expect(serverEffect(status(429))).toBe('none');

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, decideRetryTiming, parseRetryAfter, serverWaitHint, type RetryBounds } from '../../src/atlas/retry.js';
+import { backoffDelay, decideRetryTiming, parseRetryAfter, RateLimitGate, serverWaitHint, type RetryBounds, type RetryTimer } from '../../src/atlas/retry.js';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
 const bounds: RetryBounds = { limit: 4, baseDelayMs: 500, maxDelayMs: 20_000, maxElapsedMs: 60_000 };
@@ -88,6 +88,17 @@ describe('decideRetryTiming', () => {
     expect(decideRetryTiming({ ...input, retriesDone: 4 })).toEqual({ retry: false, reason: 'limit' });
     expect(decideRetryTiming({ ...input, bounds: { ...bounds, limit: 0 } })).toEqual({ retry: false, reason: 'limit' });
   });
+  it('does not count 429s against the limit: a rate limit is bounded by the time budget alone', () => {
+    const hint = { retryAfterMs: 1000, rateLimitSpent: true };
+    // A 429 after limit retries of any kind is still waited out...
+    expect(decideRetryTiming({ ...input, retriesDone: 9, rateLimitedRetries: 9, rateLimited: true, hint })).toEqual({ retry: true, delayMs: 1000 });
+    // ...and the retries that followed 429s leave the limit whole for other failures.
+    expect(decideRetryTiming({ ...input, retriesDone: 7, rateLimitedRetries: 4 })).toEqual({ retry: true, delayMs: 10_000 });
+    expect(decideRetryTiming({ ...input, retriesDone: 8, rateLimitedRetries: 4 })).toEqual({ retry: false, reason: 'limit' });
+    // The backoff of a 429 without a hint still grows with every retry made.
+    expect(decideRetryTiming({ ...input, retriesDone: 5, rateLimitedRetries: 5, rateLimited: true })).toEqual({ retry: true, delayMs: 8000 });
+    expect(decideRetryTiming({ ...input, elapsedMs: 59_500, rateLimited: true, hint })).toEqual({ retry: false, reason: 'time-budget' });
+  });
   it('stops rather than wait past maxElapsedMs, and never shortens a Retry-After to fit', () => {
     expect(decideRetryTiming({ ...input, elapsedMs: 59_000, hint: { retryAfterMs: 2000, rateLimitSpent: false } })).toEqual({
       retry: false,
@@ -137,5 +148,58 @@ describe('decideRetryTiming', () => {
     expect(outcomes.retried).toBeGreaterThan(0);
     expect(outcomes.limit).toBeGreaterThan(0);
     expect(outcomes.budget).toBeGreaterThan(0);
+  });
+});
+
+describe('RateLimitGate', () => {
+  /** A clock that moves only when a wait is made, recording each wait. */
+  function steppedTimer() {
+    const waits: number[] = [];
+    let now = 0;
+    const timer: RetryTimer = {
+      now: () => now,
+      async sleep(ms, signal) {
+        signal.throwIfAborted();
+        waits.push(ms);
+        now += ms;
+      },
+    };
+    return { timer, waits, advance: (ms: number) => (now += ms) };
+  }
+  const call = { signal: new AbortController().signal };
+
+  it('lets every call through, synchronously, while nothing holds the project', () => {
+    const { timer } = steppedTimer();
+    expect(new RateLimitGate(timer, () => 0.5).wait('p', call)).toBeUndefined();
+  });
+
+  it('holds a project (only that one) until the hold ends, plus a random part of its length', async () => {
+    const { timer, waits, advance } = steppedTimer();
+    const gate = new RateLimitGate(timer, () => 0.5);
+    gate.hold('p', 1000);
+    expect(gate.wait('other', call)).toBeUndefined();
+    advance(400);
+    await gate.wait('p', call);
+    // 600 ms left of the hold, plus half of its 1000 ms length.
+    expect(waits).toEqual([1100]);
+    expect(gate.wait('p', call)).toBeUndefined();
+  });
+
+  it('keeps the longer of two holds', async () => {
+    const { timer, waits } = steppedTimer();
+    const gate = new RateLimitGate(timer, () => 0);
+    gate.hold('p', 5000);
+    gate.hold('p', 1000);
+    await gate.wait('p', call);
+    expect(waits).toEqual([5000]);
+  });
+
+  it('a held call aborts with its signal', async () => {
+    const { timer } = steppedTimer();
+    const gate = new RateLimitGate(timer, () => 0);
+    gate.hold('p', 1000);
+    const controller = new AbortController();
+    controller.abort(new Error('caller left'));
+    await expect(gate.wait('p', controller)).rejects.toThrow('caller left');
   });
 });

@@ -27,7 +27,7 @@ export function recordChannels(): ChannelRecorder {
   const keep = (channel: Recorded['channel'], event: string | undefined) => (message: unknown) => {
     records.push({ channel, event, message: { ...(message as Record<string, unknown>) } });
   };
-  const plain = (['route', 'retry', 'fallback', 'adopt', 'progress'] as const).map((channel) => {
+  const plain = (['route', 'retry', 'fallback', 'adopt', 'pollMissed', 'progress'] as const).map((channel) => {
     const listener = keep(channel, undefined);
     diagnosticsChannel.subscribe(DIAGNOSTICS_CHANNELS[channel], listener);
     return () => diagnosticsChannel.unsubscribe(DIAGNOSTICS_CHANNELS[channel], listener);

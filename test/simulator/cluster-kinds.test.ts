@@ -136,14 +136,14 @@ describe('tenant operations', () => {
     expect(response.json.detail).toMatch(/tenant/i);
   });
 
-  it.each<Role>(['shared', 'flexLegacy', 'dedicated'])('answer %s as removed (404 RESOURCE_NOT_FOUND) after the sunset, whatever the Accept', async (role) => {
+  it.each<Role>(['shared', 'flexLegacy', 'dedicated'])('answer %s as gone (410 VERSION_GONE) after the sunset, whatever the Accept', async (role) => {
     fx.sim.setNow(AFTER_SUNSET);
     for (const accept of [TENANT_MEDIA_TYPE, 'application/json']) {
       const response = await get(fx.client, snapshots(role), accept);
-      expect(response.status).toBe(404);
-      expect(response.json).toMatchObject({ error: 404, errorCode: 'RESOURCE_NOT_FOUND', reason: 'Not Found' });
-      expect(response.json.detail).toMatch(/removed at its sunset on 2026-01-22T00:00:00\.000Z/);
-      expect(fx.sim.requests.at(-1)).toMatchObject({ status: 404, operationId: 'listClusterBackupSnapshots' });
+      expect(response.status).toBe(410);
+      expect(response.json).toMatchObject({ error: 410, errorCode: CODES.versionGone, reason: 'Gone' });
+      expect(response.json.detail).toMatch(/sunset on 2026-01-22T00:00:00\.000Z/);
+      expect(fx.sim.requests.at(-1)).toMatchObject({ status: 410, operationId: 'listClusterBackupSnapshots' });
     }
   });
 

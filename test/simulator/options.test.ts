@@ -22,6 +22,11 @@ describe('option validation', () => {
     ['nonceTtlMs', 0],
     ['tokenTtlSeconds', -1],
     ['tokenTtlSeconds', Number.NaN],
+    ['sunsetAnswer', 'removed'],
+    ['sunsetAnswer', 410],
+    ['rateLimit', true],
+    ['rateLimit', 1200],
+    ['rateLimit', [1200]],
   ])('rejects %s = %s with a TypeError naming it', async (name, value) => {
     const options = { [name]: value } as AtlasSimulatorOptions;
     await expect(startAtlasSimulator(options)).rejects.toThrow(TypeError);
@@ -40,6 +45,9 @@ describe('option validation', () => {
   it('documents its defaults', () => {
     expect(SIMULATOR_DEFAULTS).toEqual({
       sunsetDate: '2026-01-22T00:00:00Z',
+      sunsetAnswer: 'gone',
+      rateLimit: false,
+      rateLimitBucket: { capacity: 1200, refillTokens: 500, refillIntervalMs: 60_000, retryAfter: 'sometimes' },
       port: 0,
       jobDurationMs: 1500,
       snapshotSizeBytes: 262_144,

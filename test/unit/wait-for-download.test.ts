@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DownloadFailedError } from '../../src/errors/download-errors.js';
-import { TimeoutError } from '../../src/errors/atlas-errors.js';
+import { DownloadFailedError, JobPollError } from '../../src/errors/download-errors.js';
+import { AtlasApiError, AtlasConnectionError, AtlasResponseError, TimeoutError } from '../../src/errors/atlas-errors.js';
 import { ValidationError } from '../../src/errors/shim-error.js';
 import { normalizeFlexRestoreJob } from '../../src/model/normalize.js';
 import type { SnapshotDownload } from '../../src/model/snapshot-download.js';
@@ -87,6 +87,96 @@ describe('waitForDownload', () => {
   });
 });
 
+describe('waitForDownload: missed polls', () => {
+  const request = { method: 'GET' as const, path: '/api/atlas/v2/groups/g/flexClusters/c/backup/restoreJobs/j' };
+  const transient = [
+    new AtlasApiError({ status: 500, request, errorCode: 'UNEXPECTED_ERROR' }),
+    new AtlasApiError({ status: 503, request }),
+    new AtlasApiError({ status: 429, request, errorCode: 'RATE_LIMITED' }),
+    new AtlasResponseError('expected a JSON body, got content-type text/html', 200, request),
+    new AtlasConnectionError(request, 'ECONNRESET', 5, { cause: new Error('reset') }),
+    new TimeoutError('Atlas call GET … (retries included)', 300_000),
+  ];
+
+  /** Answers each poll from `script`: a status, or an error to throw. */
+  function scripted(...script: Array<string | Error>) {
+    let index = 0;
+    return async () => {
+      const step = script[Math.min(index, script.length - 1)] as string | Error;
+      index += 1;
+      if (step instanceof Error) throw step;
+      return job(step);
+    };
+  }
+
+  it('a transient failure of every kind is a missed poll: reported, and the wait goes on to COMPLETED', async () => {
+    const misses: Array<{ status: string | undefined; missedPolls: number; maxMissedPolls: number; error: unknown }> = [];
+    const done = await waitForDownload(job('PENDING'), scripted('RUNNING', ...transient, 'COMPLETED'), {
+      pollIntervalMs: 1,
+      maxPollIntervalMs: 1,
+      maxMissedPolls: transient.length,
+      onMissedPoll: ({ job: last, missedPolls, maxMissedPolls, error }) => misses.push({ status: last.status, missedPolls, maxMissedPolls, error }),
+    });
+    expect(done.status).toBe('COMPLETED');
+    expect(misses.map((m) => m.missedPolls)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(misses.map((m) => m.error)).toEqual(transient);
+    expect(new Set(misses.map((m) => `${m.status}/${m.maxMissedPolls}`))).toEqual(new Set([`RUNNING/${transient.length}`]));
+  });
+
+  it('a good poll resets the count: misses in runs shorter than the bound never end the wait', async () => {
+    const fault = transient[0] as Error;
+    const script = ['RUNNING', fault, fault, 'RUNNING', fault, fault, 'RUNNING', fault, fault, 'COMPLETED'];
+    const done = await waitForDownload(job('PENDING'), scripted(...script), { pollIntervalMs: 1, maxPollIntervalMs: 1, maxMissedPolls: 2 });
+    expect(done.status).toBe('COMPLETED');
+  });
+
+  it('one more than maxMissedPolls in a row ends the wait with JobPollError carrying the last failure and the job', async () => {
+    const last = transient[3] as Error;
+    const reported: number[] = [];
+    const error = await waitForDownload(job('PENDING'), scripted('QUEUED', transient[0] as Error, transient[1] as Error, last, 'COMPLETED'), {
+      pollIntervalMs: 1,
+      maxPollIntervalMs: 1,
+      maxMissedPolls: 2,
+      onMissedPoll: (miss) => reported.push(miss.missedPolls),
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(JobPollError);
+    expect((error as JobPollError).cause).toBe(last);
+    expect((error as JobPollError).missedPolls).toBe(3);
+    expect((error as JobPollError).job.status).toBe('QUEUED');
+    expect((error as Error).message).toMatch(/failed 3 times in a row; the last status seen was QUEUED\. The last failure: .*content-type text\/html/);
+    expect(reported).toEqual([1, 2]);
+  });
+
+  it('maxMissedPolls 0: the first failed poll ends the wait', async () => {
+    const error = await waitForDownload(job('PENDING'), scripted(transient[0] as Error), { pollIntervalMs: 1, maxMissedPolls: 0 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(JobPollError);
+    expect((error as JobPollError).missedPolls).toBe(1);
+  });
+
+  it('a refusal (404: the job is gone, 401) is no missed poll: it ends the wait at once, as it is', async () => {
+    for (const status of [404, 401, 400]) {
+      const refusal = new AtlasApiError({ status, request, errorCode: 'RESTORE_JOB_NOT_FOUND' });
+      const reported: number[] = [];
+      const error = await waitForDownload(job('PENDING'), scripted(refusal, 'COMPLETED'), { pollIntervalMs: 1, onMissedPoll: (m) => reported.push(m.missedPolls) }).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBe(refusal);
+      expect(reported).toEqual([]);
+    }
+  });
+
+  it('the deadline still ends a wait whose polls all fail, as a TimeoutError', async () => {
+    const error = await waitForDownload(job('PENDING'), scripted(transient[0] as Error), {
+      pollIntervalMs: 5,
+      maxPollIntervalMs: 5,
+      timeoutMs: 60,
+      maxMissedPolls: 1000,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as TimeoutError).lastStatus).toBe('PENDING');
+  });
+});
+
 describe('resolveWaitOptions', () => {
   const fieldOf = (options: unknown, prefix?: string): string => {
     try {
@@ -99,7 +189,15 @@ describe('resolveWaitOptions', () => {
   };
 
   it('applies the documented defaults, and keeps maxPollIntervalMs at least pollIntervalMs', () => {
-    expect(resolveWaitOptions(undefined)).toEqual({ signal: undefined, timeoutMs: 1_800_000, pollIntervalMs: 2_000, maxPollIntervalMs: 15_000, onStatus: undefined });
+    expect(resolveWaitOptions(undefined)).toEqual({
+      signal: undefined,
+      timeoutMs: 1_800_000,
+      pollIntervalMs: 2_000,
+      maxPollIntervalMs: 15_000,
+      onStatus: undefined,
+      maxMissedPolls: 5,
+      onMissedPoll: undefined,
+    });
     expect(resolveWaitOptions({ pollIntervalMs: 20_000, maxPollIntervalMs: 5_000 })).toMatchObject({ pollIntervalMs: 20_000, maxPollIntervalMs: 20_000 });
   });
 
@@ -110,6 +208,9 @@ describe('resolveWaitOptions', () => {
     [{ pollIntervalMs: 2 ** 31 }, 'options.pollIntervalMs'],
     [{ maxPollIntervalMs: Number.NaN }, 'options.maxPollIntervalMs'],
     [{ onStatus: {} }, 'options.onStatus'],
+    [{ maxMissedPolls: -1 }, 'options.maxMissedPolls'],
+    [{ maxMissedPolls: 1.5 }, 'options.maxMissedPolls'],
+    [{ onMissedPoll: 'log' }, 'options.onMissedPoll'],
     [{ signal: { aborted: false } }, 'options.signal'],
   ])('names a wrong option under options.: %o → %s', (options, field) => {
     expect(fieldOf(options)).toBe(field);

@@ -31,7 +31,8 @@ export function sendRateLimited(exchange: Exchange, fault: RateLimitFault): void
   const headers: Record<string, string> = { 'RateLimit-Limit': String(RateLimitCounter.LIMIT), 'RateLimit-Remaining': '0' };
   if (fault.retryAfterForm === 'delta-seconds') headers['Retry-After'] = String(fault.retryAfterSeconds);
   if (fault.retryAfterForm === 'http-date') {
-    const now = Date.now();
+    // One instant for both, on the Atlas clock every other answer's `Date` comes from.
+    const now = exchange.now().getTime();
     headers.Date = new Date(now).toUTCString();
     headers['Retry-After'] = new Date(now + fault.retryAfterSeconds * 1000).toUTCString();
   }
