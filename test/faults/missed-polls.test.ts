@@ -1,3 +1,6 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AtlasApiError, JobPollError, type PollMissedEvent, type ShimEvent } from '../../src/index.js';
 import { recordChannels } from '../observability/channel-recorder.js';
@@ -77,6 +80,24 @@ describe('a poll that fails after its retries is a missed poll, and the wait goe
     expect((error as JobPollError).cause).toBeInstanceOf(AtlasApiError);
     expect(((error as JobPollError).cause as AtlasApiError).status).toBe(503);
     expect(statuses()).toEqual([503, 503, 503, 503, 503, 503]);
+  });
+
+  it('download() to a real file: polls answered HTML and 500 past their retries, and the file is whole', async () => {
+    const events: ShimEvent[] = [];
+    const { shim } = await warmShim({ retry: { limit: 1 }, onEvent: (event) => events.push(event) });
+    const dir = await mkdtemp(join(tmpdir(), 'atlas-snapshot-missed-'));
+    try {
+      const snapshotId = fx.sim.snapshotIds(fx.sim.clusters.flex)[1] as string;
+      fx.sim.faults.inject({ kind: 'wrong-content-type', operationId: READ, times: 2 });
+      fx.sim.faults.inject({ kind: 'server-error', status: 500, operationId: READ, times: 2 });
+      const destination = join(dir, 'snapshot.tar.gz');
+      const result = await shim.download({ groupId: fx.sim.groupId, clusterName: fx.sim.clusters.flex, snapshotId, destination, ...FAST });
+      expect(result.sha256).toBe(fx.sim.snapshotSha256(snapshotId));
+      expect(await readdir(dir)).toEqual(['snapshot.tar.gz']);
+      expect(events.filter((event) => event.type === 'poll-missed').map((event) => (event as PollMissedEvent).missedPolls)).toEqual([1, 2]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('download() passes maxMissedPolls and onMissedPoll on to the wait', async () => {
