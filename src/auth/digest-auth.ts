@@ -137,8 +137,10 @@ function settlingHandler(handler: Dispatcher.DispatchHandler, onSettled: () => v
  * - Before it, one request fetches the challenge and concurrent ones wait for it, so a
  *   cold burst pays one 401 in all.
  * - A 401 Digest challenge is swallowed and the request sent once more, signed: at most
- *   once after an unsigned or preemptively signed attempt, and once more when the server
- *   says `stale=true`. Any other 401 (wrong key) reaches the caller as it came.
+ *   once after an unsigned or preemptively signed attempt, and up to
+ *   {@link MAX_STALE_RETRIES} more times when the server says `stale=true` (the key was
+ *   right, the nonce old: each answer brings a new one). Any other 401 (wrong key) reaches
+ *   the caller as it came.
  * - Requests whose body is a stream or iterable are not sent twice: their 401 is forwarded.
  *
  * MD5, SHA-256, SHA-512-256 and their `-sess` variants are supported.
@@ -150,6 +152,13 @@ function settlingHandler(handler: Dispatcher.DispatchHandler, onSettled: () => v
  *
  * The options were checked by the shim (`createSnapshotShim`'s `credentials` and `baseUrl`).
  */
+/**
+ * `stale=true` answers in a row one request takes, each with the new nonce it brought. More
+ * than one: another request may have spent the new nonce's freshness first, or the server
+ * rotated it again; a server that keeps answering so is not believed forever.
+ */
+export const MAX_STALE_RETRIES = 3;
+
 export function createDigestAuthInterceptor(options: DigestAuthInterceptorOptions): Dispatcher.DispatcherComposeInterceptor {
   const { origin } = options;
   const session = new DigestSession(options.publicKey, options.privateKey);
@@ -167,7 +176,7 @@ export function createDigestAuthInterceptor(options: DigestAuthInterceptorOption
       // Per request: which kind of attempt went last, and which retry reasons are spent.
       let fresh = false;
       let retriedUnsigned = false;
-      let retriedStale = false;
+      let staleRetries = 0;
       // Whether this request is the probe fetching the session's first challenge, and whether it has ended.
       let probing = false;
       let settled = false;
@@ -201,7 +210,7 @@ export function createDigestAuthInterceptor(options: DigestAuthInterceptorOption
         if (challenge !== undefined) session.remember(challenge);
         endProbe(challenge !== undefined ? 'challenged' : 'answered');
         if (challenge === undefined || !replayable) return undefined;
-        if (challenge.stale && !retriedStale) retriedStale = true;
+        if (challenge.stale && staleRetries < MAX_STALE_RETRIES) staleRetries += 1;
         else if (!fresh && !retriedUnsigned) retriedUnsigned = true;
         // A freshly signed request refused without `stale`: the key is wrong, retrying would loop.
         else return undefined;

@@ -87,10 +87,15 @@ function parseSource(value: unknown, field: string): ParsedSource {
  * hours; a long or resumed save may outlive it, and one fresh URL from Atlas is enough to
  * finish. A second expiry means something else is wrong (clock skew, revoked access), so
  * it fails instead of asking Atlas again and again.
+ *
+ * The renewed URL, which Atlas has just issued, is asked for once more when the host
+ * refuses it before its `expiresAt` (or without one): a storage host may refuse a valid
+ * signature for a moment, and a second renewal would only bring another such URL.
  */
 export class SnapshotSourceLease {
   #current: ParsedSource;
   #renewed = false;
+  #askedAgain = false;
   readonly #renew: () => Promise<SnapshotSource>;
   readonly #now: () => Date;
 
@@ -118,8 +123,18 @@ export class SnapshotSourceLease {
     }
   }
 
-  /** Renews the source after the host refused it as expired (403 or 410). */
+  /**
+   * Renews the source after the host refused it as expired (403 or 410); or, the first time
+   * the renewed source is refused while still fresh by its `expiresAt`, keeps it to be asked
+   * for once more.
+   */
   async renewAfterRefusal(status: number, signal: AbortSignal | undefined, bytesWritten: () => Promise<number>): Promise<void> {
+    const { expiresAt } = this.#current;
+    const freshByDate = expiresAt === undefined || this.#now().getTime() < expiresAt.getTime();
+    if (this.#renewed && !this.#askedAgain && freshByDate) {
+      this.#askedAgain = true;
+      return;
+    }
     await this.#renewOrFail(`was refused with HTTP ${status}`, status, signal, bytesWritten);
   }
 

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { inspect } from 'node:util';
 import { Agent, request, type Dispatcher } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDigestAuthInterceptor } from '../../src/auth/digest-auth.js';
+import { createDigestAuthInterceptor, MAX_STALE_RETRIES } from '../../src/auth/digest-auth.js';
 import { parseDigestAuthorization, type DigestAlgorithm } from '../../src/auth/digest.js';
 import { startDigestServer, type DigestServer } from './helpers/digest-server.js';
 import { sendJson, startServer } from './helpers/http-server.js';
@@ -148,17 +148,22 @@ describe('createDigestAuthInterceptor: challenges and retries', () => {
     expect(server.requests).toHaveLength(4);
   });
 
-  it('retries once per reason: after the unsigned attempt, then once for stale=true', async () => {
+  it('retries once after the unsigned attempt, and up to MAX_STALE_RETRIES times for stale=true', async () => {
+    expect(MAX_STALE_RETRIES).toBe(3);
     const server = await digestServer();
     const dispatcher = client(server.origin);
     server.behavior.staleNext = 1;
     expect((await call(dispatcher, `${server.origin}/once`)).status).toBe(200);
     expect(server.requests).toHaveLength(3);
+    // Stale three times in a row, then served: each retry signed with the nonce of the answer before.
+    server.behavior.staleNext = 3;
+    expect((await call(dispatcher, `${server.origin}/thrice`)).status).toBe(200);
+    expect(server.requests).toHaveLength(7);
     server.behavior.staleNext = Infinity;
     const res = await call(dispatcher, `${server.origin}/always-stale`);
     expect(res.status).toBe(401);
-    // Preemptively signed, stale; re-signed, stale again: forwarded rather than looping.
-    expect(server.requests).toHaveLength(5);
+    // Preemptively signed, stale; re-signed three times, stale again: forwarded rather than looping.
+    expect(server.requests).toHaveLength(11);
   });
 
   it.each([

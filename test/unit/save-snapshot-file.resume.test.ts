@@ -157,7 +157,7 @@ describe('saveSnapshotFile: expiry', () => {
     expect(saved.sha256).toBe(host.sha256());
   });
 
-  it('fails on a second expiry, with the status', async () => {
+  it('fails on a second expiry, with the status, after asking for the renewed URL once more', async () => {
     const { host, destination, base, source } = await setup();
     const first = source();
     const second = source();
@@ -166,9 +166,35 @@ describe('saveSnapshotFile: expiry', () => {
     const error = await rejectionOf(save({ ...base, renew, source: first }));
     expect(error).toBeInstanceOf(SnapshotTransferError);
     expect(error).toMatchObject({ phase: 'transfer', status: 403 });
+    expect((error as Error).message).toMatch(/after it had already been renewed once/);
+    expect(renew).toHaveBeenCalledTimes(1);
+    expect(host.requests.map((r) => r.status)).toEqual([403, 403, 403]);
+    expect(await exists(destination)).toBe(false);
+  });
+
+  it('a renewed URL refused once while fresh is asked for again, and completes', async () => {
+    const { host, base, source } = await setup();
+    const second = { ...source(), expiresAt: new Date('2030-01-01T04:00:00Z') };
+    // Refused twice: the first URL, then the renewed one once; the third request is served.
+    host.faults.refuseNext = 2;
+    const renew = vi.fn(async () => second);
+    const saved = await save({ ...base, renew, source: source(), now: () => new Date('2030-01-01T00:00:00Z') });
+    expect(renew).toHaveBeenCalledTimes(1);
+    expect(host.requests.map((r) => r.status)).toEqual([403, 403, 200]);
+    expect(saved.sha256).toBe(host.sha256());
+  });
+
+  it('a renewed URL refused after its expiresAt is not asked for again: the save fails at once', async () => {
+    const { host, base, source } = await setup();
+    const second = { ...source(), expiresAt: new Date('2030-01-01T04:00:00Z') };
+    host.faults.refuseNext = 2;
+    // Before the renewed URL's request it is fresh; by its refusal, past its expiresAt.
+    const now = () => new Date(host.requests.length < 2 ? '2030-01-01T00:00:00Z' : '2030-01-01T05:00:00Z');
+    const renew = vi.fn(async () => second);
+    const error = await rejectionOf(save({ ...base, renew, source: source(), now }));
+    expect(error).toMatchObject({ name: 'SnapshotTransferError', phase: 'transfer', status: 403 });
     expect(renew).toHaveBeenCalledTimes(1);
     expect(host.requests.map((r) => r.status)).toEqual([403, 403]);
-    expect(await exists(destination)).toBe(false);
   });
 
   it('fails when the renewed source has already expired by expiresAt', async () => {

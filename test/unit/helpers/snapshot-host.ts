@@ -31,6 +31,8 @@ export interface HostFaults {
   expireTokensOnCut: boolean;
   /** One entry per 206 answer, in order: send it chunked (no Content-Length) and end it cleanly after that many bytes. */
   shortRangeAnswers: number[];
+  /** Refuse this many of the next requests with 403, whatever their token (a valid signature refused for a moment). */
+  refuseNext: number;
 }
 
 /** A local stand-in for the storage host behind a pre-signed `snapshotUrl`. */
@@ -104,7 +106,7 @@ export async function startSnapshotHost(size: number): Promise<SnapshotHost> {
   const issued = new Set<string>();
   const expired = new Set<string>();
   const requests: HostRequest[] = [];
-  const faults: HostFaults = { cutAfter: [], ignoreRange: false, failWith: undefined, drip: undefined, expireTokensOnCut: false, shortRangeAnswers: [] };
+  const faults: HostFaults = { cutAfter: [], ignoreRange: false, failWith: undefined, drip: undefined, expireTokensOnCut: false, shortRangeAnswers: [], refuseNext: 0 };
   const etagOf = (): string => `"snapshot-v${version}"`;
   const expireTokens = (): void => issued.forEach((token) => expired.add(token));
 
@@ -137,6 +139,10 @@ export async function startSnapshotHost(size: number): Promise<SnapshotHost> {
       res.end(`HTTP ${status}`);
     };
     if (record.token === null || !issued.has(record.token) || expired.has(record.token)) return refuse(403);
+    if (faults.refuseNext > 0) {
+      faults.refuseNext -= 1;
+      return refuse(403);
+    }
     if (faults.failWith !== undefined) return refuse(faults.failWith);
     const etag = etagOf();
     const headers: Record<string, string> = { etag, 'accept-ranges': 'bytes', 'content-type': 'application/gzip' };
