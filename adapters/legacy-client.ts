@@ -30,7 +30,7 @@ export type { SnapshotShimOptions } from '../src/facade/shim-options.js';
 export type { LegacyRewriteEvent, ShimEvent, ShimEventListener } from '../src/observability/shim-events.js';
 export { ShimError, ValidationError } from '../src/errors/shim-error.js';
 export { AtlasApiError } from '../src/errors/atlas-errors.js';
-export { SunsetError, UnsupportedClusterError } from '../src/errors/route-errors.js';
+export { AtlasForGovernmentError, SunsetError, UnsupportedClusterError } from '../src/errors/route-errors.js';
 
 /**
  * Creates a client whose methods are the deprecated tenant snapshot operations
@@ -43,7 +43,8 @@ export { SunsetError, UnsupportedClusterError } from '../src/errors/route-errors
  * - validates its arguments first (a `ValidationError` naming the field, before any request);
  * - routes as the facade does: the `route` option or flag source, the cached cluster kind,
  *   the sunset; a dedicated cluster is an `UnsupportedClusterError`, the `tenant` flag after
- *   the sunset a `SunsetError` (unless `allowSunsetEndpoint`);
+ *   the sunset a `SunsetError` (unless `allowSunsetEndpoint`), a Flex route on Atlas for
+ *   Government an `AtlasForGovernmentError`;
  * - on the tenant route, returns Atlas's body untouched; on the Flex route, calls the Flex
  *   twin and converts its answer (`instanceName` becomes `clusterName`; `links` keep
  *   pointing at the Flex resources, the ones that still answer after the sunset) and

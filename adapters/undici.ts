@@ -70,7 +70,7 @@ export type ShimInterceptor = Dispatcher.DispatcherComposeInterceptor & {
  * - A decision that cannot be taken fails the request through undici's error path, so
  *   `undici.request` rejects with it (and `fetch` with a `TypeError` whose `cause` it is):
  *   `SunsetError` (the `tenant` flag after the sunset), `UnsupportedClusterError` (a
- *   dedicated cluster), `ValidationError` (a malformed id in the path, or a download body
+ *   dedicated cluster), `AtlasForGovernmentError` (a Flex route on Atlas for Government), `ValidationError` (a malformed id in the path, or a download body
  *   that is not a JSON object), `AtlasApiError` (the cluster-kind look-up was refused).
  * - Every other request (other paths, other origins, other methods) passes through
  *   untouched, authentication included.

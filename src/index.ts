@@ -44,7 +44,7 @@ export {
   type AtlasApiErrorInit,
   type AtlasRequestInfo,
 } from './errors/atlas-errors.js';
-export { SunsetError, UnsupportedClusterError } from './errors/route-errors.js';
+export { AtlasForGovernmentError, SunsetError, UnsupportedClusterError } from './errors/route-errors.js';
 export { DownloadFailedError, JobPollError, SnapshotTransferError, type FailedJob } from './errors/download-errors.js';
 export { RETRY_DEFAULTS, type RetryOptions, type RetryTimer } from './atlas/retry.js';
 export type { SavedSnapshot, SaveProgress, SaveSnapshotOptions } from './download/save-snapshot-file.js';

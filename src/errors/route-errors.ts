@@ -28,6 +28,36 @@ export class SunsetError extends ShimError {
 }
 
 /**
+ * The call would go to a Flex endpoint of Atlas for Government, which has none: there,
+ * clusters are M20 or larger and Flex does not exist (the Atlas CLI refuses every Flex
+ * command for its government service too). Refused before any request to a Flex endpoint.
+ * Dedicated clusters download snapshots through Cloud Backup restore jobs.
+ */
+export class AtlasForGovernmentError extends ShimError {
+  /** The project of the cluster. */
+  readonly groupId: string;
+  /** The cluster's name. */
+  readonly clusterName: string;
+  /** Why the call would have gone to a Flex endpoint, in words. */
+  readonly reason: string;
+
+  constructor(groupId: string, clusterName: string, reason: string) {
+    super(
+      `Atlas for Government has no Flex clusters and no Flex API, so downloadFlexBackup is refused for cluster '${clusterName}' (${reason}). ` +
+        `Its clusters are M20 or larger: download their snapshots with Cloud Backup restore jobs (createBackupRestoreJob with deliveryType 'download').`,
+      'ATLAS_FOR_GOVERNMENT',
+    );
+    this.groupId = groupId;
+    this.clusterName = clusterName;
+    this.reason = reason;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), groupId: this.groupId, clusterName: this.clusterName, reason: this.reason };
+  }
+}
+
+/**
  * The cluster is a dedicated (M10 or larger) cluster: neither snapshot-download endpoint
  * serves it. Dedicated clusters download snapshots through Cloud Backup restore jobs
  * (`createBackupRestoreJob` with `deliveryType: download`).

@@ -188,5 +188,6 @@ function describeShim(options: ResolvedShimOptions): Record<string, unknown> {
     route: typeof options.route === 'function' ? 'flag source' : options.route,
     sunsetDate: options.sunsetDate.toISOString(),
     allowSunsetEndpoint: options.allowSunsetEndpoint,
+    atlasForGovernment: options.atlasForGovernment,
   };
 }

@@ -63,6 +63,12 @@ export interface SnapshotShimOptions {
   readonly now?: () => Date;
   /** Let the `tenant` flag call the tenant endpoint after its sunset. Default `false`. */
   readonly allowSunsetEndpoint?: boolean;
+  /**
+   * Atlas for Government, which has no Flex clusters and no Flex API: every route to a Flex
+   * endpoint is refused with an `AtlasForGovernmentError`, before any request to one.
+   * Default: true when `baseUrl` is on `mongodbgov.com` (`https://cloud.mongodbgov.com`).
+   */
+  readonly atlasForGovernment?: boolean;
   /** How long a resolved cluster kind is cached, per (baseUrl, groupId, clusterName). Default 600 000 (10 minutes); 0 disables the cache. */
   readonly clusterKindTtlMs?: number;
   /** An undici Dispatcher to send requests through (to share pools, or to test). Default: a keep-alive Agent the shim owns and `close()` closes. */
@@ -110,6 +116,8 @@ export interface ResolvedShimOptions {
   /** The clock behind `now`: the `now` option trusted, or the machine's clock learning from Atlas's answers. */
   readonly clock: AtlasClock;
   readonly allowSunsetEndpoint: boolean;
+  /** See {@link SnapshotShimOptions.atlasForGovernment}. */
+  readonly atlasForGovernment: boolean;
   readonly clusterKindTtlMs: number;
   readonly dispatcher: Dispatcher | undefined;
   readonly userAgent: string | undefined;
@@ -166,6 +174,7 @@ const fields = {
   ),
   now: rule(z.custom<() => Date>((value) => typeof value === 'function'), 'a function returning a Date'),
   allowSunsetEndpoint: BOOLEAN,
+  atlasForGovernment: BOOLEAN,
   clusterKindTtlMs: rule(millis, 'an integer number of milliseconds, 0 or more'),
   dispatcher: rule(
     z.custom<Dispatcher>((value) => typeof value === 'object' && value !== null && typeof (value as Dispatcher).dispatch === 'function'),
@@ -206,6 +215,14 @@ function check<K extends keyof typeof fields>(name: K, value: unknown): z.output
   return checkOptional(`options.${name}`, value, fields[name] as Rule<z.output<(typeof fields)[K]['schema']>>);
 }
 
+/** Atlas for Government's domain: `cloud.mongodbgov.com`, and its other hosts. */
+const GOVERNMENT_HOST = /(^|\.)mongodbgov\.com$/i;
+
+/** Whether an Atlas origin is Atlas for Government's (a host on `mongodbgov.com`). Pure. */
+function isAtlasForGovernment(origin: string): boolean {
+  return URL.canParse(origin) && GOVERNMENT_HOST.test(new URL(origin).hostname);
+}
+
 /**
  * Validates {@link SnapshotShimOptions} and applies the defaults.
  *
@@ -223,14 +240,16 @@ export function resolveShimOptions(input: unknown): ResolvedShimOptions {
   const sunsetDate = check('sunsetDate', options.sunsetDate);
   const givenNow = check('now', options.now);
   const clock = givenNow === undefined ? learnedClock() : trustedClock(givenNow);
+  const baseUrl = new URL(check('baseUrl', options.baseUrl) ?? DEFAULT_BASE_URL).origin;
   return {
-    baseUrl: new URL(check('baseUrl', options.baseUrl) ?? DEFAULT_BASE_URL).origin,
+    baseUrl,
     credentials,
     route: check('route', options.route) ?? 'auto',
     sunsetDate: new Date(sunsetDate ?? DEFAULT_SUNSET_DATE),
     now: clock.now,
     clock,
     allowSunsetEndpoint: check('allowSunsetEndpoint', options.allowSunsetEndpoint) ?? false,
+    atlasForGovernment: check('atlasForGovernment', options.atlasForGovernment) ?? isAtlasForGovernment(baseUrl),
     clusterKindTtlMs: check('clusterKindTtlMs', options.clusterKindTtlMs) ?? 600_000,
     dispatcher: check('dispatcher', options.dispatcher),
     userAgent: check('userAgent', options.userAgent),

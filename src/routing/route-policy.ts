@@ -1,5 +1,5 @@
 import { ATLAS_ERROR_CODES, ATLAS_OPERATIONS, atlasPath, operationFor, type Route } from '../atlas/operations.js';
-import { SunsetError, UnsupportedClusterError } from '../errors/route-errors.js';
+import { AtlasForGovernmentError, SunsetError, UnsupportedClusterError } from '../errors/route-errors.js';
 
 /**
  * Every routing decision as a pure function: which endpoint family serves a download
@@ -45,6 +45,8 @@ export interface RoutePolicyInput {
   readonly flag: RouteFlag;
   /** Let a `tenant` flag call the tenant endpoint after its sunset. Default false. */
   readonly allowSunsetEndpoint?: boolean | undefined;
+  /** Atlas for Government, which has no Flex endpoints: a decision for one is refused. Default false. */
+  readonly atlasForGovernment?: boolean | undefined;
 }
 
 /** The policy's answer: which endpoint family, and why. */
@@ -90,8 +92,12 @@ export interface RouteSubject {
  * | shared, flex, unknown | flex | flex | flex |
  * | dedicated | any | UnsupportedClusterError | same |
  *
+ * On Atlas for Government (`atlasForGovernment`), which has no Flex endpoint, every Flex
+ * decision above is an `AtlasForGovernmentError` and no fallback goes to Flex.
+ *
  * @throws {UnsupportedClusterError} for a dedicated cluster.
  * @throws {SunsetError} for the tenant flag at or after the sunset without `allowSunsetEndpoint`.
+ * @throws {AtlasForGovernmentError} for a Flex decision on Atlas for Government.
  */
 export function decideRoute(input: RoutePolicyInput, subject: RouteSubject = {}): RoutePolicyDecision {
   const { clusterKind, now, sunsetDate, flag } = input;
@@ -99,15 +105,11 @@ export function decideRoute(input: RoutePolicyInput, subject: RouteSubject = {})
   const afterSunset = !(now.getTime() < sunsetDate.getTime());
   // The tenant endpoint may take a fallback only while it exists for this caller.
   const tenantReachable = !afterSunset || input.allowSunsetEndpoint === true;
-  const decided = (route: Route, reason: string, fallbackRoute: Route | undefined): RoutePolicyDecision => ({
-    clusterKind,
-    flag,
-    sunsetDate,
-    afterSunset,
-    route,
-    reason,
-    fallbackRoute,
-  });
+  const government = input.atlasForGovernment === true;
+  const decided = (route: Route, reason: string, fallbackRoute: Route | undefined): RoutePolicyDecision => {
+    if (government && route === 'flex') throw new AtlasForGovernmentError(subject.groupId ?? '', subject.clusterName ?? '', reason.replace(/\.$/, ''));
+    return { clusterKind, flag, sunsetDate, afterSunset, route, reason, fallbackRoute: government && fallbackRoute === 'flex' ? undefined : fallbackRoute };
+  };
 
   if (clusterKind === 'dedicated') throw new UnsupportedClusterError(subject.groupId ?? '', subject.clusterName ?? '', subject.instanceSize);
 

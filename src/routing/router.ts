@@ -42,6 +42,7 @@ export interface RouterOptions {
   readonly sunsetDate: Date;
   readonly now: () => Date;
   readonly allowSunsetEndpoint: boolean;
+  readonly atlasForGovernment: boolean;
   readonly clusterKindTtlMs: number;
   readonly environment: string | undefined;
   readonly appVersion: string | undefined;
@@ -89,7 +90,7 @@ export function createRouter(options: RouterOptions, client: AtlasClient, observ
     `${options.baseUrl}|${target.groupId}|${target.clusterName}|${options.now() >= options.sunsetDate ? 'after' : 'before'}-sunset`;
   // The look-up is shared by concurrent callers, so it runs without any one caller's signal.
   const kindOf = (target: ClusterTarget, signal: AbortSignal | undefined): Promise<ClusterKindFinding> =>
-    abortable(kinds.get(cacheKey(target), () => resolveClusterKind(client, target)), signal);
+    abortable(kinds.get(cacheKey(target), () => resolveClusterKind(client, target, options.atlasForGovernment)), signal);
   const refreshKind = (target: ClusterTarget, signal: AbortSignal | undefined): Promise<ClusterKindFinding> => {
     kinds.forget(cacheKey(target));
     return kindOf(target, signal);
@@ -106,7 +107,14 @@ export function createRouter(options: RouterOptions, client: AtlasClient, observ
       // A 'flex' flag routes every kind to the Flex endpoint: no need to ask Atlas.
       const finding: ClusterKindFinding = flag === 'flex' ? { kind: 'unknown', source: 'not-asked' } : await kindOf(target, signal);
       const policy = decideRoute(
-        { clusterKind: finding.kind, now: options.now(), sunsetDate: options.sunsetDate, flag, allowSunsetEndpoint: options.allowSunsetEndpoint },
+        {
+          clusterKind: finding.kind,
+          now: options.now(),
+          sunsetDate: options.sunsetDate,
+          flag,
+          allowSunsetEndpoint: options.allowSunsetEndpoint,
+          atlasForGovernment: options.atlasForGovernment,
+        },
         { groupId: target.groupId, clusterName: target.clusterName, instanceSize: finding.instanceSize },
       );
       const decision = toRouteDecision(policy, target, finding);
@@ -228,12 +236,13 @@ async function evaluateFlag(
 /**
  * Asks Atlas what kind of cluster `target` is: `getCluster` first (it answers shared,
  * dedicated and migrated Flex clusters, and refuses native Flex ones with
- * `CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API`), then `getFlexCluster` when that did not tell.
+ * `CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API`), then `getFlexCluster` when that did not tell
+ * (never on Atlas for Government, which has no Flex API).
  *
  * @throws {AtlasApiError} when the credentials are refused (401), or when neither operation
  *   knows the cluster (404 from both): there is nothing to download.
  */
-async function resolveClusterKind(client: AtlasClient, target: ClusterTarget): Promise<ClusterKindFinding> {
+async function resolveClusterKind(client: AtlasClient, target: ClusterTarget, atlasForGovernment: boolean): Promise<ClusterKindFinding> {
   let clusterNotFound: AtlasApiError | undefined;
   try {
     const { body } = await client.call({ operationId: 'getCluster', params: target });
@@ -244,6 +253,10 @@ async function resolveClusterKind(client: AtlasClient, target: ClusterTarget): P
     if (!(error instanceof AtlasApiError) || error.status === 401) throw error;
     if (error.errorCode === ATLAS_ERROR_CODES.flexInClusterApi) return { kind: 'flex', source: 'getCluster' };
     if (error.status === 404) clusterNotFound = error;
+  }
+  if (atlasForGovernment) {
+    if (clusterNotFound) throw clusterNotFound;
+    return { kind: 'unknown', source: 'not-told' };
   }
   try {
     await client.call({ operationId: 'getFlexCluster', params: target });

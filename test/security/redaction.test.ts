@@ -182,6 +182,7 @@ describe('the shim and the legacy client in logs', () => {
         route: 'flag source',
         sunsetDate: '2026-01-22T00:00:00.000Z',
         allowSunsetEndpoint: false,
+        atlasForGovernment: false,
       });
       expect(inspect(shim)).toMatch(/^SnapshotShim \{/);
       const legacy = createLegacyClient({ credentials, dispatcher: agent });

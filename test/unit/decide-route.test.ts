@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SunsetError } from '../../src/errors/route-errors.js';
+import { AtlasForGovernmentError, SunsetError } from '../../src/errors/route-errors.js';
 import { UnsupportedClusterError } from '../../src/errors/route-errors.js';
 import { decideRoute } from '../../src/routing/route-policy.js';
 import { CLUSTER_KINDS, ROUTE_FLAGS, type ClusterKind, type RouteFlag } from '../../src/routing/route-policy.js';
@@ -100,5 +100,46 @@ describe('decideRoute: details', () => {
         }
       }
     }
+  });
+});
+
+describe('decideRoute on Atlas for Government: no Flex endpoint', () => {
+  const subject = { groupId: 'a'.repeat(24), clusterName: 'gov-cluster' };
+  const government = (clusterKind: ClusterKind, flag: RouteFlag, now: Date, allowSunsetEndpoint = false): Expected | 'government' => {
+    try {
+      return decideRoute({ clusterKind, flag, now, sunsetDate, allowSunsetEndpoint, atlasForGovernment: true }, subject).route;
+    } catch (error) {
+      if (error instanceof AtlasForGovernmentError) return 'government';
+      if (error instanceof SunsetError) return 'sunset';
+      if (error instanceof UnsupportedClusterError) return 'unsupported';
+      throw error;
+    }
+  };
+
+  it.each(table)('%s cluster, flag %s: every Flex decision of the table is refused, the rest unchanged', (kind, flag, beforeSunset, afterSunset) => {
+    expect(government(kind, flag, before)).toBe(beforeSunset === 'flex' ? 'government' : beforeSunset);
+    expect(government(kind, flag, after)).toBe(afterSunset === 'flex' ? 'government' : afterSunset);
+  });
+
+  it('offers no fallback to Flex, and the error names Atlas for Government, the cluster and why', () => {
+    const decision = decideRoute({ clusterKind: 'shared', flag: 'auto', now: before, sunsetDate, atlasForGovernment: true }, subject);
+    expect(decision).toMatchObject({ route: 'tenant', fallbackRoute: undefined });
+    let error: unknown;
+    try {
+      decideRoute({ clusterKind: 'unknown', flag: 'flex', now: after, sunsetDate, atlasForGovernment: true }, subject);
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error).toBeInstanceOf(AtlasForGovernmentError);
+    expect(error).toMatchObject({ code: 'ATLAS_FOR_GOVERNMENT', groupId: subject.groupId, clusterName: 'gov-cluster' });
+    expect((error as Error).message).toMatch(/^Atlas for Government has no Flex clusters and no Flex API, so downloadFlexBackup is refused for cluster 'gov-cluster' \(The route flag is 'flex'/);
+    expect((error as Error).message).toMatch(/createBackupRestoreJob/);
+  });
+
+  it('allowSunsetEndpoint keeps the tenant flag after the sunset, without a Flex fallback', () => {
+    expect(decideRoute({ clusterKind: 'unknown', flag: 'tenant', now: after, sunsetDate, allowSunsetEndpoint: true, atlasForGovernment: true }, subject)).toMatchObject({
+      route: 'tenant',
+      fallbackRoute: undefined,
+    });
   });
 });

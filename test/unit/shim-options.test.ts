@@ -17,12 +17,23 @@ function fieldOf(options: unknown): string {
 }
 
 describe('resolveShimOptions', () => {
+  it('reads Atlas for Government from a base URL on mongodbgov.com, unless the option says otherwise', () => {
+    expect(resolveShimOptions({ credentials, baseUrl: 'https://cloud.mongodbgov.com' }).atlasForGovernment).toBe(true);
+    expect(resolveShimOptions({ credentials, baseUrl: 'https://cloud-qa.mongodbgov.com/' }).atlasForGovernment).toBe(true);
+    expect(resolveShimOptions({ credentials, baseUrl: 'https://cloud.mongodb.com' }).atlasForGovernment).toBe(false);
+    expect(resolveShimOptions({ credentials, baseUrl: 'https://mongodbgov.com.example.org' }).atlasForGovernment).toBe(false);
+    expect(resolveShimOptions({ credentials, baseUrl: 'https://notmongodbgov.com' }).atlasForGovernment).toBe(false);
+    expect(resolveShimOptions({ credentials, baseUrl: 'https://cloud.mongodbgov.com', atlasForGovernment: false }).atlasForGovernment).toBe(false);
+    expect(resolveShimOptions({ credentials, baseUrl: 'http://127.0.0.1:8080', atlasForGovernment: true }).atlasForGovernment).toBe(true);
+  });
+
   it('applies the documented defaults', () => {
     const resolved = resolveShimOptions({ credentials });
     expect(resolved).toMatchObject({
       baseUrl: 'https://cloud.mongodb.com',
       route: 'auto',
       allowSunsetEndpoint: false,
+      atlasForGovernment: false,
       clusterKindTtlMs: 600_000,
       dispatcher: undefined,
       timeouts: { connectMs: 10_000, headersMs: 30_000, bodyMs: 30_000 },
@@ -56,6 +67,7 @@ describe('resolveShimOptions', () => {
     [{ credentials, sunsetDate: new Date('x') }, 'options.sunsetDate'],
     [{ credentials, now: new Date() }, 'options.now'],
     [{ credentials, allowSunsetEndpoint: 'yes' }, 'options.allowSunsetEndpoint'],
+    [{ credentials, atlasForGovernment: 'gov' }, 'options.atlasForGovernment'],
     [{ credentials, clusterKindTtlMs: -1 }, 'options.clusterKindTtlMs'],
     [{ credentials, clusterKindTtlMs: 1.5 }, 'options.clusterKindTtlMs'],
     [{ credentials, dispatcher: {} }, 'options.dispatcher'],
