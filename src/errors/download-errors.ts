@@ -1,4 +1,4 @@
-import { ShimError } from './shim-error.js';
+import { ShimError, toError } from './shim-error.js';
 
 /** Errors of the download workflow: a job Atlas failed, a snapshot that could not be saved. */
 
@@ -53,10 +53,9 @@ export class JobPollError<Job extends FailedJob = FailedJob> extends ShimError {
   readonly missedPolls: number;
 
   constructor(job: Job, missedPolls: number, cause: unknown) {
-    const last = cause instanceof Error ? cause.message : String(cause);
     super(
       `Reading snapshot download job ${job.id ?? '(no id)'} (${job.route} endpoint) failed ${missedPolls} times in a row; the last status seen ` +
-        `was ${job.status ?? '(none)'}. The last failure: ${last}`,
+        `was ${job.status ?? '(none)'}. The last failure: ${toError(cause).message}`,
       'JOB_POLL_FAILED',
       { cause },
     );

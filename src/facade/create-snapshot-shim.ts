@@ -70,15 +70,7 @@ export function createSnapshotShim(options: SnapshotShimOptions): SnapshotShim {
 
   /** The wait, every missed poll reported as a `poll-missed` event before the caller's `onMissedPoll` hears of it. */
   function waitFor<T extends SnapshotDownload>(download: T, options?: WaitForDownloadOptions<T>): Promise<T> {
-    const given = checkOptionsObject('options', options) as WaitForDownloadOptions<T>;
-    const { onMissedPoll } = given;
-    return waitForDownload(download, (job, signal) => shim.getDownload(job, { signal }), {
-      ...given,
-      onMissedPoll: (miss) => {
-        observer.emit(pollMissedEvent(miss));
-        if (typeof onMissedPoll === 'function') onMissedPoll(miss);
-      },
-    });
+    return waitForDownload(download, (job, signal) => shim.getDownload(job, { signal }), options, (miss) => observer.emit(pollMissedEvent(miss)));
   }
 
   /** Saves a COMPLETED job's snapshot; an expired URL is renewed once by requesting, and waiting for, a fresh job of the same snapshot. */

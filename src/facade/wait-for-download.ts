@@ -106,12 +106,15 @@ export function resolveWaitOptions<T extends SnapshotDownload = SnapshotDownload
  * @throws the re-read's error when it is not transient (the job is gone, the credentials refused).
  * @throws {ValidationError} for a job that is not an object (`download`) or a wrong option
  *   (see {@link resolveWaitOptions}), before the first poll.
+ *
+ * @param reportMissedPoll the caller of this function's own report of a missed poll (the
+ *   shim's event), told before the `onMissedPoll` option.
  */
 export async function waitForDownload<T extends SnapshotDownload>(
   download: T,
   reread: (job: T, signal: AbortSignal) => Promise<T>,
   options?: WaitForDownloadOptions<T>,
-  monotonicNow: () => number = () => performance.now(),
+  reportMissedPoll?: (miss: MissedPoll<T>) => void,
 ): Promise<T> {
   // Checked before its status is read, so a null job is a ValidationError, not a TypeError.
   checkObject('download', download);
@@ -121,7 +124,7 @@ export async function waitForDownload<T extends SnapshotDownload>(
   // One signal for the caller's abort and our deadline, so a poll in flight is cancelled by either.
   const deadline = AbortSignal.timeout(timeoutMs);
   const signal = callerSignal ? AbortSignal.any([callerSignal, deadline]) : deadline;
-  const started = monotonicNow();
+  const started = performance.now();
   let job = download;
   let missedPolls = 0;
   try {
@@ -136,7 +139,9 @@ export async function waitForDownload<T extends SnapshotDownload>(
         if (signal.aborted || !isTransientCallError(error)) throw error;
         missedPolls += 1;
         if (missedPolls > maxMissedPolls) throw new JobPollError(job, missedPolls, error);
-        onMissedPoll?.({ job, error, missedPolls, maxMissedPolls });
+        const miss = { job, error, missedPolls, maxMissedPolls };
+        reportMissedPoll?.(miss);
+        onMissedPoll?.(miss);
         continue;
       }
       missedPolls = 0;
@@ -145,7 +150,7 @@ export async function waitForDownload<T extends SnapshotDownload>(
     }
   } catch (error) {
     if (callerSignal?.aborted) throw callerSignal.reason;
-    if (deadline.aborted) throw new TimeoutError('Waiting for the snapshot download job', Math.round(monotonicNow() - started), job.status);
+    if (deadline.aborted) throw new TimeoutError('Waiting for the snapshot download job', Math.round(performance.now() - started), job.status);
     throw error;
   }
 }

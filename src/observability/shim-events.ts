@@ -103,7 +103,7 @@ export interface PollMissedEvent {
   readonly missedPolls: number;
   /** How many in a row the wait tolerates. */
   readonly maxMissedPolls: number;
-  /** The failure in a few words: the error's code, and Atlas's `errorCode` or the connection's code when there is one. Never a body or a URL. */
+  /** The failure in a few words: the error's class, the HTTP status and Atlas's `errorCode` or the connection's code when there are. Never a body or a URL. */
   readonly failure: string;
   /** HTTP status of the failed poll's last answer, when there was one. */
   readonly status: number | undefined;

@@ -100,6 +100,13 @@ describe('a poll that fails after its retries is a missed poll, and the wait goe
     }
   });
 
+  it('waitForDownload refuses an onMissedPoll that is not a function, before any poll', async () => {
+    const { shim } = await warmShim();
+    const error = await failureOf(shim.waitForDownload(fx.job, { onMissedPoll: 'log' as never }));
+    expect(error).toMatchObject({ name: 'ValidationError', field: 'options.onMissedPoll' });
+    expect(fx.sim.requests).toEqual([]);
+  });
+
   it('download() passes maxMissedPolls and onMissedPoll on to the wait', async () => {
     const { shim } = await warmShim({ retry: { limit: 0 } });
     fx.sim.faults.inject({ kind: 'server-error', status: 500, operationId: READ, times: 1 });
