@@ -9,6 +9,8 @@ export default defineConfig({
     'adapters/undici': 'adapters/undici.ts',
     'adapters/env': 'adapters/env.ts',
     'adapters/openfeature': 'adapters/openfeature.ts',
+    'adapters/axios': 'adapters/axios.ts',
+    'adapters/fetch': 'adapters/fetch.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
@@ -18,6 +20,6 @@ export default defineConfig({
   clean: true,
   target: 'node20',
   platform: 'node',
-  // Optional peer: resolved from the user's node_modules, never bundled.
-  external: ['@openfeature/server-sdk'],
+  // Optional peers: resolved from the user's node_modules, never bundled.
+  external: ['@openfeature/server-sdk', 'axios'],
 });

@@ -6,19 +6,21 @@
  *
  * @packageDocumentation
  */
-import { ATLAS_OPERATIONS, atlasPath, twinOf, type PathParams, type TenantOperationId } from '../src/atlas/operations.js';
+import { ATLAS_OPERATIONS, atlasPath, TENANT_OPERATION_ALIASES, twinOf, type PathParams, type TenantOperationId } from '../src/atlas/operations.js';
 import { createShimCore, requestDownload, type ShimCore } from '../src/facade/shim-core.js';
 import type { SnapshotShimOptions } from '../src/facade/shim-options.js';
 import { tenantAnswerOf } from '../src/model/legacy-shapes.js';
 import type { Routed } from '../src/routing/router.js';
 import { check, OBJECT_ID } from '../src/validation.js';
 import { validateCallOptions, validateDownloadBody, validateListQuery, validateTarget, type DownloadBody } from './legacy-client/inputs.js';
-import type { BackupTenantSnapshot, LegacyClient, PaginatedTenantRestore, PaginatedTenantSnapshot, TenantRestore } from './legacy-client/types.js';
+import type { BackupTenantSnapshot, LegacyClient, LegacyOperationAliases, LegacyOperations, PaginatedTenantRestore, PaginatedTenantSnapshot, TenantRestore } from './legacy-client/types.js';
 
 export type {
   BackupTenantSnapshot,
   LegacyCallOptions,
   LegacyClient,
+  LegacyOperationAliases,
+  LegacyOperations,
   PaginatedTenantRestore,
   PaginatedTenantSnapshot,
   TenantLink,
@@ -34,10 +36,11 @@ export { AtlasForGovernmentError, SunsetError, UnsupportedClusterError } from '.
 
 /**
  * Creates a client whose methods are the deprecated tenant snapshot operations
- * (`downloadClusterBackupTenant` and its older name `downloadSharedClusterBackup`,
- * `getBackupTenantRestore`, `listBackupTenantRestores`, `listClusterBackupSnapshots`,
- * `getBackupTenantSnapshot`), each resolving to the parsed JSON body in the exact legacy
- * shape, whichever endpoint served it.
+ * (`downloadClusterBackupTenant`, `getBackupTenantRestore`, `listBackupTenantRestores`,
+ * `listClusterBackupSnapshots`, `getBackupTenantSnapshot`), each also under the names the
+ * SDKs and the API reference published it as (`downloadSharedClusterBackup`,
+ * `downloadGroupClusterBackupTenant`…: see `LegacyOperationAliases`), each resolving to the
+ * parsed JSON body in the exact legacy shape, whichever endpoint served it.
  *
  * Each call:
  * - validates its arguments first (a `ValidationError` naming the field, before any request);
@@ -65,18 +68,14 @@ export { AtlasForGovernmentError, SunsetError, UnsupportedClusterError } from '.
 export function createLegacyClient(shimOptions: SnapshotShimOptions): LegacyClient {
   const core = createShimCore(shimOptions);
 
-  const downloadClusterBackupTenant: LegacyClient['downloadClusterBackupTenant'] = async (groupId, clusterName, body, options) => {
-    const target = validateTarget(groupId, clusterName);
-    const request = validateDownloadBody(body, target);
-    const signal = validateCallOptions(options);
-    const routed = await requestDownload(core, target, { ...request, signal });
-    return legacyAnswer(core, 'downloadClusterBackupTenant', target, routed, request) as TenantRestore;
-  };
-
-  return {
-    downloadClusterBackupTenant,
-    // The older SDKs' name: one function under two names, so either compares equal to the other.
-    downloadSharedClusterBackup: downloadClusterBackupTenant,
+  const operations: LegacyOperations = {
+    async downloadClusterBackupTenant(groupId, clusterName, body, options) {
+      const target = validateTarget(groupId, clusterName);
+      const request = validateDownloadBody(body, target);
+      const signal = validateCallOptions(options);
+      const routed = await requestDownload(core, target, { ...request, signal });
+      return legacyAnswer(core, 'downloadClusterBackupTenant', target, routed, request) as TenantRestore;
+    },
     async getBackupTenantRestore(groupId, clusterName, restoreId, options) {
       const params = { ...validateTarget(groupId, clusterName), itemId: check('restoreId', restoreId, OBJECT_ID) };
       return (await read(core, 'getBackupTenantRestore', params, undefined, validateCallOptions(options))) as TenantRestore;
@@ -93,6 +92,16 @@ export function createLegacyClient(shimOptions: SnapshotShimOptions): LegacyClie
       const params = { ...validateTarget(groupId, clusterName), itemId: check('snapshotId', snapshotId, OBJECT_ID) };
       return (await read(core, 'getBackupTenantSnapshot', params, undefined, validateCallOptions(options))) as BackupTenantSnapshot;
     },
+  };
+  // Every other name is the very same function as the operation it names, so either compares
+  // equal to the other. The names come from the operations table, which ALIASES_MATCH below
+  // holds equal to LegacyOperationAliases, so the built object is one.
+  const aliases = Object.fromEntries(
+    (Object.keys(TENANT_OPERATION_ALIASES) as TenantOperationId[]).flatMap((operationId) => TENANT_OPERATION_ALIASES[operationId].map((alias) => [alias, operations[operationId]])),
+  ) as unknown as LegacyOperationAliases;
+  return {
+    ...operations,
+    ...aliases,
     async close() {
       await core.close();
     },
@@ -128,3 +137,8 @@ function legacyAnswer(core: ShimCore, operationId: TenantOperationId, params: Pa
   core.observer.emit({ type: 'legacy-rewrite', operationId, method, fromPath: atlasPath(operationId, params), toPath: atlasPath(twinOf(operationId), params), route: 'flex' });
   return tenantAnswerOf(operationId, routed.value.body, { clusterName: params.clusterName, ...request });
 }
+
+/** The other names of the operations table, and those `LegacyOperationAliases` declares: a name in one fails typechecking until the other has it. */
+type TableAliasName = (typeof TENANT_OPERATION_ALIASES)[TenantOperationId][number];
+const ALIASES_MATCH: [TableAliasName, keyof LegacyOperationAliases] extends [keyof LegacyOperationAliases, TableAliasName] ? true : never = true;
+void ALIASES_MATCH;

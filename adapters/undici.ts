@@ -72,6 +72,12 @@ export type ShimInterceptor = Dispatcher.DispatcherComposeInterceptor & {
  *   `SunsetError` (the `tenant` flag after the sunset), `UnsupportedClusterError` (a
  *   dedicated cluster), `AtlasForGovernmentError` (a Flex route on Atlas for Government), `ValidationError` (a malformed id in the path, or a download body
  *   that is not a JSON object), `AtlasApiError` (the cluster-kind look-up was refused).
+ * - **The v1.0 API**: the same five operations under `/api/atlas/v1.0/…` (code written
+ *   before 2023, `application/json`, a download body of `{ snapshotId }` alone) are served
+ *   the same way; a rewritten answer is in the v1.0 shape (`application/json`, links at v1.0
+ *   paths).
+ * - **`envelope=true`** in the caller's query: a rewritten success answer is wrapped as Atlas
+ *   wraps the tenant one (`envelopeOf`); the Flex request itself goes without it.
  * - Every other request (other paths, other origins, other methods) passes through
  *   untouched, authentication included.
  *

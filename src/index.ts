@@ -5,7 +5,25 @@
  * @packageDocumentation
  */
 export { createSnapshotShim } from './facade/create-snapshot-shim.js';
-export type { DownloadResult, DownloadSnapshotInput, DownloadToInput, ExplainRouteInput, RoutedSnapshotDownload, SnapshotShim } from './facade/snapshot-shim.js';
+export type {
+  DownloadResult,
+  DownloadSnapshotInput,
+  DownloadToInput,
+  ExplainRouteInput,
+  ListSnapshotsInput,
+  RoutedSnapshotDownload,
+  SnapshotShim,
+} from './facade/snapshot-shim.js';
+export {
+  snapshotFileName,
+  type ClusterOutcome,
+  type DownloadAllInput,
+  type DownloadAllStepOptions,
+  type FailedCluster,
+  type ProjectDownloadReport,
+  type SavedCluster,
+  type SkippedCluster,
+} from './facade/download-all.js';
 export {
   DEFAULT_BASE_URL,
   DEFAULT_CALL_DEADLINE_MS,
@@ -31,8 +49,8 @@ export {
   type RoutePolicyInput,
   type RouteSubject,
 } from './routing/route-policy.js';
-export { normalizeFlexRestoreJob, normalizeTenantRestore } from './model/normalize.js';
-export type { AtlasLink, DeliveryType, DownloadStatus, KnownDownloadStatus, SnapshotDownload } from './model/snapshot-download.js';
+export { normalizeFlexRestoreJob, normalizeSnapshot, normalizeTenantRestore } from './model/normalize.js';
+export type { AtlasLink, DeliveryType, DownloadStatus, KnownDownloadStatus, SnapshotDownload, SnapshotStatus, SnapshotSummary } from './model/snapshot-download.js';
 export { ShimError, ValidationError } from './errors/shim-error.js';
 export {
   AtlasApiError,
@@ -45,7 +63,7 @@ export {
   type AtlasRequestInfo,
 } from './errors/atlas-errors.js';
 export { AtlasForGovernmentError, SunsetError, UnsupportedClusterError } from './errors/route-errors.js';
-export { DownloadFailedError, JobPollError, SnapshotTransferError, type FailedJob } from './errors/download-errors.js';
+export { DownloadFailedError, JobPollError, NoCompletedSnapshotError, SnapshotTransferError, type FailedJob } from './errors/download-errors.js';
 export { RETRY_DEFAULTS, type RetryOptions, type RetryTimer } from './atlas/retry.js';
 export type { SavedSnapshot, SaveProgress, SaveSnapshotOptions } from './download/save-snapshot-file.js';
 export type { MissedPoll, WaitForDownloadOptions } from './facade/wait-for-download.js';

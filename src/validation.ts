@@ -94,6 +94,14 @@ export const MAX_TIMER_MS = 2_147_483_647;
 
 /** A 24-hex Atlas id: `groupId`, `snapshotId`, a restore job id. */
 export const OBJECT_ID = matching(OBJECT_ID_PATTERN, '24 lowercase hexadecimal characters (pattern ^[a-f0-9]{24}$)');
+/** What `snapshotId` names the newest `COMPLETED` snapshot with, wherever a snapshot is asked for by id. */
+export const LATEST = 'latest';
+/** A snapshot to download: its id, or {@link LATEST}. */
+export const SNAPSHOT_REFERENCE: Rule<string> = {
+  schema: z.string().refine((value) => value === LATEST || OBJECT_ID_PATTERN.test(value)),
+  allowed: `24 lowercase hexadecimal characters (pattern ^[a-f0-9]{24}$), or '${LATEST}' (the newest COMPLETED snapshot)`,
+  accepts: (value: unknown): value is string => typeof value === 'string' && (value === LATEST || OBJECT_ID_PATTERN.test(value)),
+};
 /** A cluster or Flex instance name: the contract's pattern and Atlas's length limit. */
 export const CLUSTER_NAME = matching(
   CLUSTER_NAME_PATTERN,

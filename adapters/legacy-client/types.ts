@@ -106,14 +106,12 @@ export interface LegacyCallOptions {
  * Each takes the path parameters in path order, then the body or query, and resolves to
  * the legacy JSON shape whichever endpoint family served it.
  */
-export interface LegacyClient {
+export interface LegacyOperations {
   /**
    * `POST …/clusters/{clusterName}/backup/tenant/download`, or `downloadFlexBackup` when
    * the route policy says Flex. Requests a download of one snapshot.
    */
   downloadClusterBackupTenant(groupId: string, clusterName: string, body: TenantRestore, options?: LegacyCallOptions): Promise<TenantRestore>;
-  /** The older SDKs' name of {@link LegacyClient.downloadClusterBackupTenant}: the very same function. */
-  downloadSharedClusterBackup(groupId: string, clusterName: string, body: TenantRestore, options?: LegacyCallOptions): Promise<TenantRestore>;
   /** `GET …/backup/tenant/restores/{restoreId}`, or `getFlexRestoreJob`. */
   getBackupTenantRestore(groupId: string, clusterName: string, restoreId: string, options?: LegacyCallOptions): Promise<TenantRestore>;
   /** `GET …/backup/tenant/restores`, or `listFlexRestoreJobs`. */
@@ -122,6 +120,38 @@ export interface LegacyClient {
   listClusterBackupSnapshots(groupId: string, clusterName: string, query?: TenantListQuery, options?: LegacyCallOptions): Promise<PaginatedTenantSnapshot>;
   /** `GET …/backup/tenant/snapshots/{snapshotId}`, or `getFlexBackupSnapshot`. */
   getBackupTenantSnapshot(groupId: string, clusterName: string, snapshotId: string, options?: LegacyCallOptions): Promise<BackupTenantSnapshot>;
+}
+
+/**
+ * The same operations under the other names they were published as
+ * (`TENANT_OPERATION_ALIASES` in the operations table): the Atlas SDKs' before 2024 and the
+ * API reference's since 2025. Each is the very same function as the operation it names.
+ */
+export interface LegacyOperationAliases {
+  /** The SDKs' name of {@link LegacyOperations.downloadClusterBackupTenant}: the very same function. */
+  downloadSharedClusterBackup: LegacyOperations['downloadClusterBackupTenant'];
+  /** The API reference's name of {@link LegacyOperations.downloadClusterBackupTenant}: the very same function. */
+  downloadGroupClusterBackupTenant: LegacyOperations['downloadClusterBackupTenant'];
+  /** The SDKs' name of {@link LegacyOperations.listBackupTenantRestores}: the very same function. */
+  listSharedClusterBackupRestoreJobs: LegacyOperations['listBackupTenantRestores'];
+  /** The API reference's name of {@link LegacyOperations.listBackupTenantRestores}: the very same function. */
+  listGroupClusterBackupTenantRestores: LegacyOperations['listBackupTenantRestores'];
+  /** The SDKs' name of {@link LegacyOperations.getBackupTenantRestore}: the very same function. */
+  getSharedClusterBackupRestoreJob: LegacyOperations['getBackupTenantRestore'];
+  /** The API reference's name of {@link LegacyOperations.getBackupTenantRestore}: the very same function. */
+  getGroupClusterBackupTenantRestore: LegacyOperations['getBackupTenantRestore'];
+  /** The SDKs' name of {@link LegacyOperations.listClusterBackupSnapshots}: the very same function. */
+  listSharedClusterBackups: LegacyOperations['listClusterBackupSnapshots'];
+  /** The API reference's name of {@link LegacyOperations.listClusterBackupSnapshots}: the very same function. */
+  listGroupClusterBackupTenantSnapshots: LegacyOperations['listClusterBackupSnapshots'];
+  /** The SDKs' name of {@link LegacyOperations.getBackupTenantSnapshot}: the very same function. */
+  getSharedClusterBackup: LegacyOperations['getBackupTenantSnapshot'];
+  /** The API reference's name of {@link LegacyOperations.getBackupTenantSnapshot}: the very same function. */
+  getGroupClusterBackupTenantSnapshot: LegacyOperations['getBackupTenantSnapshot'];
+}
+
+/** The legacy client: every tenant operation under every name it had, and `close`. */
+export interface LegacyClient extends LegacyOperations, LegacyOperationAliases {
   /** Releases the connections the client opened (not a `dispatcher` the caller gave). Idempotent. */
   close(): Promise<void>;
 }

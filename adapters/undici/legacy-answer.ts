@@ -1,8 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
-import { ATLAS_OPERATIONS, atlasPath, matchAtlasPath, TENANT_MEDIA_TYPE, twinOf, type TenantOperationId } from '../../src/atlas/operations.js';
+import { ATLAS_OPERATIONS, atlasPath, hasTwin, matchAtlasPath, mediaTypeOf, twinOf, type ApiVersion, type TenantOperationId } from '../../src/atlas/operations.js';
 import { AtlasResponseError } from '../../src/errors/atlas-errors.js';
 import { responseHeader } from '../../src/http/headers.js';
+import { envelopeOf } from '../../src/model/envelope.js';
 import { tenantAnswerOf, type LegacyContext } from '../../src/model/legacy-shapes.js';
 
 /**
@@ -75,16 +76,21 @@ export interface LegacyAnswerInput {
   readonly context: LegacyContext;
   /** The Atlas origin, to point links back at the tenant paths. */
   readonly origin: string;
+  /** The API version the caller called: its media type and the paths links point at. */
+  readonly apiVersion: ApiVersion;
+  /** Wrap the body as `envelope=true` asks (see `envelopeOf`). */
+  readonly envelope: boolean;
   /** Method and Flex path, for the error of an unreadable success body. */
   readonly request: { readonly method: string; readonly path: string };
 }
 
 /**
  * A Flex answer as the tenant operation would have given it. A success body becomes the
- * legacy shape, sent as the legacy media type with its new `content-length`, its links
- * pointing back at tenant paths; Atlas's other headers (rate limits, dates) stay. An
- * error answer (`ApiError`, the same envelope on both families) passes through untouched,
- * status included.
+ * legacy shape, sent as the operation's media type in the caller's API version (the v2
+ * `2023-01-01` one, or v1.0's `application/json`) with its new `content-length`, its links
+ * pointing back at tenant paths of that version, wrapped when the caller asked for
+ * `envelope=true`; Atlas's other headers (rate limits, dates) stay. An error answer
+ * (`ApiError`, the same on both families) passes through untouched, status included.
  *
  * @throws {AtlasResponseError} when a success body is not JSON: there is nothing to convert.
  */
@@ -95,51 +101,51 @@ export function toLegacyAnswer(answer: Answer, input: LegacyAnswerInput): Answer
     const problem = answerText(answer) === undefined ? 'the body could not be decoded' : 'the body is not JSON';
     throw new AtlasResponseError(problem, answer.status, input.request);
   }
-  const legacy = withLegacyLinks(tenantAnswerOf(input.operationId, body, input.context), input.origin);
-  const bytes = Buffer.from(JSON.stringify(legacy), 'utf8');
+  const legacy = withLegacyLinks(tenantAnswerOf(input.operationId, body, input.context), input.origin, input.apiVersion);
+  const bytes = Buffer.from(JSON.stringify(input.envelope ? envelopeOf(answer.status, legacy) : legacy), 'utf8');
   const headers: IncomingHttpHeaders = {};
   for (const [name, value] of Object.entries(answer.headers)) if (!BODY_HEADERS.includes(name.toLowerCase())) headers[name] = value;
-  headers['content-type'] = TENANT_MEDIA_TYPE;
+  headers['content-type'] = mediaTypeOf(input.operationId, input.apiVersion);
   headers['content-length'] = String(bytes.length);
   return { status: answer.status, statusMessage: answer.statusMessage, headers, body: bytes };
 }
 
 /**
- * The tenant twin of a Flex backup URL on `origin` (query kept), or the URL unchanged.
- * Atlas's tenant answers link to tenant paths (a page's `next`, an item's `self`); a caller
- * that follows one then reaches the shim again, instead of a Flex path it would call with
- * the tenant media type and get 406 for.
+ * The tenant twin of a Flex backup URL on `origin` (query kept), in `apiVersion` (default
+ * v2), or the URL unchanged. Atlas's tenant answers link to tenant paths (a page's `next`,
+ * an item's `self`); a caller that follows one then reaches the shim again, instead of a
+ * Flex path it would call with the tenant media type and get 406 for.
  */
-export function legacyHref(href: string, origin: string): string {
+export function legacyHref(href: string, origin: string, apiVersion: ApiVersion = 'v2'): string {
   if (!URL.canParse(href)) return href;
   const url = new URL(href);
   const match = url.origin === origin ? matchAtlasPath(url.pathname) : undefined;
-  const flex = match?.operationIds.find((id) => ATLAS_OPERATIONS[id].family === 'flex' && ATLAS_OPERATIONS[id].role !== 'describe');
+  const flex = match?.operationIds.find((id) => ATLAS_OPERATIONS[id].family === 'flex' && hasTwin(id));
   if (match === undefined || flex === undefined) return href;
   try {
     const [groupId, clusterName, itemId] = [match.params.groupId, match.params.clusterName, match.params.itemId].map((value) => value && decodeURIComponent(value));
-    return `${origin}${atlasPath(twinOf(flex), { groupId: groupId ?? '', clusterName: clusterName ?? '', itemId })}${url.search}`;
+    return `${origin}${atlasPath(twinOf(flex), { groupId: groupId ?? '', clusterName: clusterName ?? '', itemId }, apiVersion)}${url.search}`;
   } catch {
     // A link Atlas encoded badly stays as Atlas wrote it.
     return href;
   }
 }
 
-/** A copy of `value` whose every `links[].href` (at any depth) points at the tenant twin. */
-function withLegacyLinks<T>(value: T, origin: string): T {
-  if (Array.isArray(value)) return value.map((item: unknown) => withLegacyLinks(item, origin)) as T;
+/** A copy of `value` whose every `links[].href` (at any depth) points at the tenant twin in `apiVersion`. */
+function withLegacyLinks<T>(value: T, origin: string, apiVersion: ApiVersion): T {
+  if (Array.isArray(value)) return value.map((item: unknown) => withLegacyLinks(item, origin, apiVersion)) as T;
   if (typeof value !== 'object' || value === null) return value;
   const out: Record<string, unknown> = {};
   for (const [key, field] of Object.entries(value)) {
-    out[key] = key === 'links' && Array.isArray(field) ? field.map((link: unknown) => legacyLink(link, origin)) : withLegacyLinks(field, origin);
+    out[key] = key === 'links' && Array.isArray(field) ? field.map((link: unknown) => legacyLink(link, origin, apiVersion)) : withLegacyLinks(field, origin, apiVersion);
   }
   return out as T;
 }
 
-function legacyLink(link: unknown, origin: string): unknown {
+function legacyLink(link: unknown, origin: string, apiVersion: ApiVersion): unknown {
   if (typeof link !== 'object' || link === null) return link;
   const { href } = link as { href?: unknown };
-  return typeof href === 'string' ? { ...link, href: legacyHref(href, origin) } : link;
+  return typeof href === 'string' ? { ...link, href: legacyHref(href, origin, apiVersion) } : link;
 }
 
 /** The three header values that mark an answer of a deprecated tenant operation. */

@@ -164,6 +164,8 @@ class TenantCall {
       operationId: request.operationId,
       context: { clusterName: target.clusterName, snapshotId: flex.snapshotId, targetDeploymentItemName: flex.targetDeploymentItemName },
       origin: core.options.baseUrl,
+      apiVersion: request.apiVersion,
+      envelope: flex.envelope,
       request: { method: flex.method, path: flex.path },
     });
   }

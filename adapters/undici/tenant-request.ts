@@ -5,10 +5,12 @@ import {
   matchAtlasPath,
   parameterNames,
   twinOf,
+  type ApiVersion,
   type PathParams,
   type TenantOperationId,
 } from '../../src/atlas/operations.js';
 import { ValidationError } from '../../src/errors/shim-error.js';
+import { envelopeRequested } from '../../src/model/envelope.js';
 import { editHeaders, originOf, requestHeader, withQueryInPath, type RequestHeaders } from '../../src/http/headers.js';
 import { check, CLUSTER_NAME, describeValue, OBJECT_ID } from '../../src/validation.js';
 
@@ -28,6 +30,8 @@ export interface TenantRequest {
   readonly search: string;
   /** Path parameters, still percent-encoded: checked later, so a malformed one fails the request instead of slipping past the shim. */
   readonly encoded: PathParams;
+  /** The API version of the path: `v2`, or `v1.0` for code written before 2023 (answered as `application/json`). */
+  readonly apiVersion: ApiVersion;
 }
 
 /**
@@ -51,6 +55,7 @@ export function recognizeTenantRequest(opts: Dispatcher.DispatchOptions, origin:
     path,
     search: queryAt < 0 ? '' : target.slice(queryAt),
     encoded: match.params,
+    apiVersion: match.apiVersion,
   };
 }
 
@@ -131,8 +136,10 @@ export interface FlexRequest {
   readonly method: 'GET' | 'POST';
   /** The Flex path, without the query. */
   readonly path: string;
-  /** The caller's query, with its `?`, or `''`: the list operations share pagination parameters. */
+  /** The caller's query without `envelope`, with its `?`, or `''`: the list operations share pagination parameters. */
   readonly search: string;
+  /** The caller asked for `envelope=true`: the converted answer is wrapped as Atlas would have wrapped the tenant one. */
+  readonly envelope: boolean;
   /** The Flex download body, for the POST. */
   readonly body: Readonly<Record<string, unknown>> | undefined;
   /** The snapshot the caller asked to download, when it named one as a string. */
@@ -167,7 +174,12 @@ const asString = (value: unknown): string | undefined => (typeof value === 'stri
  */
 export function flexRequestFor(request: TenantRequest, target: PathParams, body: Buffer | undefined): FlexRequest {
   const operationId = twinOf(request.operationId);
-  const base = { operationId, method: request.method, path: atlasPath(operationId, target), search: request.search };
+  // The envelope is put on the converted answer, so the Flex answer must come back bare.
+  const query = new URLSearchParams(request.search);
+  const envelope = envelopeRequested(query);
+  query.delete('envelope');
+  const search = query.size === 0 ? '' : `?${query.toString()}`;
+  const base = { operationId, method: request.method, path: atlasPath(operationId, target), search, envelope };
   if (request.method !== 'POST') return { ...base, body: undefined, snapshotId: undefined, targetDeploymentItemName: undefined };
   const { snapshotId, targetDeploymentItemName } = tenantBody(body ?? Buffer.alloc(0));
   return { ...base, body: { snapshotId }, snapshotId: asString(snapshotId), targetDeploymentItemName: asString(targetDeploymentItemName) };

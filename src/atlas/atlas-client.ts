@@ -113,6 +113,32 @@ export interface AtlasClient {
   close(): Promise<void>;
 }
 
+/** Items per page when a list is read whole: the contract's largest `itemsPerPage`. */
+export const LIST_PAGE_SIZE = 500;
+/** The most pages a list read whole may take (100 000 items): a list longer than that is not one Atlas keeps. */
+export const LIST_MAX_PAGES = 200;
+
+/**
+ * Reads a list operation whole (`listClusters`, a snapshot list…): page after page from
+ * `pageNum` 1, {@link LIST_PAGE_SIZE} items each, without the count, until a page comes back
+ * short. Each page is a call of its own, retried as any GET. Returns the items in Atlas's order.
+ *
+ * @throws {AtlasResponseError} when a page has no `results` array, or the list runs past {@link LIST_MAX_PAGES} pages.
+ * @throws what {@link AtlasClient.call} throws.
+ */
+export async function readEveryPage(client: Pick<AtlasClient, 'call'>, call: Pick<AtlasCall, 'operationId' | 'params' | 'signal'>): Promise<unknown[]> {
+  const items: unknown[] = [];
+  const request = { method: 'GET', path: atlasPath(call.operationId, call.params) };
+  for (let pageNum = 1; pageNum <= LIST_MAX_PAGES; pageNum += 1) {
+    const { body, status } = await client.call({ ...call, query: { pageNum, itemsPerPage: LIST_PAGE_SIZE, includeCount: false } });
+    const results = (body as { results?: unknown } | undefined)?.results;
+    if (!Array.isArray(results)) throw new AtlasResponseError(`page ${pageNum} of the list has no results array`, status, request);
+    items.push(...(results as unknown[]));
+    if (results.length < LIST_PAGE_SIZE) return items;
+  }
+  throw new AtlasResponseError(`the list runs past ${LIST_MAX_PAGES} pages of ${LIST_PAGE_SIZE}`, 200, request);
+}
+
 /** Restore jobs per page read when looking for the job an ambiguous POST created. */
 const LOOKUP_PAGE_SIZE = 100;
 // Recent jobs are on the first page whichever way Atlas orders them, unless a cluster has

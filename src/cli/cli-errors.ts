@@ -39,6 +39,21 @@ export function exitCodeFor(error: unknown): number {
   return EXIT_CODES.unexpected;
 }
 
+/**
+ * A failure the CLI itself reports after the work (`download --all` that did not save every
+ * cluster), with its own advice; its exit code is the one `exitCodeFor` gives a `ShimError`
+ * (`EXIT_CODES.atlas`).
+ */
+export class CliFailure extends ShimError {
+  /** What to do about it, printed instead of the exit code's advice. */
+  readonly advice: string;
+
+  constructor(message: string, code: string, advice: string) {
+    super(message, code);
+    this.advice = advice;
+  }
+}
+
 /** One line saying what to do about an error of this exit code. */
 export function adviceFor(code: number): string {
   switch (code) {
@@ -66,7 +81,7 @@ export function adviceFor(code: number): string {
  */
 export function renderError(error: unknown, code: number, options: { verbose: boolean; secrets: readonly string[] }): string {
   const message = error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error);
-  let text = `atlas-snapshot: ${message}\n  ${adviceFor(code)}\n`;
+  let text = `atlas-snapshot: ${message}\n  ${error instanceof CliFailure ? error.advice : adviceFor(code)}\n`;
   if (options.verbose) {
     const details = error instanceof ShimError ? JSON.stringify(error.toJSON(), null, 2) : '';
     text += `${details ? `${details}\n` : ''}${error instanceof Error ? (error.stack ?? '') : inspect(error)}\n`;

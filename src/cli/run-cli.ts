@@ -3,6 +3,7 @@ import { VERSION } from '../version.js';
 import type { CliIo } from './cli-io.js';
 import { downloadCommand } from './commands/download.js';
 import { explainCommand } from './commands/explain.js';
+import { listCommand } from './commands/list.js';
 import { simulateCommand } from './commands/simulate.js';
 import { EXIT_CODES, exitCodeFor, renderError } from './cli-errors.js';
 import { secretsOf, type AtlasCommandOptions } from './shared-options.js';
@@ -34,11 +35,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .addHelpText(
       'after',
       `\nExit codes: ${EXIT_CODES.ok} done, ${EXIT_CODES.usage} usage error, ${EXIT_CODES.auth} authentication refused, ` +
-        `${EXIT_CODES.atlas} Atlas error or refused route, ${EXIT_CODES.timeout} timeout, ${EXIT_CODES.io} I/O error, ` +
+        `${EXIT_CODES.atlas} Atlas error, refused route or (download --all) a cluster not saved, ${EXIT_CODES.timeout} timeout, ${EXIT_CODES.io} I/O error, ` +
         `${EXIT_CODES.interrupted} interrupted, ${EXIT_CODES.unexpected} unexpected.`,
     );
   downloadCommand(program, io, run);
   explainCommand(program, io, run);
+  listCommand(program, io, run);
   simulateCommand(program, io, run);
   try {
     await program.parseAsync([...argv], { from: 'user' });

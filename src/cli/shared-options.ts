@@ -5,7 +5,7 @@ import { ValidationError } from '../errors/shim-error.js';
 import { createSnapshotShim } from '../facade/create-snapshot-shim.js';
 import type { SnapshotShim } from '../facade/snapshot-shim.js';
 import type { RouteFlag } from '../routing/route-policy.js';
-import { checkOptional, rule } from '../validation.js';
+import { check, checkOptional, describeValue, rule, type Rule } from '../validation.js';
 import type { CliIo } from './cli-io.js';
 
 /**
@@ -61,6 +61,7 @@ export function baseUrlFrom(flag: string | undefined, env: NodeJS.ProcessEnv): s
 /** Options every Atlas-facing command takes. */
 export interface AtlasCommandOptions {
   readonly project: string;
+  /** Required by commander unless the command was given `{ cluster: 'optional' }`. */
   readonly cluster: string;
   readonly route?: RouteFlag;
   readonly baseUrl?: string;
@@ -75,11 +76,15 @@ export interface AtlasCommandOptions {
   readonly verbose?: boolean;
 }
 
-/** Adds the project, cluster, routing and credential options to a command. */
-export function withAtlasOptions(command: Command): Command {
-  return command
-    .requiredOption('--project <groupId>', 'Atlas project id (24 hex characters)')
-    .requiredOption('--cluster <name>', 'cluster name')
+/**
+ * Adds the project, cluster, routing and credential options to a command. `cluster:
+ * 'optional'` leaves `--cluster` to the command's own check (`download`, where `--all`
+ * takes its place), with `clusterHelp` as its description.
+ */
+export function withAtlasOptions(command: Command, options: { readonly cluster?: 'required' | 'optional'; readonly clusterHelp?: string } = {}): Command {
+  const clusterHelp = options.clusterHelp ?? 'cluster name';
+  const withProject = command.requiredOption('--project <groupId>', 'Atlas project id (24 hex characters)');
+  return (options.cluster === 'optional' ? withProject.option('--cluster <name>', clusterHelp) : withProject.requiredOption('--cluster <name>', clusterHelp))
     .addOption(new Option('--route <flag>', 'route flag: auto, tenant or flex (overrides the default auto)').choices(['auto', 'tenant', 'flex']))
     .option('--base-url <url>', `Atlas origin (env ${ENV.baseUrl} or ${ENV.atlasCliBaseUrl}; default https://cloud.mongodb.com)`)
     .option('--public-key <key>', `API key public key (env ${ENV.publicKey})`)
@@ -114,6 +119,26 @@ export function wholeNumber(min: number, max: number, allowed: string) {
       .refine((value) => Number.isSafeInteger(value) && value >= min && value <= max),
     allowed,
   );
+}
+
+/**
+ * A flag the command needs in this form of it: its value when it follows the rule.
+ *
+ * @throws {ValidationError} naming the flag, when absent: `required` says when it is needed (`'unless --all'`).
+ */
+export function checkRequired<T>(flag: string, value: unknown, valueRule: Rule<T>, required: string): T {
+  if (value === undefined) throw new ValidationError(flag, `${valueRule.allowed}, required ${required}`, 'nothing');
+  return check(flag, value, valueRule);
+}
+
+/**
+ * Refuses a flag given where it has no meaning (`--out` with `--all`, say): a mistaken
+ * command line must not be half obeyed.
+ *
+ * @throws {ValidationError} naming the flag and why, when `value` is not undefined.
+ */
+export function refuseFlag(flag: string, value: unknown, why: string): void {
+  if (value !== undefined) throw new ValidationError(flag, `nothing ${why}`, typeof value === 'boolean' ? 'the flag' : describeValue(value));
 }
 
 /** Creates the facade from the command's options and the environment. */

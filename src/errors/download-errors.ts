@@ -97,3 +97,36 @@ export class SnapshotTransferError extends ShimError {
     return { ...super.toJSON(), phase: this.phase, status: this.status, bytesWritten: this.bytesWritten };
   }
 }
+
+/**
+ * `snapshotId: 'latest'` found no snapshot to download: the cluster's snapshot list (read
+ * whole, on the route the policy decided) has no `COMPLETED` snapshot. `listed` is how many
+ * snapshots it had in any status; a new shared or Flex cluster has none until its first
+ * daily snapshot.
+ */
+export class NoCompletedSnapshotError extends ShimError {
+  /** The project (24 hex). */
+  readonly groupId: string;
+  /** The cluster. */
+  readonly clusterName: string;
+  /** The endpoint family whose list was read. */
+  readonly route: string;
+  /** Snapshots in the list, in any status. */
+  readonly listed: number;
+
+  constructor(groupId: string, clusterName: string, route: string, listed: number) {
+    super(
+      `Cluster ${clusterName} of project ${groupId} has no COMPLETED snapshot to download as 'latest' ` +
+        `(${listed === 0 ? 'its snapshot list is empty' : `none of its ${listed} snapshots is COMPLETED`}; read through the ${route} endpoint).`,
+      'NO_COMPLETED_SNAPSHOT',
+    );
+    this.groupId = groupId;
+    this.clusterName = clusterName;
+    this.route = route;
+    this.listed = listed;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), groupId: this.groupId, clusterName: this.clusterName, route: this.route, listed: this.listed };
+  }
+}

@@ -15,10 +15,13 @@ import {
   checkOptional,
   checkOptionsObject,
   describeValue,
+  LATEST,
   OBJECT_ID,
+  SNAPSHOT_REFERENCE,
   TARGET_DEPLOYMENT_ITEM_NAME,
 } from '../validation.js';
-import { createShimCore, requestDownload } from './shim-core.js';
+import { downloadAll } from './download-all.js';
+import { createShimCore, latestSnapshot, listSnapshots, requestDownload } from './shim-core.js';
 import type { ResolvedShimOptions, SnapshotShimOptions } from './shim-options.js';
 import type { DownloadResult, DownloadSnapshotInput, DownloadToInput, RoutedSnapshotDownload, SnapshotShim } from './snapshot-shim.js';
 import { resolveWaitOptions, waitForDownload, type MissedPoll, type WaitForDownloadOptions } from './wait-for-download.js';
@@ -39,10 +42,11 @@ export function createSnapshotShim(options: SnapshotShimOptions): SnapshotShim {
   async function downloadSnapshot(input: DownloadSnapshotInput, excludeJobIds?: readonly string[]): Promise<RoutedSnapshotDownload> {
     const target = checkClusterTarget(input, 'downloadSnapshot argument');
     const args = input as unknown as Record<string, unknown>;
-    const snapshotId = check('snapshotId', args.snapshotId, OBJECT_ID);
+    const reference = check('snapshotId', args.snapshotId, SNAPSHOT_REFERENCE);
     const targetDeploymentItemName = checkOptional('targetDeploymentItemName', args.targetDeploymentItemName, TARGET_DEPLOYMENT_ITEM_NAME) ?? target.clusterName;
     const signal = checkOptional('signal', args.signal, ABORT_SIGNAL);
     signal?.throwIfAborted();
+    const snapshotId = reference === LATEST ? (await latestSnapshot(core, target, signal)).snapshotId : reference;
 
     const { value: answer, decision } = await requestDownload(core, target, { snapshotId, targetDeploymentItemName, signal, excludeJobIds });
     const download = normalizeRestoreJob(decision.route, answer.body);
@@ -109,7 +113,7 @@ export function createSnapshotShim(options: SnapshotShimOptions): SnapshotShim {
   async function download(input: DownloadToInput): Promise<DownloadResult> {
     const args = checkObject('download argument', input);
     checkClusterTarget(args, 'download argument');
-    check('snapshotId', args.snapshotId, OBJECT_ID);
+    check('snapshotId', args.snapshotId, SNAPSHOT_REFERENCE);
     // Every option is checked before the job is requested: one refused after it would leave
     // a job on Atlas that nobody waits for. Here they are fields of the one argument, and
     // errors name them so (`pollIntervalMs`, not `options.pollIntervalMs`).
@@ -133,10 +137,17 @@ export function createSnapshotShim(options: SnapshotShimOptions): SnapshotShim {
       const signal = checkOptional('signal', (input as unknown as Record<string, unknown>).signal, ABORT_SIGNAL);
       return router.decide(target, signal, 'explain');
     },
+    async listSnapshots(input) {
+      const target = checkClusterTarget(input, 'listSnapshots argument');
+      const signal = checkOptional('signal', (input as unknown as Record<string, unknown>).signal, ABORT_SIGNAL);
+      signal?.throwIfAborted();
+      return [...(await listSnapshots(core, target, signal)).snapshots];
+    },
     getDownload,
     waitForDownload: waitFor,
     saveSnapshot,
     download,
+    downloadAll: (input) => downloadAll(shim, core, input),
     close: () => core.close(),
     toJSON: () => describeShim(core.options),
   };

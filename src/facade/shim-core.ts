@@ -1,6 +1,9 @@
 import type { AtlasAnswer } from '../atlas/atlas-answer.js';
-import { createAtlasClient, type AtlasClient } from '../atlas/atlas-client.js';
+import { createAtlasClient, readEveryPage, type AtlasClient } from '../atlas/atlas-client.js';
 import { operationFor, type Route } from '../atlas/operations.js';
+import { NoCompletedSnapshotError } from '../errors/download-errors.js';
+import { latestCompleted, newestFirst, normalizeSnapshot } from '../model/normalize.js';
+import type { SnapshotSummary } from '../model/snapshot-download.js';
 import { createShimObserver, type ShimObserver } from '../observability/observer.js';
 import { createRouter, type Routed, type Router } from '../routing/router.js';
 import type { ClusterTarget } from '../validation.js';
@@ -66,4 +69,36 @@ export function requestDownload(core: ShimCore, target: ClusterTarget, request: 
       adopt: { snapshotId, excludeJobIds: request.excludeJobIds },
     });
   return core.router.decide(target, signal).then((decision) => core.router.followRoute(decision, signal, post));
+}
+
+/** A cluster's snapshots, newest first, and the endpoint family that listed them. */
+export interface SnapshotList {
+  readonly route: Route;
+  readonly snapshots: readonly SnapshotSummary[];
+}
+
+/**
+ * Every snapshot of a cluster, newest first: the snapshot list of the route decided for the
+ * cluster (the tenant list for a shared cluster before the sunset, the Flex list otherwise),
+ * every page read, with the same one fallback as a download when Atlas contradicts the
+ * route. `route` (and each summary's) is the family that answered.
+ */
+export async function listSnapshots(core: ShimCore, target: ClusterTarget, signal: AbortSignal | undefined): Promise<SnapshotList> {
+  const decision = await core.router.decide(target, signal);
+  const { value: items, decision: answered } = await core.router.followRoute(decision, signal, (route) =>
+    readEveryPage(core.client, { operationId: operationFor(route, 'listSnapshots'), params: target, signal }),
+  );
+  return { route: answered.route, snapshots: newestFirst(items.map((item) => normalizeSnapshot(answered.route, item))) };
+}
+
+/**
+ * The newest `COMPLETED` snapshot of a cluster: what `snapshotId: 'latest'` downloads.
+ *
+ * @throws {NoCompletedSnapshotError} when the cluster has none.
+ */
+export async function latestSnapshot(core: ShimCore, target: ClusterTarget, signal: AbortSignal | undefined): Promise<SnapshotSummary & { readonly snapshotId: string }> {
+  const { route, snapshots } = await listSnapshots(core, target, signal);
+  const latest = latestCompleted(snapshots);
+  if (latest?.snapshotId === undefined) throw new NoCompletedSnapshotError(target.groupId, target.clusterName, route, snapshots.length);
+  return { ...latest, snapshotId: latest.snapshotId };
 }

@@ -1,6 +1,7 @@
 import type { SavedSnapshot, SaveSnapshotOptions } from '../download/save-snapshot-file.js';
-import type { SnapshotDownload } from '../model/snapshot-download.js';
+import type { SnapshotDownload, SnapshotSummary } from '../model/snapshot-download.js';
 import type { RouteDecision } from '../routing/route-policy.js';
+import type { DownloadAllInput, ProjectDownloadReport } from './download-all.js';
 import type { WaitForDownloadOptions } from './wait-for-download.js';
 
 /** Arguments of {@link SnapshotShim.downloadSnapshot}. */
@@ -9,10 +10,23 @@ export interface DownloadSnapshotInput {
   readonly groupId: string;
   /** The cluster's name. */
   readonly clusterName: string;
-  /** The snapshot to download (24 hex). */
+  /**
+   * The snapshot to download (24 hex), or `'latest'`: the newest COMPLETED snapshot in the
+   * cluster's list (see `listSnapshots`), whose id the result carries.
+   */
   readonly snapshotId: string;
   /** Tenant route only: the contract's required `targetDeploymentItemName`. Default: `clusterName`. */
   readonly targetDeploymentItemName?: string;
+  /** Aborts the call, including any cluster-kind look-up it waits for. */
+  readonly signal?: AbortSignal;
+}
+
+/** Arguments of {@link SnapshotShim.listSnapshots}. */
+export interface ListSnapshotsInput {
+  /** The project (24 hex). */
+  readonly groupId: string;
+  /** The cluster's name. */
+  readonly clusterName: string;
   /** Aborts the call, including any cluster-kind look-up it waits for. */
   readonly signal?: AbortSignal;
 }
@@ -55,6 +69,12 @@ export interface SnapshotShim {
    * returns the job in the normalized model.
    */
   downloadSnapshot(input: DownloadSnapshotInput): Promise<RoutedSnapshotDownload>;
+  /**
+   * Every snapshot of a cluster, newest first, in one model whichever endpoint listed it:
+   * routed as downloads are (the tenant list for a shared cluster before the sunset, the
+   * Flex list otherwise, the same one fallback), every page read.
+   */
+  listSnapshots(input: ListSnapshotsInput): Promise<SnapshotSummary[]>;
   /** The route decision `downloadSnapshot` would take now, without requesting a download. */
   explainRoute(input: ExplainRouteInput): Promise<RouteDecision>;
   /** Re-reads a job from the endpoint family that created it. */
@@ -81,6 +101,16 @@ export interface SnapshotShim {
    * (`pollIntervalMs`, `resume`…).
    */
   download(input: DownloadToInput): Promise<DownloadResult>;
+  /**
+   * Keeps a copy of everything before the migration: the latest COMPLETED snapshot of every
+   * shared (M2/M5) and Flex cluster of a project (found through `listClusters` and
+   * `listFlexClusters`), saved to `outDir` as `<cluster>-<snapshot>.tar.gz`, `concurrency` at
+   * a time, each through `download`. Dedicated clusters are listed as skipped, with the
+   * reason; one cluster's failure does not stop the others. Resolves with every cluster's
+   * outcome (`complete` is false when any shared or Flex cluster was not saved); rejects
+   * only for a wrong option, a cluster list Atlas would not give, or an abort.
+   */
+  downloadAll(input: DownloadAllInput): Promise<ProjectDownloadReport>;
   /** Releases the connections the shim opened. Idempotent. */
   close(): Promise<void>;
   /**

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Route } from '../atlas/operations.js';
 import { ValidationError } from '../errors/shim-error.js';
-import { describeValue } from '../validation.js';
-import type { SnapshotDownload } from './snapshot-download.js';
+import { describeValue, OBJECT_ID_PATTERN } from '../validation.js';
+import type { SnapshotDownload, SnapshotSummary } from './snapshot-download.js';
 
 // Tolerant readers: a field of the wrong type reads as absent instead of failing the whole
 // body, because a download must not fail over a field it does not need.
@@ -109,4 +109,48 @@ export function normalizeFlexRestoreJob(body: unknown): SnapshotDownload {
 /** Normalizes a restore job body of the given route. */
 export function normalizeRestoreJob(route: Route, body: unknown): SnapshotDownload {
   return route === 'tenant' ? normalizeTenantRestore(body) : normalizeFlexRestoreJob(body);
+}
+
+/** `BackupTenantSnapshot` and `FlexBackupSnapshot20241113` share these fields; read tolerantly. */
+const snapshotSchema = z.looseObject({ id: text, status: text, startTime: dateTime, finishTime: dateTime, expiration: dateTime, mongoDBVersion: text });
+
+/**
+ * Turns one item of a snapshot list (either family's) into a `SnapshotSummary`. Pure;
+ * tolerant as {@link normalizeTenantRestore}: an item that is not an object reads as an
+ * empty one, so one odd item never hides the others.
+ */
+export function normalizeSnapshot(route: Route, item: unknown): SnapshotSummary {
+  const raw = typeof item === 'object' && item !== null && !Array.isArray(item) ? (item as Record<string, unknown>) : {};
+  const fields = snapshotSchema.parse(raw);
+  return {
+    snapshotId: fields.id,
+    status: fields.status,
+    startedAt: fields.startTime,
+    finishedAt: fields.finishTime,
+    expiresAt: fields.expiration,
+    mongoDBVersion: fields.mongoDBVersion,
+    route,
+    raw,
+  };
+}
+
+/** When a snapshot was taken, for ordering: started, else finished; -Infinity when Atlas said neither. */
+function takenAt(snapshot: SnapshotSummary): number {
+  return (snapshot.startedAt ?? snapshot.finishedAt)?.getTime() ?? Number.NEGATIVE_INFINITY;
+}
+
+/** A copy of `snapshots`, newest first (by when each was started); snapshots without a date last, in Atlas's order. Pure. */
+export function newestFirst(snapshots: readonly SnapshotSummary[]): SnapshotSummary[] {
+  return snapshots
+    .map((snapshot, index) => ({ snapshot, index, at: takenAt(snapshot) }))
+    .sort((a, b) => (a.at === b.at ? a.index - b.index : b.at - a.at))
+    .map(({ snapshot }) => snapshot);
+}
+
+/**
+ * The newest `COMPLETED` snapshot whose id is one (24 hex, as the contract's pattern says):
+ * an item with a malformed id could be neither requested nor named as a file. Pure.
+ */
+export function latestCompleted(snapshots: readonly SnapshotSummary[]): SnapshotSummary | undefined {
+  return newestFirst(snapshots).find((snapshot) => snapshot.status === 'COMPLETED' && snapshot.snapshotId !== undefined && OBJECT_ID_PATTERN.test(snapshot.snapshotId));
 }

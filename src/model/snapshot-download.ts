@@ -58,3 +58,34 @@ export interface SnapshotDownload {
   /** The body as Atlas sent it. */
   readonly raw: Readonly<Record<string, unknown>>;
 }
+
+/**
+ * A snapshot's phase. The contract declares it an open string and lists no values;
+ * `COMPLETED` is the one this library acts on (only a completed snapshot is downloadable).
+ */
+export type SnapshotStatus = 'COMPLETED' | (string & {});
+
+/**
+ * One snapshot of a cluster, the same shape whichever endpoint listed it
+ * (`BackupTenantSnapshot` or `FlexBackupSnapshot20241113`), as `shim.listSnapshots` returns it.
+ * Atlas's `startTime`, `finishTime` and `expiration` become `Date`s under names that say what
+ * they are (undefined when absent or unreadable); `raw` is the untouched item.
+ */
+export interface SnapshotSummary {
+  /** The snapshot id (24 hex): what `downloadSnapshot` takes. Undefined only when Atlas sent an item without one. */
+  readonly snapshotId: string | undefined;
+  /** The snapshot's phase; only a `COMPLETED` snapshot can be downloaded. */
+  readonly status: SnapshotStatus | undefined;
+  /** When Atlas started taking the snapshot (`startTime`). */
+  readonly startedAt: Date | undefined;
+  /** When Atlas finished taking it (`finishTime`). */
+  readonly finishedAt: Date | undefined;
+  /** When Atlas deletes it (`expiration`): it can be downloaded until then. */
+  readonly expiresAt: Date | undefined;
+  /** The MongoDB server version it was taken from, such as `8.0.4`. */
+  readonly mongoDBVersion: string | undefined;
+  /** The endpoint family that listed it: the one a download of it is routed to. */
+  readonly route: Route;
+  /** The item as Atlas sent it. */
+  readonly raw: Readonly<Record<string, unknown>>;
+}

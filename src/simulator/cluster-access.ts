@@ -12,12 +12,27 @@ function presentedKind(cluster: SeedCluster, afterSunset: boolean): SeedClusterK
   return cluster.kind;
 }
 
-/** Finds a cluster of the seeded project; 404 `GROUP_NOT_FOUND` / `CLUSTER_NOT_FOUND` as Atlas answers. */
-function findCluster(project: SeedProject, groupId: string, name: string): SeedCluster {
+// Which API presents a cluster: the one rule each look-up and each list applies, so that
+// `listClusters` holds exactly the clusters `getCluster` describes, and likewise for Flex.
+/** The cluster API: everything but a Flex cluster (legacy ones only before the sunset). */
+const inClusterApi = (cluster: SeedCluster, afterSunset: boolean): boolean => presentedKind(cluster, afterSunset) !== 'flex';
+/** The Flex API: every Flex cluster, and M2/M5 clusters once Atlas migrated them. */
+const inFlexApi = (cluster: SeedCluster, afterSunset: boolean): boolean => {
+  const kind = presentedKind(cluster, afterSunset);
+  return kind === 'flex' || kind === 'flexLegacy';
+};
+
+/** The seeded project when `groupId` names it; 404 `GROUP_NOT_FOUND` for any other, as Atlas answers a project the key does not reach. */
+function projectFor(project: SeedProject, groupId: string): SeedProject {
   if (groupId !== project.groupId) {
     throw new SimulatorApiError(404, CODES.groupNotFound, `No group with ID ${groupId} exists.`, { parameters: [groupId] });
   }
-  const cluster = project.clusters.get(name);
+  return project;
+}
+
+/** Finds a cluster of the seeded project; 404 `GROUP_NOT_FOUND` / `CLUSTER_NOT_FOUND` as Atlas answers. */
+function findCluster(project: SeedProject, groupId: string, name: string): SeedCluster {
+  const cluster = projectFor(project, groupId).clusters.get(name);
   if (cluster === undefined) {
     throw new SimulatorApiError(404, CODES.clusterNotFound, `No cluster named ${name} exists in group ${groupId}.`, {
       parameters: [name, groupId],
@@ -32,16 +47,20 @@ const flexInClusterApi = (name: string): SimulatorApiError =>
 /** A cluster `getCluster` may describe: everything but a Flex cluster (legacy ones only before the sunset). */
 export function clusterForClusterApi(project: SeedProject, groupId: string, name: string, afterSunset: boolean): SeedCluster {
   const cluster = findCluster(project, groupId, name);
-  if (presentedKind(cluster, afterSunset) === 'flex') throw flexInClusterApi(name);
+  if (!inClusterApi(cluster, afterSunset)) throw flexInClusterApi(name);
   return cluster;
+}
+
+/** The clusters `listClusters` lists, in the seed's order: those {@link clusterForClusterApi} serves. */
+export function clustersForClusterApi(project: SeedProject, groupId: string, afterSunset: boolean): readonly SeedCluster[] {
+  return [...projectFor(project, groupId).clusters.values()].filter((cluster) => inClusterApi(cluster, afterSunset));
 }
 
 /** A cluster the tenant operations serve: shared M2/M5, and Flex clusters created through `createCluster`. */
 export function clusterForTenantApi(project: SeedProject, groupId: string, name: string, afterSunset: boolean): SeedCluster {
   const cluster = findCluster(project, groupId, name);
-  const kind = presentedKind(cluster, afterSunset);
-  if (kind === 'flex') throw flexInClusterApi(name);
-  if (kind === 'dedicated') {
+  if (!inClusterApi(cluster, afterSunset)) throw flexInClusterApi(name);
+  if (presentedKind(cluster, afterSunset) === 'dedicated') {
     throw new SimulatorApiError(
       400,
       CODES.tenantClusterRequired,
@@ -56,11 +75,15 @@ export function clusterForTenantApi(project: SeedProject, groupId: string, name:
 /** A cluster the Flex operations serve: any Flex cluster, and M2/M5 clusters once Atlas migrated them. */
 export function clusterForFlexApi(project: SeedProject, groupId: string, name: string, afterSunset: boolean): SeedCluster {
   const cluster = findCluster(project, groupId, name);
-  const kind = presentedKind(cluster, afterSunset);
-  if (kind !== 'flex' && kind !== 'flexLegacy') {
+  if (!inFlexApi(cluster, afterSunset)) {
     throw new SimulatorApiError(400, CODES.nonFlexInFlexApi, `Cluster ${name} is not a Flex cluster and cannot be used in the Flex API.`, {
       parameters: [name],
     });
   }
   return cluster;
+}
+
+/** The clusters `listFlexClusters` lists, in the seed's order: those {@link clusterForFlexApi} serves. */
+export function clustersForFlexApi(project: SeedProject, groupId: string, afterSunset: boolean): readonly SeedCluster[] {
+  return [...projectFor(project, groupId).clusters.values()].filter((cluster) => inFlexApi(cluster, afterSunset));
 }

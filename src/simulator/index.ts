@@ -1,6 +1,7 @@
 /**
- * The embedded local Atlas simulator: a real HTTP server on 127.0.0.1 that speaks the contract's
- * 12 operations and the OAuth token endpoint, for tests and demos of this library.
+ * The embedded local Atlas simulator: a real HTTP server on 127.0.0.1 that speaks the contracts'
+ * 14 operations (the tenant ones under v1.0 paths too) and the OAuth token endpoint, for tests
+ * and demos of this library.
  */
 export { startAtlasSimulator } from './start-atlas-simulator.js';
 export type {

@@ -1,4 +1,15 @@
-import { ATLAS_OPERATIONS, matchAtlasPath, parameterNames, twinOf, type AtlasOperationId, type PathParams } from '../atlas/operations.js';
+import {
+  ATLAS_OPERATIONS,
+  matchAtlasPath,
+  mediaTypeOf,
+  parameterNames,
+  twinOf,
+  V1_MEDIA_TYPE,
+  type ApiVersion,
+  type AtlasOperationId,
+  type PathParams,
+} from '../atlas/operations.js';
+import { envelopeOf, envelopeRequested } from '../model/envelope.js';
 import { CLUSTER_NAME, CLUSTER_NAME_MAX_LENGTH, OBJECT_ID, OBJECT_ID_PATTERN_TEXT } from '../validation.js';
 import { resourceNotFound, SimulatorApiError } from './api-error.js';
 import { SIMULATOR_ERROR_CODES as CODES } from './error-codes.js';
@@ -18,7 +29,10 @@ const PARAM_RULES = [
   OBJECT_ID_RULE,
 ] as const;
 
-/** Decodes each path parameter and checks it against its pattern; 400, naming it as the template does, on the first that fails. */
+/**
+ * Decodes each path parameter the template has and checks it against its pattern; 400, naming
+ * it as the template does, on the first that fails. A cluster list has no cluster: `''`.
+ */
 function decodeParams(operationId: AtlasOperationId, raw: PathParams): PathParams {
   const names = parameterNames(operationId);
   const decode = (encoded: string, position: 0 | 1 | 2): string => {
@@ -40,7 +54,7 @@ function decodeParams(operationId: AtlasOperationId, raw: PathParams): PathParam
   };
   return {
     groupId: decode(raw.groupId, 0),
-    clusterName: decode(raw.clusterName, 1),
+    clusterName: names.length > 1 ? decode(raw.clusterName, 1) : '',
     itemId: raw.itemId === undefined ? undefined : decode(raw.itemId, 2),
   };
 }
@@ -54,17 +68,28 @@ function mediaTypes(header: string | undefined): { type: string; q: number }[] {
   });
 }
 
+// What a v1.0 request may accept: JSON, spelt out or through a wildcard.
+const V1_ACCEPTABLE = new Set([V1_MEDIA_TYPE, 'application/*', '*/*']);
+
 /**
- * Atlas picks the resource version from `Accept`: only the operation's own versioned media type
- * will do. `application/json`, `*\/*` or another version date get 406, as Atlas answers them.
+ * Atlas picks the resource version from `Accept`. In v2 only the operation's own versioned
+ * media type will do: `application/json`, `*\/*` or another version date get 406, as Atlas
+ * answers them. v1.0 had no resource versions: it answers JSON to an `Accept` that allows
+ * `application/json` (or to none), and 406 to one that asks only for a versioned type.
  */
-function requireAcceptedVersion(accept: string | undefined, mediaType: string): void {
-  if (!mediaTypes(accept).some((entry) => entry.type === mediaType && entry.q > 0)) {
+function requireAcceptedVersion(accept: string | undefined, operationId: AtlasOperationId, apiVersion: ApiVersion): void {
+  const accepted = mediaTypes(accept).filter((entry) => entry.q > 0);
+  const mediaType = mediaTypeOf(operationId, apiVersion);
+  const ok =
+    apiVersion === 'v2'
+      ? accepted.some((entry) => entry.type === mediaType)
+      : accept === undefined || accept.trim() === '' || accepted.some((entry) => V1_ACCEPTABLE.has(entry.type));
+  if (!ok) {
     throw new SimulatorApiError(406, CODES.invalidVersionDate, 'Invalid accept header or version date.', { parameters: [accept ?? ''] });
   }
 }
 
-/** A POST body must be sent as the operation's versioned media type (parameters such as charset aside). */
+/** A POST body must be sent as the operation's media type in its API version (parameters such as charset aside). */
 function requireContentType(contentType: string | undefined, mediaType: string): void {
   const type = contentType?.split(';')[0]?.trim().toLowerCase();
   if (type !== mediaType) {
@@ -78,26 +103,29 @@ function requireContentType(contentType: string | undefined, mediaType: string):
 }
 
 /**
- * What a tenant operation answers from the sunset on, as the `sunsetAnswer` option says: 410
- * `VERSION_GONE`, as Atlas's versioning policy answers a sunset API version, or 404
- * `RESOURCE_NOT_FOUND`, as it answers a removed path. Both name the Flex twin to use instead.
+ * What a tenant operation answers from the sunset on (in v2 and in v1.0 alike), as the
+ * `sunsetAnswer` option says: 410 `VERSION_GONE`, as Atlas's versioning policy answers a sunset
+ * API version (the resource version's date in v2, `v1.0` in v1.0), or 404 `RESOURCE_NOT_FOUND`,
+ * as it answers a removed path. Both name the Flex twin to use instead.
  */
-function sunsetRefusal(options: ResolvedSimulatorOptions, operationId: AtlasOperationId, path: string): SimulatorApiError {
+function sunsetRefusal(options: ResolvedSimulatorOptions, operationId: AtlasOperationId, apiVersion: ApiVersion, path: string): SimulatorApiError {
   const sunset = options.sunsetDate.toISOString();
   const twin = twinOf(operationId);
   if (options.sunsetAnswer === 'not-found') return resourceNotFound(path, `${operationId} was removed at its sunset on ${sunset}. Use ${twin} instead`);
-  const { mediaType } = ATLAS_OPERATIONS[operationId];
-  const version = /\.(\d{4}-\d{2}-\d{2})\+json$/.exec(mediaType)?.[1] ?? mediaType;
+  const mediaType = mediaTypeOf(operationId, apiVersion);
+  const version = apiVersion === 'v1.0' ? apiVersion : (/\.(\d{4}-\d{2}-\d{2})\+json$/.exec(mediaType)?.[1] ?? mediaType);
   return new SimulatorApiError(410, CODES.versionGone, `API version ${version} of ${operationId} reached its sunset on ${sunset} and is gone. Use ${twin} instead.`, {
     parameters: [version],
   });
 }
 
 /**
- * Serves a request under `/api/atlas/`, checking in Atlas's order: credentials, path, method,
- * sunset (a removed operation no longer has versions to negotiate), version, path parameters,
- * the project's token bucket (Flex backup operations, when the `rateLimit` option is on), then
- * a POST's content type and JSON. The operation's handler runs only when all of those passed.
+ * Serves a request under `/api/atlas/` (v2, or v1.0 for the tenant operations), checking in
+ * Atlas's order: credentials, path, method, sunset (a removed operation no longer has versions
+ * to negotiate), version, path parameters, the project's token bucket (Flex backup operations,
+ * when the `rateLimit` option is on), then a POST's content type and JSON. The operation's
+ * handler runs only when all of those passed; its 200 is wrapped when the query asks for
+ * `envelope=true`, and sent as the operation's media type in the path's API version.
  */
 export async function serveAtlasOperation(state: SimulatorState, exchange: Exchange): Promise<void> {
   state.authenticator.authenticate(exchange);
@@ -118,19 +146,23 @@ export async function serveAtlasOperation(state: SimulatorState, exchange: Excha
   const operation = ATLAS_OPERATIONS[operationId];
   const now = state.clock.now();
   const afterSunset = now.getTime() >= state.options.sunsetDate.getTime();
-  if (operation.family === 'tenant' && afterSunset) throw sunsetRefusal(state.options, operationId, exchange.path);
-  requireAcceptedVersion(exchange.req.headers.accept, operation.mediaType);
+  const { apiVersion } = match;
+  if (operation.family === 'tenant' && afterSunset) throw sunsetRefusal(state.options, operationId, apiVersion, exchange.path);
+  requireAcceptedVersion(exchange.req.headers.accept, operationId, apiVersion);
   const params = decodeParams(operationId, match.params);
   // Drawn before the body is read: an empty bucket refuses the request whatever it carries.
   const drawn = TOKEN_BUCKET_OPERATIONS.has(operationId) ? state.tokenBuckets?.draw(params.groupId) : undefined;
   let body: Record<string, unknown> | undefined;
   if (operation.method === 'POST') {
-    requireContentType(exchange.req.headers['content-type'], operation.mediaType);
+    requireContentType(exchange.req.headers['content-type'], mediaTypeOf(operationId, apiVersion));
     const raw = await readBody(exchange.req, BODY_LIMIT_BYTES);
     if (raw === undefined) throw new SimulatorApiError(413, CODES.invalidJson, `The request body exceeds ${BODY_LIMIT_BYTES} bytes.`);
     body = parseJsonObject(raw);
   }
-  const result = OPERATION_HANDLERS[operationId]({ state, params, query: exchange.query, body, now, afterSunset, pathname: exchange.path });
-  const pretty = exchange.query.get('pretty') === 'true';
-  exchange.sendJson(200, result, operation.mediaType, drawn ?? state.rateLimit.take(), pretty);
+  const { query } = exchange;
+  const result = OPERATION_HANDLERS[operationId]({ state, params, query, body, now, afterSunset, pathname: exchange.path, apiVersion });
+  const status = 200;
+  const pretty = query.get('pretty') === 'true';
+  const answer = envelopeRequested(query) ? envelopeOf(status, result) : result;
+  exchange.sendJson(status, answer, mediaTypeOf(operationId, apiVersion), drawn ?? state.rateLimit.take(), pretty);
 }

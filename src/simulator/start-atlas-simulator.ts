@@ -75,10 +75,12 @@ function requireSnapshot(state: SimulatorState, snapshotId: string, caller: stri
 }
 
 /**
- * Starts a local Atlas simulator: a real HTTP server on 127.0.0.1 that speaks the 12 contract
- * operations (digest or service-account auth, versioned media types, the sunset switch, restore
+ * Starts a local Atlas simulator: a real HTTP server on 127.0.0.1 that speaks the 14 contract
+ * operations (the 12 of `snapshot-download.yaml` and the two cluster lists of
+ * `cluster-lists.yaml`; the five tenant ones under their v1.0 paths too) with digest or
+ * service-account auth, versioned media types, `envelope=true`, the sunset switch, restore
  * jobs that progress in real time, downloadable snapshot files, and on request Atlas's token
- * bucket) and the OAuth token endpoint. Every answer is dated (`Date`) on the simulated Atlas
+ * bucket; and the OAuth token endpoint. Every answer is dated (`Date`) on the simulated Atlas
  * clock. It never writes to stdout or stderr.
  *
  * @throws TypeError when an option is invalid (the message names it).

@@ -112,7 +112,7 @@ export interface SimulatorRequestRecord {
   readonly status: number;
   /** The `Authorization` scheme the request carried. */
   readonly auth: SimulatorAuthScheme;
-  /** The contract's `operationId`, when the path and method matched one of the 12 operations. */
+  /** The contract's `operationId`, when the path and method matched one of the table's 14 operations (a v1.0 tenant path names its v2 operation). */
   readonly operationId?: string;
   /**
    * The fault injected into this exchange, when there was one. `status` is then 0 when no

@@ -1,4 +1,4 @@
-import { atlasPath, operationFor, type Route } from '../atlas/operations.js';
+import { atlasPath, operationFor, type ApiVersion, type Route } from '../atlas/operations.js';
 import type { RestoreJob, RestoreJobStore } from './jobs.js';
 import type { SeedSnapshot } from './seed.js';
 import { snapshotFileTarget } from './snapshot-files.js';
@@ -9,9 +9,12 @@ export interface Link {
   readonly href: string;
 }
 
-/** `BackupTenantSnapshot` or `FlexBackupSnapshot20241113`: the two carry the same fields. */
-export function snapshotView(baseUrl: string, groupId: string, snapshot: SeedSnapshot, family: Route): Record<string, unknown> {
-  const path = atlasPath(operationFor(family, 'getSnapshot'), { groupId, clusterName: snapshot.clusterName, itemId: snapshot.id });
+/**
+ * `BackupTenantSnapshot` or `FlexBackupSnapshot20241113`: the two carry the same fields. Its
+ * `self` link is under the API version the request came in (v1.0 only for the tenant family).
+ */
+export function snapshotView(baseUrl: string, groupId: string, snapshot: SeedSnapshot, family: Route, apiVersion: ApiVersion): Record<string, unknown> {
+  const path = atlasPath(operationFor(family, 'getSnapshot'), { groupId, clusterName: snapshot.clusterName, itemId: snapshot.id }, apiVersion);
   return {
     expiration: snapshot.expiration.toISOString(),
     finishTime: snapshot.finishTime.toISOString(),
@@ -26,7 +29,8 @@ export function snapshotView(baseUrl: string, groupId: string, snapshot: SeedSna
 
 /**
  * `TenantRestore` (tenant family, `clusterName`) or `FlexBackupRestoreJob20241113` (Flex family,
- * `instanceName`) for one job, whichever family created it.
+ * `instanceName`) for one job, whichever family (and API version) created it; its `self` link
+ * is under the API version the request came in.
  */
 export function restoreJobView(
   baseUrl: string,
@@ -34,9 +38,10 @@ export function restoreJobView(
   job: RestoreJob,
   snapshot: SeedSnapshot,
   family: Route,
+  apiVersion: ApiVersion,
 ): Record<string, unknown> {
   const progress = jobs.progress(job);
-  const selfPath = atlasPath(operationFor(family, 'getJob'), { groupId: job.projectId, clusterName: job.clusterName, itemId: job.id });
+  const selfPath = atlasPath(operationFor(family, 'getJob'), { groupId: job.projectId, clusterName: job.clusterName, itemId: job.id }, apiVersion);
   // The contract makes `targetDeploymentItemName` required in `TenantRestore`; a job created
   // through the Flex family has none, and a download's target is the source cluster itself.
   const target = job.targetDeploymentItemName ?? (family === 'tenant' ? job.clusterName : undefined);

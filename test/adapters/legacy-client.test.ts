@@ -176,7 +176,7 @@ describe.each(SCENARIOS)('the legacy client on $name', (scenario) => {
   });
 });
 
-describe('the older SDK name', () => {
+describe('the older names', () => {
   it('downloadSharedClusterBackup is the same function, and works detached from the client', async () => {
     fx.clock = BEFORE;
     const client = legacyClient(fx);
@@ -186,6 +186,40 @@ describe('the older SDK name', () => {
     const snapshotId = fx.sim.snapshotIds(cluster)[0] as string;
     const job = await downloadSharedClusterBackup(fx.sim.groupId, cluster, { snapshotId, targetDeploymentItemName: cluster });
     expect(job).toMatchObject({ clusterName: cluster, snapshotId, id: expect.stringMatching(/^[a-f0-9]{24}$/) });
+  });
+
+  it('every operation answers to each name it was published as (SDKs before 2024, the API reference since 2025)', () => {
+    const client = legacyClient(fx);
+    const names: Record<string, readonly string[]> = {
+      downloadClusterBackupTenant: ['downloadSharedClusterBackup', 'downloadGroupClusterBackupTenant'],
+      listBackupTenantRestores: ['listSharedClusterBackupRestoreJobs', 'listGroupClusterBackupTenantRestores'],
+      getBackupTenantRestore: ['getSharedClusterBackupRestoreJob', 'getGroupClusterBackupTenantRestore'],
+      listClusterBackupSnapshots: ['listSharedClusterBackups', 'listGroupClusterBackupTenantSnapshots'],
+      getBackupTenantSnapshot: ['getSharedClusterBackup', 'getGroupClusterBackupTenantSnapshot'],
+    };
+    for (const [operation, aliases] of Object.entries(names)) {
+      const method = (client as unknown as Record<string, unknown>)[operation];
+      expect(method, operation).toBeTypeOf('function');
+      for (const alias of aliases) expect((client as unknown as Record<string, unknown>)[alias], alias).toBe(method);
+    }
+    expect(Object.keys(client).sort()).toEqual(['close', ...Object.keys(names), ...Object.values(names).flat()].sort());
+  });
+
+  it('the 2025 names serve after the sunset through Flex, in the legacy shape', async () => {
+    fx.clock = AFTER;
+    const client = legacyClient(fx);
+    const cluster = fx.sim.clusters.shared;
+    const page = await client.listGroupClusterBackupTenantSnapshots(fx.sim.groupId, cluster);
+    expect(page.results?.map((s) => s.id)).toEqual(fx.sim.snapshotIds(cluster));
+    const snapshot = await client.getSharedClusterBackup(fx.sim.groupId, cluster, fx.sim.snapshotIds(cluster)[0] as string);
+    expect(snapshot).toMatchObject({ id: fx.sim.snapshotIds(cluster)[0], status: 'COMPLETED' });
+    const job = await client.downloadGroupClusterBackupTenant(fx.sim.groupId, cluster, { snapshotId: snapshot.id as string, targetDeploymentItemName: cluster });
+    const read = await client.getGroupClusterBackupTenantRestore(fx.sim.groupId, cluster, job.id as string);
+    expect(read).toMatchObject({ id: job.id, clusterName: cluster });
+    const jobs = await client.listSharedClusterBackupRestoreJobs(fx.sim.groupId, cluster);
+    expect(jobs.results?.map((j) => j.id)).toContain(job.id);
+    expect(fx.sim.requests.filter((r) => r.path.includes('/backup/')).every((r) => !r.path.includes('/tenant/'))).toBe(true);
+    expect(fx.sim.requests.filter((r) => r.path.includes('/flexClusters/')).length).toBeGreaterThanOrEqual(5);
   });
 });
 

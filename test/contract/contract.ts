@@ -16,8 +16,15 @@ const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CONTRACT_DIR = process.env.ATLAS_CONTRACT_DIR
   ? path.resolve(process.env.ATLAS_CONTRACT_DIR)
   : path.resolve(PROJECT_ROOT, '../shared/atlas-openapi');
-const CONTRACT_PATH = path.join(CONTRACT_DIR, 'snapshot-download.yaml');
-const CONTRACT_PRESENT = existsSync(CONTRACT_PATH);
+
+/** The contract of the 12 operations the library touches: the default of every function here. */
+export const SNAPSHOT_DOWNLOAD_CONTRACT = 'snapshot-download.yaml';
+/** The same spec cut to `listClusters` and `listFlexClusters`. */
+export const CLUSTER_LISTS_CONTRACT = 'cluster-lists.yaml';
+/** One of the contract files of the contract directory. */
+export type ContractFile = typeof SNAPSHOT_DOWNLOAD_CONTRACT | typeof CLUSTER_LISTS_CONTRACT;
+
+const contractPath = (file: ContractFile): string => path.join(CONTRACT_DIR, file);
 /** CI sets CI=true: there a missing contract is an error of the set-up, not a reason to skip. */
 const UNDER_CI = process.env.CI === 'true';
 
@@ -102,16 +109,16 @@ export interface LoadedContract {
   readonly schemas: Map<string, ContractValidators>;
 }
 
-/** Reads and compiles the contract (call only inside a {@link contractSuite}). */
-export function loadContract(): LoadedContract {
-  const document = parse(readFileSync(CONTRACT_PATH, 'utf8')) as Json;
+/** Reads and compiles a contract, `snapshot-download.yaml` unless `file` names the other (call only inside a {@link contractSuite} of that file). */
+export function loadContract(file: ContractFile = SNAPSHOT_DOWNLOAD_CONTRACT): LoadedContract {
+  const document = parse(readFileSync(contractPath(file), 'utf8')) as Json;
   const operations = new Map(contractOperations(document).map((o) => [o.operationId, o]));
   const schemas = new Map<string, ContractValidators>();
   const addFormats = addFormatsModule.default;
   for (const closed of [false, true]) {
     const ajv = new Ajv({ strict: false, allErrors: true });
     addFormats(ajv);
-    const id = `https://atlas-snapshot-shim.test/contract-${closed ? 'closed' : 'open'}.json`;
+    const id = `https://atlas-snapshot-shim.test/${file}-${closed ? 'closed' : 'open'}.json`;
     // Each schema converted on its own: the `schemas` map itself is not an object schema to close.
     const converted = Object.fromEntries(Object.entries(document.components.schemas as Json).map(([name, schema]) => [name, toJsonSchema(schema, closed)]));
     ajv.addSchema({ $id: id, components: { schemas: converted } });
@@ -124,33 +131,34 @@ export function loadContract(): LoadedContract {
   return { document, operations, schemas };
 }
 
-let absenceReported = false;
+const absenceReported = new Set<ContractFile>();
 
 /**
- * `describe` for a suite that needs the contract; every such suite is declared through it.
+ * `describe` for a suite that needs a contract (`snapshot-download.yaml` unless `file` names
+ * the other); every such suite is declared through it.
  *
- * - Contract present: the suite runs, titled `<what> (against snapshot-download.yaml)`.
+ * - Contract present: the suite runs, titled `<what> (against <file>)`.
  * - Absent under CI (`CI=true`): the suite is replaced by one failing test saying what is
  *   missing and where it was looked for, so the run fails instead of passing without it.
  * - Absent elsewhere: the suite is skipped, its title saying why, and the reason is printed
- *   once (console.warn), so a local run says what it did not check.
+ *   once per file (console.warn), so a local run says what it did not check.
  */
-export function contractSuite(what: string, body: () => void): void {
-  if (CONTRACT_PRESENT) {
-    describe(`${what} (against snapshot-download.yaml)`, body);
+export function contractSuite(what: string, body: () => void, file: ContractFile = SNAPSHOT_DOWNLOAD_CONTRACT): void {
+  if (existsSync(contractPath(file))) {
+    describe(`${what} (against ${file})`, body);
     return;
   }
-  const absent = `contract absent: ${CONTRACT_PATH} does not exist (../shared/atlas-openapi, or ATLAS_CONTRACT_DIR)`;
+  const absent = `contract absent: ${contractPath(file)} does not exist (../shared/atlas-openapi, or ATLAS_CONTRACT_DIR)`;
   if (UNDER_CI) {
-    describe(`${what} (against snapshot-download.yaml)`, () => {
+    describe(`${what} (against ${file})`, () => {
       it('has the contract to check against (CI=true: a missing contract fails the run)', () => {
         expect.fail(`${absent}; under CI the contract tests of ${what} must run, not be skipped.`);
       });
     });
     return;
   }
-  if (!absenceReported) {
-    absenceReported = true;
+  if (!absenceReported.has(file)) {
+    absenceReported.add(file);
     console.warn(`${absent}: the contract tests are skipped (they would fail under CI=true).`);
   }
   describe.skip(`${absent}, so the contract tests of ${what} were skipped`, body);

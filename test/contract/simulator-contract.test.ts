@@ -1,70 +1,41 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contractSuite, loadContract, type ContractOperation, type ContractValidators, type Json } from './contract.js';
+import { CLUSTER_LISTS_CONTRACT, contractSuite, loadContract, type ContractOperation, type Json } from './contract.js';
+import { simulatorChecks, type SimulatorChecks } from './simulator-checks.js';
 import { ATLAS_OPERATIONS, atlasPath, type AtlasOperationId } from '../../src/atlas/operations.js';
 import { OPERATION_HANDLERS } from '../../src/simulator/operations.js';
 import { SIMULATOR_ERROR_CODES as CODES } from '../../src/simulator/index.js';
 import type { TestResponse } from '../simulator/digest-test-client.js';
 import { AFTER_SUNSET, BEFORE_SUNSET, get, post, startFixture, type SimulatorFixture } from '../simulator/simulator-fixture.js';
 
-// Statuses Atlas answers that the contract does not list for the operation; kept explicit so a
-// new gap shows up as a failure, not silently.
-const UNLISTED: Readonly<Record<number, string>> = {
-  406: 'version negotiation',
-  415: 'versioned Content-Type',
-  405: 'method not in the contract',
-  // Atlas answers a sunset API version with its `gone` response (an ApiError); this cut of the
-  // contract, taken while the tenant operations still had a version, lists no 410 for them.
-  410: 'sunset API version',
-};
-const UNLISTED_FOR: Readonly<Record<string, readonly number[]>> = { getCluster: [400] };
+/** The operations the simulator serves, as the table describes them, sorted by operationId (to compare with a contract's). */
+function servedOperations(): { operationId: string; method: string; path: string; mediaType: string }[] {
+  return (Object.keys(OPERATION_HANDLERS) as AtlasOperationId[])
+    .map((operationId) => {
+      const { method, path, mediaType } = ATLAS_OPERATIONS[operationId];
+      return { operationId, method, path, mediaType };
+    })
+    .sort((a, b) => a.operationId.localeCompare(b.operationId));
+}
+
+/** A contract's operations in the same form. */
+function listedOperations(operations: Map<string, ContractOperation>): { operationId: string; method: string; path: string; mediaType: string }[] {
+  return [...operations.values()]
+    .map((o) => ({ operationId: o.operationId, method: o.method, path: o.path, mediaType: o.mediaType }))
+    .sort((a, b) => a.operationId.localeCompare(b.operationId));
+}
 
 contractSuite('the simulator', () => {
   let fx: SimulatorFixture;
   let operations: Map<string, ContractOperation>;
-  let validators: Map<string, ContractValidators>;
   let document: Json;
-
-  function validator(schemaName: string): ContractValidators {
-    const found = validators.get(schemaName);
-    if (found === undefined) throw new Error(`no schema ${schemaName}`);
-    return found;
-  }
-
-  function expectSchema(schemaName: string, body: unknown): void {
-    const { open, closed } = validator(schemaName);
-    expect(open(body), `${schemaName}: ${JSON.stringify(open.errors)}`).toBe(true);
-    expect(closed(body), `${schemaName} (undeclared fields): ${JSON.stringify(closed.errors)}`).toBe(true);
-  }
-
-  function op(operationId: string): ContractOperation {
-    const found = operations.get(operationId);
-    if (found === undefined) throw new Error(`no operation ${operationId}`);
-    return found;
-  }
-
-  /** A 200 answer of `operationId`: versioned Content-Type, rate-limit headers, schema-valid body. */
-  function expectOk(operationId: string, response: TestResponse): Json {
-    const operation = op(operationId);
-    expect(response.status, `${operationId}: ${response.text}`).toBe(200);
-    expect(response.headers['content-type']).toBe(operation.mediaType);
-    expect(response.headers['ratelimit-limit']).toMatch(/^\d+$/);
-    expect(response.headers['ratelimit-remaining']).toMatch(/^\d+$/);
-    expectSchema(operation.responseSchema, response.json);
-    return response.json;
-  }
-
-  /** An error answer: `application/json` `ApiError` whose `error` is the status. */
-  function expectApiError(operationId: string | undefined, response: TestResponse, status: number, errorCode?: string): Json {
-    expect(response.status, response.text).toBe(status);
-    expect(response.headers['content-type']).toBe('application/json');
-    expectSchema('ApiError', response.json);
-    expect(response.json.error).toBe(status);
-    if (errorCode !== undefined) expect(response.json.errorCode).toBe(errorCode);
-    if (operationId !== undefined && UNLISTED[status] === undefined && !(UNLISTED_FOR[operationId] ?? []).includes(status)) {
-      expect(op(operationId).errorStatuses, `${operationId} does not list ${status}`).toContain(status);
-    }
-    return response.json;
-  }
+  let checks: SimulatorChecks;
+  // The checks of this contract under short names; `checks` exists once beforeAll loaded it.
+  const validator = (schemaName: string) => checks.validator(schemaName);
+  const expectSchema = (schemaName: string, body: unknown) => checks.expectSchema(schemaName, body);
+  const op = (operationId: string) => checks.op(operationId);
+  const expectOk = (operationId: string, response: TestResponse, contentType?: string) => checks.expectOk(operationId, response, contentType);
+  const expectApiError = (operationId: string | undefined, response: TestResponse, status: number, errorCode?: string) =>
+    checks.expectApiError(operationId, response, status, errorCode);
 
   const url = (operationId: AtlasOperationId, name: string, id?: string): string => atlasPath(operationId, { groupId: fx.sim.groupId, clusterName: name, itemId: id });
   const accept = (operationId: string): string => op(operationId).mediaType;
@@ -77,7 +48,9 @@ contractSuite('the simulator', () => {
   }
 
   beforeAll(async () => {
-    ({ operations, schemas: validators, document } = loadContract());
+    const contract = loadContract();
+    ({ operations, document } = contract);
+    checks = simulatorChecks(contract);
     fx = await startFixture({ jobDurationMs: 600 });
   });
   afterAll(async () => fx?.close());
@@ -93,14 +66,13 @@ contractSuite('the simulator', () => {
     expect(page.closed({ results: [{ ...restore, surprise: 1 }] })).toBe(false);
   });
 
-  it('lists the 12 operations the simulator serves, with their paths, methods and media types', () => {
+  it('lists 12 operations the simulator serves, with their paths, methods and media types; the others it serves are the cluster lists', () => {
     expect(operations.size).toBe(12);
-    const served = (Object.keys(OPERATION_HANDLERS) as AtlasOperationId[]).map((operationId) => {
-      const { method, path, mediaType } = ATLAS_OPERATIONS[operationId];
-      return { operationId, method, path, mediaType };
-    });
-    const listed = [...operations.values()].map((o) => ({ operationId: o.operationId, method: o.method, path: o.path, mediaType: o.mediaType }));
-    expect(served.sort((a, b) => a.operationId.localeCompare(b.operationId))).toEqual(listed.sort((a, b) => a.operationId.localeCompare(b.operationId)));
+    const served = servedOperations();
+    expect(served.filter((o) => operations.has(o.operationId))).toEqual(listedOperations(operations));
+    // The rest are the other contract's (checked against it below).
+    const others = served.filter((o) => !operations.has(o.operationId));
+    expect(others.map((o) => ATLAS_OPERATIONS[o.operationId as AtlasOperationId].role)).toEqual(['listClusters', 'listClusters']);
     for (const o of operations.values()) if (o.requestMediaType !== undefined) expect(o.requestMediaType).toBe(o.mediaType);
   });
 
@@ -142,6 +114,21 @@ contractSuite('the simulator', () => {
       expect(job).toEqual(expect.objectContaining({ snapshotUrl: expect.any(String), expirationDate: expect.any(String), restoreFinishedDate: expect.any(String) }));
       const restores = expectOk('listBackupTenantRestores', await get(fx.client, url('listBackupTenantRestores', name), accept('listBackupTenantRestores')));
       expect(restores.results.map((r: Json) => r.id)).toContain(created.id);
+    });
+
+    it('the five tenant operations under their v1.0 paths answer the same shapes, as application/json', async () => {
+      const name = fx.sim.clusters.sharedM5;
+      const v1 = (operationId: AtlasOperationId, id?: string): string => atlasPath(operationId, { groupId: fx.sim.groupId, clusterName: name, itemId: id }, 'v1.0');
+      const json = 'application/json';
+      const list = expectOk('listClusterBackupSnapshots', await get(fx.client, v1('listClusterBackupSnapshots'), json), json);
+      const snapshotId = list.results[0].id as string;
+      expectOk('getBackupTenantSnapshot', await get(fx.client, v1('getBackupTenantSnapshot', snapshotId), json), json);
+      // The v1.0 body, snapshotId alone, is not a valid v2 `TenantRestore`; its answer is one.
+      const created = expectOk('downloadClusterBackupTenant', await post(fx.client, v1('downloadClusterBackupTenant'), json, { snapshotId }), json);
+      expectOk('getBackupTenantRestore', await get(fx.client, v1('getBackupTenantRestore', created.id), json), json);
+      const restores = expectOk('listBackupTenantRestores', await get(fx.client, v1('listBackupTenantRestores'), json), json);
+      expect(restores.results.map((r: Json) => r.id)).toContain(created.id);
+      expectApiError('listClusterBackupSnapshots', await get(fx.client, v1('listClusterBackupSnapshots'), accept('listClusterBackupSnapshots')), 406, CODES.invalidVersionDate);
     });
 
     it('the tenant operations serve a legacy Flex cluster, refuse a native one and a dedicated one', async () => {
@@ -304,3 +291,68 @@ contractSuite('the simulator', () => {
     });
   });
 });
+
+contractSuite(
+  "the simulator's cluster lists",
+  () => {
+    let fx: SimulatorFixture;
+    let operations: Map<string, ContractOperation>;
+    let checks: SimulatorChecks;
+    const path = (operationId: 'listClusters' | 'listFlexClusters', groupId = fx.sim.groupId): string => atlasPath(operationId, { groupId, clusterName: '' });
+    const list = (operationId: 'listClusters' | 'listFlexClusters', query = ''): Promise<TestResponse> =>
+      get(fx.client, `${path(operationId)}${query}`, checks.op(operationId).mediaType);
+
+    beforeAll(async () => {
+      const contract = loadContract(CLUSTER_LISTS_CONTRACT);
+      operations = contract.operations;
+      checks = simulatorChecks(contract);
+      fx = await startFixture();
+    });
+    afterAll(async () => fx?.close());
+
+    it('lists the two cluster lists, which the simulator serves with their paths, methods and media types', () => {
+      const listed = listedOperations(operations);
+      expect(listed.map((o) => o.operationId)).toEqual(['listClusters', 'listFlexClusters']);
+      expect(servedOperations().filter((o) => ATLAS_OPERATIONS[o.operationId as AtlasOperationId].role === 'listClusters')).toEqual(listed);
+    });
+
+    it.each([
+      ['before', BEFORE_SUNSET],
+      ['after', AFTER_SUNSET],
+    ] as const)('%s the sunset, both lists answer their Paginated schema, each item the description schema', async (_when, now) => {
+      fx.sim.setNow(now);
+      for (const operationId of ['listClusters', 'listFlexClusters'] as const) {
+        const page = checks.expectOk(operationId, await list(operationId));
+        expect(page.results.length, operationId).toBeGreaterThan(0);
+        expect(page.totalCount).toBe(page.results.length);
+        const uncounted = checks.expectOk(operationId, await list(operationId, '?itemsPerPage=1&includeCount=false'));
+        expect(uncounted.results).toHaveLength(1);
+        expect(uncounted).not.toHaveProperty('totalCount');
+      }
+    });
+
+    it('the closed validators refuse an undeclared field in a listed cluster (so the checks above can fail)', async () => {
+      fx.sim.setNow(BEFORE_SUNSET);
+      for (const operationId of ['listClusters', 'listFlexClusters'] as const) {
+        const page = (await list(operationId)).json;
+        const { open, closed } = checks.validator(checks.op(operationId).responseSchema);
+        expect(closed(page), JSON.stringify(closed.errors)).toBe(true);
+        const tampered = { ...page, results: [{ ...page.results[0], surprise: 1 }] };
+        expect(open(tampered)).toBe(true);
+        expect(closed(tampered)).toBe(false);
+      }
+    });
+
+    it('errors are ApiError envelopes: 401, 404 GROUP_NOT_FOUND, 400 INVALID_PARAMETER, 406', async () => {
+      for (const operationId of ['listClusters', 'listFlexClusters'] as const) {
+        const mediaType = checks.op(operationId).mediaType;
+        const anonymous = await fx.client.send('GET', path(operationId), { accept: mediaType, auth: 'none' });
+        checks.expectApiError(operationId, anonymous, 401, CODES.unauthorized);
+        checks.expectApiError(operationId, await get(fx.client, path(operationId, 'e'.repeat(24)), mediaType), 404, CODES.groupNotFound);
+        checks.expectApiError(operationId, await list(operationId, '?pageNum=0'), 400, CODES.invalidParameter);
+        checks.expectApiError(operationId, await get(fx.client, path(operationId), 'application/json'), 406, CODES.invalidVersionDate);
+      }
+    });
+  },
+  CLUSTER_LISTS_CONTRACT,
+);

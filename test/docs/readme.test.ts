@@ -23,6 +23,8 @@ const SUBPATHS: Record<string, string> = {
   'atlas-snapshot-shim/adapters/undici': 'undici.ts',
   'atlas-snapshot-shim/adapters/env': 'env.ts',
   'atlas-snapshot-shim/adapters/openfeature': 'openfeature.ts',
+  'atlas-snapshot-shim/adapters/axios': 'axios.ts',
+  'atlas-snapshot-shim/adapters/fetch': 'fetch.ts',
   'atlas-snapshot-shim/simulator': 'simulator.ts',
 };
 

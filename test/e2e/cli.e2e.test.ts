@@ -63,7 +63,7 @@ beforeEach(async (context) => {
 });
 
 describe('atlas-snapshot --help', () => {
-  it.each([[[]], [['download']], [['explain']], [['simulate']]])('%j --help prints usage and exits 0', async (command) => {
+  it.each([[[]], [['download']], [['explain']], [['list']], [['simulate']]])('%j --help prints usage and exits 0', async (command) => {
     const result = await run([...command, '--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Usage: atlas-snapshot/);

@@ -1,6 +1,6 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { describe, expect, it } from 'vitest';
-import { ATLAS_OPERATIONS, atlasOperationOf, atlasPath, type AtlasOperationId } from '../../src/atlas/operations.js';
+import { ATLAS_OPERATIONS, atlasOperationOf, atlasPath, existsIn, matchAtlasPath, type AtlasOperationId } from '../../src/atlas/operations.js';
 import { AtlasApiError } from '../../src/errors/atlas-errors.js';
 import { DIAGNOSTICS_CHANNELS, type RetryChannelMessage } from '../../src/index.js';
 import { reportRetry, traceAtlasCall, type AtlasCallTrace } from '../../src/observability/observer.js';
@@ -13,11 +13,44 @@ const OPERATION_IDS = Object.keys(ATLAS_OPERATIONS) as AtlasOperationId[];
 
 describe('atlasOperationOf', () => {
   it('names every operation of the table from its method and the path the client builds', () => {
-    expect(OPERATION_IDS).toHaveLength(12);
+    expect(OPERATION_IDS).toHaveLength(14);
     for (const operationId of OPERATION_IDS) {
       const path = atlasPath(operationId, { groupId: GROUP, clusterName: 'Cluster-0', itemId: JOB });
       expect(atlasOperationOf(ATLAS_OPERATIONS[operationId].method, path), path).toBe(operationId);
+      expect(matchAtlasPath(path)?.apiVersion, path).toBe('v2');
     }
+  });
+
+  it('names the two cluster lists from the project path alone, with no cluster', () => {
+    const clusters = atlasPath('listClusters', { groupId: GROUP, clusterName: '' });
+    const flexClusters = atlasPath('listFlexClusters', { groupId: GROUP, clusterName: '' });
+    expect([clusters, flexClusters]).toEqual([`/api/atlas/v2/groups/${GROUP}/clusters`, `/api/atlas/v2/groups/${GROUP}/flexClusters`]);
+    expect(matchAtlasPath(clusters)).toEqual({ operationIds: ['listClusters'], params: { groupId: GROUP, clusterName: '', itemId: undefined }, apiVersion: 'v2' });
+    expect(atlasOperationOf('GET', flexClusters)).toBe('listFlexClusters');
+    expect(atlasOperationOf('POST', clusters)).toBeUndefined();
+  });
+
+  it('names the five tenant operations under their v1.0 paths, and no other operation there', () => {
+    const v1 = OPERATION_IDS.filter((operationId) => existsIn(operationId, 'v1.0'));
+    expect(v1.sort()).toEqual(OPERATION_IDS.filter((operationId) => ATLAS_OPERATIONS[operationId].family === 'tenant').sort());
+    expect(v1).toHaveLength(5);
+    for (const operationId of OPERATION_IDS) {
+      const v2Path = atlasPath(operationId, { groupId: GROUP, clusterName: 'Cluster-0', itemId: JOB });
+      const v1Path = v2Path.replace('/api/atlas/v2/', '/api/atlas/v1.0/');
+      const { method } = ATLAS_OPERATIONS[operationId];
+      if (!v1.includes(operationId)) {
+        expect(atlasOperationOf(method, v1Path), v1Path).toBeUndefined();
+        continue;
+      }
+      expect(atlasPath(operationId, { groupId: GROUP, clusterName: 'Cluster-0', itemId: JOB }, 'v1.0')).toBe(v1Path);
+      expect(atlasOperationOf(method, v1Path), v1Path).toBe(operationId);
+      expect(matchAtlasPath(v1Path), v1Path).toMatchObject({ apiVersion: 'v1.0', params: { groupId: GROUP, clusterName: 'Cluster-0' } });
+    }
+    const download = `/api/atlas/v1.0/groups/${GROUP}/clusters/Cluster-0/backup/tenant/download`;
+    expect(atlasOperationOf('POST', download)).toBe('downloadClusterBackupTenant');
+    expect(atlasOperationOf('GET', download)).toBeUndefined();
+    // Another version segment is no API the table knows.
+    expect(atlasOperationOf('POST', download.replace('/v1.0/', '/v1/'))).toBeUndefined();
   });
   it('knows no other path, nor a path with a query, an extra segment or another method', () => {
     expect(atlasOperationOf('POST', '/api/oauth/token')).toBeUndefined();

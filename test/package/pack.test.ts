@@ -3,20 +3,23 @@
  * project with no network, and use it from ES modules, CommonJS, TypeScript (node16 and
  * bundler resolution) and the command line. Needs a build (`npm test` builds first).
  */
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CORE_CONSUMER, OPENFEATURE_CONSUMER, scratchTsconfig } from './fixtures/typescript-consumers.js';
+import { AXIOS_CONSUMER, CORE_CONSUMER, OPENFEATURE_CONSUMER, scratchTsconfig } from './fixtures/typescript-consumers.js';
 import { run, writeScratchProject } from './scratch-project.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 const TSC = join(REPO, 'node_modules', 'typescript', 'bin', 'tsc');
 const LONG = 180_000;
-const ENTRY_POINTS = ['.', './simulator', './adapters/legacy-client', './adapters/undici', './adapters/env', './adapters/openfeature'];
+const ENTRY_POINTS = ['.', './simulator', './adapters/legacy-client', './adapters/undici', './adapters/env', './adapters/openfeature', './adapters/axios', './adapters/fetch'];
+/** The entry points that import an optional peer at run time, so load only where it is installed. */
+const NEEDS_PEER = ['./adapters/axios'];
 const OPENFEATURE_SDK = '@openfeature/server-sdk';
+const AXIOS = 'axios';
 
 interface PackedFile {
   path: string;
@@ -25,12 +28,13 @@ interface PackedFile {
 interface PackageJson {
   name: string;
   version: string;
+  dependencies?: Record<string, string>;
   bin: Record<string, string>;
   exports: Record<string, string | Record<string, Record<string, string>>>;
 }
 interface ConsumerReport {
   resolved: string;
-  exports: Record<'core' | 'simulator' | 'legacyClient' | 'undici' | 'env' | 'openfeature', string[]>;
+  exports: Record<'core' | 'simulator' | 'legacyClient' | 'undici' | 'env' | 'openfeature' | 'fetch', string[]>;
   version: string;
   VERSION: string;
   sameClasses: boolean;
@@ -38,6 +42,7 @@ interface ConsumerReport {
   thrownBy: Record<string, unknown>;
   deepImport: string;
   openFeatureInstalled: boolean;
+  axiosAdapter: string;
   loaded?: string[];
   decisions: { shared: [string, string]; flex: [string, string] };
 }
@@ -46,8 +51,13 @@ let root: string | undefined;
 let tarball: string;
 let packed: PackedFile[];
 let manifest: PackageJson;
-/** The scratch project: the tarball and @types/node, without the optional OpenFeature peer. */
+/** The scratch project: the tarball and @types/node, without the optional peers (OpenFeature, axios). */
 let app: string;
+
+/** The undici version the repository's lockfile installs (what the rest of the suite runs on). */
+function lockedUndici(): string {
+  return (JSON.parse(readFileSync(join(REPO, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version?: string }> }).packages['node_modules/undici']?.version ?? '';
+}
 
 /** Installs a scratch project's lockfile from the npm cache alone. */
 async function installOffline(dir: string): Promise<void> {
@@ -128,7 +138,7 @@ describe('the packed package', () => {
   });
 });
 
-describe('installed in a project without the optional OpenFeature peer', () => {
+describe('installed in a project without the optional peers (OpenFeature, axios)', () => {
   const checkReport = (report: ConsumerReport, entry: string): void => {
     expect(report.resolved.replaceAll('\\', '/')).toMatch(new RegExp(`/node_modules/atlas-snapshot-shim/${entry.replaceAll('.', '\\.')}$`));
     expect(report.exports.core).toEqual(expect.arrayContaining(['createSnapshotShim', 'decideRoute', 'ShimError', 'ValidationError', 'VERSION']));
@@ -137,16 +147,18 @@ describe('installed in a project without the optional OpenFeature peer', () => {
     expect(report.exports.undici).toEqual(expect.arrayContaining(['createShimDispatcher', 'createShimInterceptor']));
     expect(report.exports.env).toEqual(expect.arrayContaining(['envFlag', 'rulesFlag']));
     expect(report.exports.openfeature).toContain('openFeatureFlag');
+    expect(report.exports.fetch).toContain('createShimFetch');
     expect(report.version).toBe(manifest.version);
     expect(report.VERSION).toBe(manifest.version);
     // One copy of the error classes behind every subpath, so `instanceof` holds across them.
     expect(report.sameClasses).toBe(true);
     expect(report.legacyInstance).toBe(true);
     const validation = { name: 'ValidationError', shimError: true, validationError: true };
-    expect(report.thrownBy).toEqual({ legacyClient: validation, undici: validation, env: validation, openfeature: validation });
+    expect(report.thrownBy).toEqual({ legacyClient: validation, undici: validation, env: validation, openfeature: validation, fetch: validation });
     expect(report.deepImport).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED');
-    // Every subpath, the OpenFeature adapter included, loaded with the peer absent.
+    // Every subpath, the OpenFeature adapter included, loaded with the peers absent; the axios adapter, which imports axios, says it is missing.
     expect(report.openFeatureInstalled).toBe(false);
+    expect(report.axiosAdapter).toMatch(/^(ERR_MODULE_NOT_FOUND|MODULE_NOT_FOUND) axios$/);
     // A real round trip through the installed code and its dependencies.
     expect(report.decisions).toEqual({ shared: ['tenant', 'shared'], flex: ['flex', 'flex'] });
   };
@@ -159,7 +171,8 @@ describe('installed in a project without the optional OpenFeature peer', () => {
     const report = await runJson<ConsumerReport>(app, 'consumer.cjs');
     checkReport(report, 'dist/index.cjs');
     for (const file of report.loaded ?? []) expect(file).toMatch(/^(dist\/.+\.cjs|package\.json)$/);
-    expect(report.loaded).toEqual(expect.arrayContaining(ENTRY_POINTS.map((entry) => `dist/${entry === '.' ? 'index' : entry.slice(2)}.cjs`)));
+    const loadable = ENTRY_POINTS.filter((entry) => !NEEDS_PEER.includes(entry));
+    expect(report.loaded).toEqual(expect.arrayContaining(loadable.map((entry) => `dist/${entry === '.' ? 'index' : entry.slice(2)}.cjs`)));
   });
 
   it('type-checks with moduleResolution node16, from ESM (.d.ts) and from CommonJS (.d.cts)', { timeout: LONG }, async () => {
@@ -171,13 +184,62 @@ describe('installed in a project without the optional OpenFeature peer', () => {
   });
 });
 
-describe('installed in a project with the OpenFeature SDK', () => {
+describe('installed in a project that already depends on an older undici 7 minor', () => {
+  // The floor of the package's undici range, which the suite also runs on (the `undici-floor`
+  // dev dependency, an npm alias, puts it in the lockfile and the npm cache).
+  let older: string;
+  let floor: string;
+
+  beforeAll(async () => {
+    const lock = JSON.parse(await readFile(join(REPO, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version?: string }> };
+    floor = lock.packages['node_modules/undici-floor']?.version as string;
+    older = join(root!, 'older-undici');
+    await mkdir(older);
+    await writeScratchProject({ repo: REPO, tarball, dir: older, preinstalled: { undici: 'undici-floor' } });
+    await installOffline(older);
+  }, LONG);
+
+  it("keeps one copy of undici, the project's, which the package's range accepts", { timeout: LONG }, async () => {
+    expect(floor).toMatch(/^7\.\d+\.\d+$/);
+    expect(floor).not.toBe(lockedUndici());
+    expect(manifest.dependencies?.undici).toBe(`^${floor}`);
+    // `npm ls` exits non-zero (and run rejects) when an installed version is outside a range that asks for it.
+    const { stdout } = await run('npm', ['ls', 'undici', '--all', '--json'], older);
+    const tree = JSON.parse(stdout) as { dependencies: Record<string, { version: string; dependencies?: Record<string, { version: string }> }> };
+    expect(tree.dependencies.undici?.version).toBe(floor);
+    expect(tree.dependencies['atlas-snapshot-shim']?.dependencies?.undici?.version).toBe(floor);
+    // On disk: exactly one undici.
+    const copies = (await readdir(older, { recursive: true })).filter((path) => path.replaceAll('\\', '/').endsWith('node_modules/undici/package.json'));
+    expect(copies).toEqual([join('node_modules', 'undici', 'package.json')]);
+  });
+
+  it('downloads, and serves the project’s own undici calls, on that copy', { timeout: LONG }, async () => {
+    const report = await runJson<{
+      appUndici: string;
+      packageUndici: string;
+      version: string;
+      download: Record<string, unknown>;
+      adapter: { status: number; contentType: string; ids: string[]; expected: string[] };
+    }>(older, 'shared-undici-consumer.mjs');
+    expect(report.version).toBe(floor);
+    expect(report.packageUndici).toBe(report.appUndici);
+    const { download } = report;
+    expect(download).toMatchObject({ route: 'flex', sha256Matches: true });
+    expect(download.snapshotId).toBe(download.newest);
+    expect(download.bytes).toBe(download.size);
+    expect(report.adapter).toMatchObject({ status: 200, contentType: 'application/vnd.atlas.2023-01-01+json' });
+    expect(report.adapter.ids).toEqual(report.adapter.expected);
+    expect(report.adapter.ids.length).toBeGreaterThan(0);
+  });
+});
+
+describe('installed in a project with the optional peers (the OpenFeature SDK, axios)', () => {
   let withSdk: string;
 
   beforeAll(async () => {
     withSdk = join(root!, 'with-openfeature');
     await mkdir(withSdk);
-    await writeScratchProject({ repo: REPO, tarball, dir: withSdk, extraDependencies: [OPENFEATURE_SDK], devDependencies: ['@types/node'] });
+    await writeScratchProject({ repo: REPO, tarball, dir: withSdk, extraDependencies: [OPENFEATURE_SDK, AXIOS], devDependencies: ['@types/node'] });
     await installOffline(withSdk);
   }, LONG);
 
@@ -188,5 +250,26 @@ describe('installed in a project with the OpenFeature SDK', () => {
   it('type-checks the OpenFeature adapter with node16 and bundler resolution', { timeout: LONG }, async () => {
     await typecheck(withSdk, 'node16', { 'openfeature.mts': OPENFEATURE_CONSUMER, 'openfeature.cts': OPENFEATURE_CONSUMER });
     await typecheck(withSdk, 'bundler', { 'openfeature.ts': OPENFEATURE_CONSUMER });
+  });
+
+  it('serves an axios instance’s tenant call through Flex, from ESM and from CommonJS, with one copy of axios', { timeout: LONG }, async () => {
+    const expected = {
+      clusterName: expect.any(String),
+      targetDeploymentItemName: expect.any(String),
+      contentType: 'application/vnd.atlas.2023-01-01+json',
+      served: ['downloadFlexBackup'],
+      refused: [true, 404],
+      restored: true,
+    };
+    for (const script of ['axios-consumer.mjs', 'axios-consumer.cjs']) {
+      const report = await runJson<{ clusterName: string; targetDeploymentItemName: string }>(withSdk, script);
+      expect(report, script).toEqual(expected);
+      expect(report.targetDeploymentItemName).toBe(report.clusterName);
+    }
+  });
+
+  it('type-checks the axios adapter with node16 and bundler resolution', { timeout: LONG }, async () => {
+    await typecheck(withSdk, 'node16', { 'axios.mts': AXIOS_CONSUMER, 'axios.cts': AXIOS_CONSUMER });
+    await typecheck(withSdk, 'bundler', { 'axios.ts': AXIOS_CONSUMER });
   });
 });

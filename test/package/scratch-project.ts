@@ -99,6 +99,13 @@ export interface ScratchProjectOptions {
   readonly extraDependencies?: readonly string[];
   /** Its dev dependencies, likewise (e.g. `@types/node` for the TypeScript checks). */
   readonly devDependencies?: readonly string[];
+  /**
+   * Packages the scratch project already depends on at another version than the
+   * repository's, each taken from an `npm:` alias in the repository's lockfile:
+   * `{ undici: 'undici-floor' }` makes it depend on `undici` `^<the alias's version>`,
+   * installed at that version, the way a consumer with an older minor has it.
+   */
+  readonly preinstalled?: Readonly<Record<string, string>>;
 }
 
 /** Writes the scratch project's package.json and package-lock.json; `npm ci --offline` installs it. */
@@ -108,6 +115,15 @@ export async function writeScratchProject(options: ScratchProjectOptions): Promi
   const shim = JSON.parse(await readFile(join(repo, 'package.json'), 'utf8')) as Required<Pick<LockEntry, 'version'>> &
     LockEntry & { name: string; bin?: unknown; engines?: unknown; license?: string };
   const packages: Record<string, LockEntry> = {};
+  const preinstalled: Record<string, string> = {};
+  for (const [name, alias] of Object.entries(options.preinstalled ?? {})) {
+    const entry = lock.packages[`node_modules/${alias}`];
+    if (entry?.version === undefined) throw new Error(`${alias} (the alias of ${name}) is not in package-lock.json: run npm install`);
+    // Placed first, so the closure of the tarball's dependencies finds it and adds no other copy.
+    const { name: _aliased, dev: _dev, devOptional: _devOptional, ...installed } = entry;
+    packages[`node_modules/${name}`] = installed;
+    preinstalled[name] = `^${entry.version}`;
+  }
   addClosure(lock, '', Object.keys(shim.dependencies ?? {}), packages);
   const locked = (names: readonly string[]): Record<string, string> => {
     addClosure(lock, '', names, packages);
@@ -117,7 +133,7 @@ export async function writeScratchProject(options: ScratchProjectOptions): Promi
   const root = {
     name: 'atlas-snapshot-shim-scratch',
     version: '1.0.0',
-    dependencies: { [shim.name]: spec, ...locked(options.extraDependencies ?? []) },
+    dependencies: { [shim.name]: spec, ...preinstalled, ...locked(options.extraDependencies ?? []) },
     devDependencies: locked(options.devDependencies ?? []),
   };
   packages[`node_modules/${shim.name}`] = {
