@@ -34,7 +34,8 @@ function spyFetch() {
 const backupCalls = () => fx.sim.requests.filter((r) => r.path.includes('/backup/') && r.status !== 401).map((r) => [r.operationId, r.auth, r.status]);
 const rewrites = () => fx.events.flatMap((e) => (e.type === 'legacy-rewrite' ? [e.operationId] : []));
 
-// The slice of the Atlas Admin API v2 spec these calls use, as openapi-typescript writes it.
+// The slice of the Atlas Admin API v2 spec these calls use, as openapi-typescript writes it
+// (openapi-generated.test.ts generates the whole of it from the contract and runs a client on it).
 interface TenantRestore {
   id: string;
   clusterName: string;

@@ -24,7 +24,8 @@ export const CLUSTER_LISTS_CONTRACT = 'cluster-lists.yaml';
 /** One of the contract files of the contract directory. */
 export type ContractFile = typeof SNAPSHOT_DOWNLOAD_CONTRACT | typeof CLUSTER_LISTS_CONTRACT;
 
-const contractPath = (file: ContractFile): string => path.join(CONTRACT_DIR, file);
+/** Where a contract file is read from (`../shared/atlas-openapi`, or `ATLAS_CONTRACT_DIR`). */
+export const contractPath = (file: ContractFile): string => path.join(CONTRACT_DIR, file);
 /** CI sets CI=true: there a missing contract is an error of the set-up, not a reason to skip. */
 const UNDER_CI = process.env.CI === 'true';
 

@@ -30,7 +30,8 @@ const SUBPATHS: Record<string, string> = {
 
 /**
  * A runnable module for one snippet: its imports (mapped), then the names the README says
- * are the reader's own (credentials, ids, and `shim` from the quick start), then the
+ * are the reader's own (credentials, ids, `shim` from the quick start, and `atlasOrigin`,
+ * `https://cloud.mongodb.com` for the reader, the simulator here), then the
  * snippet in a block of its own, so what it declares shadows them.
  */
 function moduleOf(block: ReadmeBlock): string {
@@ -57,7 +58,9 @@ function moduleOf(block: ReadmeBlock): string {
     'const { url: __url, groupId, clusterName, snapshotId, apiKey: credentials, serviceAccount: { clientId, clientSecret } } = __context();',
     'const { publicKey, privateKey } = credentials;',
     'const shim = __createSnapshotShim({ credentials });',
-    'void [__url, groupId, clusterName, snapshotId, clientId, clientSecret, publicKey, privateKey, shim];',
+    // The Atlas origin a snippet that calls Atlas itself writes its URLs on: here, the simulator's.
+    'const atlasOrigin = __url;',
+    'void [__url, groupId, clusterName, snapshotId, clientId, clientSecret, publicKey, privateKey, shim, atlasOrigin];',
     '{',
     ...body,
     '}',
