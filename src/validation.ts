@@ -115,6 +115,8 @@ export const TARGET_DEPLOYMENT_ITEM_NAME = matching(
 );
 /** An `AbortSignal`. */
 export const ABORT_SIGNAL = rule(z.instanceof(AbortSignal), 'an AbortSignal');
+/** A directory to write into (`downloadAll`'s `outDir`, the CLI's `--out-dir`): a non-empty path; made when missing. */
+export const DIRECTORY_PATH = rule(z.string().min(1), 'a directory path (a non-empty string)');
 /** `true` or `false`. */
 export const BOOLEAN = rule(z.boolean(), 'true or false');
 

@@ -2,16 +2,15 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { readEveryPage } from '../atlas/atlas-client.js';
 import type { Route } from '../atlas/operations.js';
+import { resolveSaveOptions } from '../download/save-snapshot-file.js';
 import { SnapshotTransferError } from '../errors/download-errors.js';
 import { UnsupportedClusterError } from '../errors/route-errors.js';
 import { toError } from '../errors/shim-error.js';
 import { classifyClusterDescription, type ClusterKind } from '../routing/route-policy.js';
-import { ABORT_SIGNAL, check, checkObject, checkOptional, CLUSTER_NAME, func, integer, OBJECT_ID, rule } from '../validation.js';
-import { z } from 'zod';
+import { ABORT_SIGNAL, check, checkObject, checkOptional, CLUSTER_NAME, DIRECTORY_PATH, func, integer, OBJECT_ID } from '../validation.js';
 import { latestSnapshot, type ShimCore } from './shim-core.js';
 import type { DownloadToInput, SnapshotShim } from './snapshot-shim.js';
 import { resolveWaitOptions } from './wait-for-download.js';
-import { resolveSaveOptions } from '../download/save-snapshot-file.js';
 
 /**
  * "Keep a copy of everything before the migration": the latest snapshot of every shared and
@@ -146,7 +145,6 @@ export function projectClusters(clusterItems: readonly unknown[], flexItems: rea
 }
 
 const CONCURRENCY = integer(1, 16);
-const OUT_DIR = rule(z.string().min(1), 'a directory path (a non-empty string)');
 const ON_OUTCOME = func<(outcome: ClusterOutcome) => void>('a function (outcome) => void');
 
 /**
@@ -158,7 +156,7 @@ const ON_OUTCOME = func<(outcome: ClusterOutcome) => void>('a function (outcome)
 export async function downloadAll(shim: SnapshotShim, core: ShimCore, input: DownloadAllInput): Promise<ProjectDownloadReport> {
   const args = checkObject('downloadAll argument', input);
   const groupId = check('groupId', args.groupId, OBJECT_ID);
-  const outDir = resolve(check('outDir', args.outDir, OUT_DIR));
+  const outDir = resolve(check('outDir', args.outDir, DIRECTORY_PATH));
   const concurrency = checkOptional('concurrency', args.concurrency, CONCURRENCY) ?? 2;
   const signal = checkOptional('signal', args.signal, ABORT_SIGNAL);
   const onOutcome = checkOptional('onOutcome', args.onOutcome, ON_OUTCOME);

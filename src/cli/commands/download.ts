@@ -8,8 +8,7 @@ import { snapshotFileName, type ClusterOutcome, type ProjectDownloadReport } fro
 import type { SnapshotShim } from '../../facade/snapshot-shim.js';
 import { latestCompleted } from '../../model/normalize.js';
 import type { SnapshotSummary } from '../../model/snapshot-download.js';
-import { check, CLUSTER_NAME, LATEST, OBJECT_ID, rule, SNAPSHOT_REFERENCE } from '../../validation.js';
-import { z } from 'zod';
+import { check, CLUSTER_NAME, DIRECTORY_PATH, LATEST, OBJECT_ID, SNAPSHOT_REFERENCE } from '../../validation.js';
 import { CliFailure, EXIT_CODES } from '../cli-errors.js';
 import { line, type CliIo } from '../cli-io.js';
 import { createProgressReporter } from '../progress-reporter.js';
@@ -31,7 +30,6 @@ interface DownloadOptions extends Omit<AtlasCommandOptions, 'cluster'> {
 
 const MILLISECONDS = wholeNumber(1, Number.MAX_SAFE_INTEGER, 'a whole number of milliseconds, 1 or more');
 const CONCURRENCY = wholeNumber(1, 16, 'a whole number of clusters from 1 to 16');
-const DIRECTORY = rule(z.string().min(1), 'a directory path');
 const WITH_ALL = 'with --all, which saves the latest snapshot of every shared and Flex cluster of the project';
 const WITHOUT_ALL = 'without --all (it applies to --all only)';
 
@@ -135,7 +133,7 @@ async function downloadProject(options: DownloadOptions, io: CliIo): Promise<voi
   refuseFlag('--cluster', options.cluster, WITH_ALL);
   refuseFlag('--snapshot', options.snapshot, WITH_ALL);
   refuseFlag('--out', options.out, `${WITH_ALL} (name the directory with --out-dir)`);
-  const outDir = resolve(checkRequired('--out-dir', options.outDir, DIRECTORY, 'with --all'));
+  const outDir = resolve(checkRequired('--out-dir', options.outDir, DIRECTORY_PATH, 'with --all'));
   const concurrency = options.concurrency === undefined ? undefined : check('--concurrency', options.concurrency, CONCURRENCY);
   const timeoutMs = check('--timeout', options.timeout, MILLISECONDS);
   const pollIntervalMs = check('--poll-interval', options.pollInterval, MILLISECONDS);
