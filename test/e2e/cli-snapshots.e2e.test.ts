@@ -344,7 +344,7 @@ describe('atlas-snapshot download --all', () => {
       ['--all with --snapshot', (outDir: string) => ['--all', '--out-dir', outDir, '--snapshot', 'latest'], /Invalid --snapshot: expected nothing with --all/],
       ['--all with --out', (outDir: string) => ['--all', '--out-dir', outDir, '--out', join(outDir, 'x.tar.gz')], /Invalid --out: expected nothing with --all/],
       ['--all without --out-dir', () => ['--all'], /Invalid --out-dir: .*required with --all, received nothing/],
-      ['an empty --out-dir', () => ['--all', '--out-dir='], /Invalid --out-dir: expected a directory path, received ""/],
+      ['an empty --out-dir', () => ['--all', '--out-dir='], /Invalid --out-dir: expected a directory path \(a non-empty string\), received ""/],
       ['--concurrency 0', (outDir: string) => ['--all', '--out-dir', outDir, '--concurrency', '0'], /Invalid --concurrency: .*received "0"/],
       ['--concurrency 17', (outDir: string) => ['--all', '--out-dir', outDir, '--concurrency', '17'], /Invalid --concurrency: .*received "17"/],
       ['--concurrency 1.5', (outDir: string) => ['--all', '--out-dir', outDir, '--concurrency', '1.5'], /Invalid --concurrency: .*received "1\.5"/],
