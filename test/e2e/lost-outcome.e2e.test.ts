@@ -1,39 +1,30 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../src/cli/cli-errors.js';
+import { requireBuiltCli, runCli } from '../security/helpers/run-cli.js';
 
 // Node ends a process whose event loop is empty with exit code 0, even when the command's
 // own promise never settled (a request an HTTP client lost track of). The CLI must never
 // report that as success.
 
-const CLI = resolve(import.meta.dirname, '../../dist/cli.js');
 const STALL = resolve(import.meta.dirname, 'stalled-connect.mjs');
 
 describe('a command whose work is lost', () => {
   it('exits with the unexpected-failure code and says so, instead of 0 with no output', async () => {
-    if (!existsSync(CLI)) throw new Error(`${CLI} is missing: the CLI tests run the built package; run "npm run build" (npm test does).`);
-    const args = ['download', '--project', '5f1a2b3c4d5e6f7a8b9c0d1e', '--cluster', 'c', '--snapshot', '6a1b2c3d4e5f6a7b8c9d0e1f', '--out', resolve(import.meta.dirname, '.never-written.tar.gz')];
+    requireBuiltCli();
+    const file = resolve(import.meta.dirname, '.never-written.tar.gz');
+    const args = ['download', '--project', '5f1a2b3c4d5e6f7a8b9c0d1e', '--cluster', 'c', '--snapshot', '6a1b2c3d4e5f6a7b8c9d0e1f', '--out', file];
     const env = {
-      PATH: process.env.PATH ?? '',
       MONGODB_ATLAS_PUBLIC_API_KEY: 'abcdefgh',
       MONGODB_ATLAS_PRIVATE_API_KEY: '12345678-1234-1234-1234-123456789012',
       // Never reached: the preload stalls every connection before it is made.
       MONGODB_ATLAS_BASE_URL: 'http://127.0.0.1:9',
     };
-    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done, fail) => {
-      const child = spawn(process.execPath, ['--import', STALL, CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.on('error', fail);
-      child.on('close', (code) => done({ code, stdout, stderr }));
-    });
+    const result = await runCli(args, env, { preload: STALL });
     expect(result.code, result.stderr).toBe(EXIT_CODES.unexpected);
     expect(result.stderr).toMatch(/ended without an outcome/);
     expect(result.stdout).toBe('');
-    expect(existsSync(resolve(import.meta.dirname, '.never-written.tar.gz'))).toBe(false);
+    expect(existsSync(file)).toBe(false);
   });
 });

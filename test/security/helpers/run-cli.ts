@@ -25,11 +25,13 @@ export function requireBuiltCli(): void {
 
 /**
  * Runs the CLI in a child process with only PATH and `env` in its environment, in `cwd`
- * (the test process's working directory by default), under the socket guard.
+ * (the test process's working directory by default), under the socket guard, after
+ * `preload` (a module path, e.g. one that changes how sockets behave) when given.
  */
-export function runCli(args: readonly string[], env: Record<string, string> = {}, options: { readonly cwd?: string } = {}): Promise<CliRun> {
+export function runCli(args: readonly string[], env: Record<string, string> = {}, options: { readonly cwd?: string; readonly preload?: string } = {}): Promise<CliRun> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['--import', SOCKET_GUARD, CLI, ...args], {
+    const preload = options.preload === undefined ? [] : ['--import', options.preload];
+    const child = spawn(process.execPath, [...preload, '--import', SOCKET_GUARD, CLI, ...args], {
       env: { PATH: process.env.PATH ?? '', ...env },
       cwd: options.cwd,
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
