@@ -118,10 +118,34 @@ export const LIST_PAGE_SIZE = 500;
 /** The most pages a list read whole may take (100 000 items): a list longer than that is not one Atlas keeps. */
 export const LIST_MAX_PAGES = 200;
 
+/** The pagination query of one page, as every list operation of the contract reads it. */
+type PageQuery = { readonly pageNum: number; readonly itemsPerPage: number; readonly includeCount: false };
+
 /**
- * Reads a list operation whole (`listClusters`, a snapshot list…): page after page from
- * `pageNum` 1, {@link LIST_PAGE_SIZE} items each, without the count, until a page comes back
- * short. Each page is a call of its own, retried as any GET. Returns the items in Atlas's order.
+ * The pages of a list operation, from `pageNum` 1, `pageSize` items each, without the count:
+ * each page's `results`, until a page comes back short or `maxPages` were read. `readPage`
+ * sends one page's call (retried as any GET). The one home of how a list is paged through.
+ *
+ * @throws {AtlasResponseError} when a page has no `results` array: nothing may be read into a body that is not a list.
+ */
+async function* pagesOf(
+  readPage: (query: PageQuery) => Promise<AtlasAnswer>,
+  request: AtlasRequestInfo,
+  pageSize: number,
+  maxPages: number,
+): AsyncGenerator<readonly unknown[]> {
+  for (let pageNum = 1; pageNum <= maxPages; pageNum += 1) {
+    const { body, status } = await readPage({ pageNum, itemsPerPage: pageSize, includeCount: false });
+    const results = (body as { results?: unknown } | undefined)?.results;
+    if (!Array.isArray(results)) throw new AtlasResponseError(`page ${pageNum} of the list has no results array`, status, request);
+    yield results as unknown[];
+    if (results.length < pageSize) return;
+  }
+}
+
+/**
+ * Reads a list operation whole (`listClusters`, a snapshot list…): {@link LIST_PAGE_SIZE}
+ * items a page until a page comes back short. Returns the items in Atlas's order.
  *
  * @throws {AtlasResponseError} when a page has no `results` array, or the list runs past {@link LIST_MAX_PAGES} pages.
  * @throws what {@link AtlasClient.call} throws.
@@ -129,13 +153,11 @@ export const LIST_MAX_PAGES = 200;
 export async function readEveryPage(client: Pick<AtlasClient, 'call'>, call: Pick<AtlasCall, 'operationId' | 'params' | 'signal'>): Promise<unknown[]> {
   const items: unknown[] = [];
   const request = { method: 'GET', path: atlasPath(call.operationId, call.params) };
-  for (let pageNum = 1; pageNum <= LIST_MAX_PAGES; pageNum += 1) {
-    const { body, status } = await client.call({ ...call, query: { pageNum, itemsPerPage: LIST_PAGE_SIZE, includeCount: false } });
-    const results = (body as { results?: unknown } | undefined)?.results;
-    if (!Array.isArray(results)) throw new AtlasResponseError(`page ${pageNum} of the list has no results array`, status, request);
-    items.push(...(results as unknown[]));
+  for await (const results of pagesOf((query) => client.call({ ...call, query }), request, LIST_PAGE_SIZE, LIST_MAX_PAGES)) {
+    items.push(...results);
     if (results.length < LIST_PAGE_SIZE) return items;
   }
+  // Every one of the pages full: the list goes on past what is read whole.
   throw new AtlasResponseError(`the list runs past ${LIST_MAX_PAGES} pages of ${LIST_PAGE_SIZE}`, 200, request);
 }
 
@@ -225,15 +247,13 @@ export function createAtlasClient(options: AtlasClientOptions): AtlasClient {
       skewMs: DEFAULT_JOB_LOOKUP_SKEW_MS,
       exclude: new Set(call.adopt?.excludeJobIds ?? []),
     };
+    const listRequest = { method: 'GET', path: atlasPath(list, call.params) };
+    const readPage = (query: PageQuery) => send({ operationId: list, params: call.params, query, signal, via: call.via });
     try {
-      for (let pageNum = 1; pageNum <= LOOKUP_MAX_PAGES; pageNum += 1) {
-        const query = { pageNum, itemsPerPage: LOOKUP_PAGE_SIZE, includeCount: false };
-        const { body } = await send({ operationId: list, params: call.params, query, signal, via: call.via });
-        const results = (body as { results?: unknown } | undefined)?.results;
-        // Reading "no job" into a body we cannot read could lead to a second POST: fail instead.
-        if (!Array.isArray(results)) throw new AtlasResponseError('the list of restore jobs has no results array', 200, { method: 'GET', path: atlasPath(list, call.params) });
+      // A page that is not a list fails the look-up (reading "no job" into it could lead to a second POST).
+      for await (const results of pagesOf(readPage, listRequest, LOOKUP_PAGE_SIZE, LOOKUP_MAX_PAGES)) {
         const found = chooseAdoptableJob(results, criteria);
-        if (found !== undefined || results.length < LOOKUP_PAGE_SIZE) return found;
+        if (found !== undefined) return found;
       }
       return undefined;
     } catch (error) {

@@ -97,8 +97,16 @@ export async function listSnapshots(core: ShimCore, target: ClusterTarget, signa
  * @throws {NoCompletedSnapshotError} when the cluster has none.
  */
 export async function latestSnapshot(core: ShimCore, target: ClusterTarget, signal: AbortSignal | undefined): Promise<SnapshotSummary & { readonly snapshotId: string }> {
-  const { route, snapshots } = await listSnapshots(core, target, signal);
-  const latest = latestCompleted(snapshots);
-  if (latest?.snapshotId === undefined) throw new NoCompletedSnapshotError(target.groupId, target.clusterName, route, snapshots.length);
+  return latestOf(target, await listSnapshots(core, target, signal));
+}
+
+/**
+ * The newest `COMPLETED` snapshot of a cluster's list, as `'latest'` picks it. Pure.
+ *
+ * @throws {NoCompletedSnapshotError} when the list has none, naming the `route` that listed it.
+ */
+export function latestOf(target: ClusterTarget, list: SnapshotList): SnapshotSummary & { readonly snapshotId: string } {
+  const latest = latestCompleted(list.snapshots);
+  if (latest?.snapshotId === undefined) throw new NoCompletedSnapshotError(target.groupId, target.clusterName, list.route, list.snapshots.length);
   return { ...latest, snapshotId: latest.snapshotId };
 }

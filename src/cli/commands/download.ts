@@ -1,12 +1,11 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { checkDestination } from '../../download/save-snapshot-file.js';
-import { NoCompletedSnapshotError } from '../../errors/download-errors.js';
 import { redactSecrets } from '../../errors/redact-secrets.js';
 import { ShimError } from '../../errors/shim-error.js';
 import { snapshotFileName, type ClusterOutcome, type ProjectDownloadReport } from '../../facade/download-all.js';
+import { latestOf } from '../../facade/shim-core.js';
 import type { SnapshotShim } from '../../facade/snapshot-shim.js';
-import { latestCompleted } from '../../model/normalize.js';
 import type { SnapshotSummary } from '../../model/snapshot-download.js';
 import { check, CLUSTER_NAME, DIRECTORY_PATH, LATEST, OBJECT_ID, SNAPSHOT_REFERENCE } from '../../validation.js';
 import { CliFailure, EXIT_CODES } from '../cli-errors.js';
@@ -119,12 +118,9 @@ async function downloadOne(options: DownloadOptions, io: CliIo): Promise<void> {
  */
 async function newestCompleted(shim: SnapshotShim, groupId: string, clusterName: string, signal: AbortSignal): Promise<SnapshotSummary & { snapshotId: string }> {
   const snapshots = await shim.listSnapshots({ groupId, clusterName, signal });
-  const latest = latestCompleted(snapshots);
-  // latestCompleted takes only a well-formed id, so Atlas's id can name the default file.
-  if (latest?.snapshotId !== undefined) return { ...latest, snapshotId: latest.snapshotId };
   // The route that listed them; an empty list does not say, the decision does (the cluster's kind is cached by now).
   const route = snapshots[0]?.route ?? (await shim.explainRoute({ groupId, clusterName, signal })).route;
-  throw new NoCompletedSnapshotError(groupId, clusterName, route, snapshots.length);
+  return latestOf({ groupId, clusterName }, { route, snapshots });
 }
 
 /** The latest snapshot of every shared and Flex cluster of the project (`--all`). */
