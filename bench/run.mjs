@@ -7,10 +7,16 @@
 //   node bench/run.mjs --only save --sizes 256 a quick look (writes results-partial.json)
 //
 // Flags (or environment variables):
-//   --only facade,cluster-kind,digest,save,memory,cold-start   (BENCH_ONLY)   parts to run
+//   --only facade,cluster-kind,digest,save,memory,cold-start,parallel   (BENCH_ONLY)   parts to run
 //   --sizes 256,1024,2048   (BENCH_SIZES)      file sizes in MiB for the RSS check, each in a fresh process
+//                                              (the saves use the default options: 4 connections)
 //   --save-size 1024        (BENCH_SAVE_SIZE)  file size in MiB for the save throughput comparison
 //   --rounds 5              (BENCH_ROUNDS)     alternated rounds of the save comparison
+//   --parallel-size 512     (BENCH_PARALLEL_SIZE)    file size in MiB for the parallel ranged save
+//                                                    (save-parallel.mjs: a host capped at 32 MiB/s per
+//                                                    connection, then an uncapped one)
+//   --parallel-rounds 3     (BENCH_PARALLEL_ROUNDS)  alternated rounds of each parallel scenario (a capped
+//                                                    curl round alone takes size / 32 MiB/s: 16 s at 512 MiB)
 //   --node 24.22.3          (BENCH_NODE)       run everything on another Node.js: a version (its
 //                                              binary installed as .ci/run installs it, from the npm
 //                                              registry's node-<platform>-<arch> package, into
@@ -48,8 +54,8 @@ if (nodeSpec !== undefined && process.version !== `v${nodeSpec}` && process.exec
   process.exit(status ?? 1);
 }
 
-const PARTS = ['facade', 'cluster-kind', 'digest', 'save', 'memory', 'cold-start'];
-const DEFAULTS = { sizes: [256, 1024, 2048], saveSize: 1024, rounds: 5 };
+const PARTS = ['facade', 'cluster-kind', 'digest', 'save', 'memory', 'cold-start', 'parallel'];
+const DEFAULTS = { sizes: [256, 1024, 2048], saveSize: 1024, rounds: 5, parallelSize: 512, parallelRounds: 3 };
 
 function parseFlags(argv) {
   const flag = (name, env) => {
@@ -63,13 +69,23 @@ function parseFlags(argv) {
   const sizes = list(flag('sizes', 'BENCH_SIZES'))?.map(Number);
   const saveSize = Number(flag('save-size', 'BENCH_SAVE_SIZE') ?? DEFAULTS.saveSize);
   const rounds = Number(flag('rounds', 'BENCH_ROUNDS') ?? DEFAULTS.rounds);
-  const full = only === undefined && sizes === undefined && saveSize === DEFAULTS.saveSize && rounds === DEFAULTS.rounds;
+  const parallelSize = Number(flag('parallel-size', 'BENCH_PARALLEL_SIZE') ?? DEFAULTS.parallelSize);
+  const parallelRounds = Number(flag('parallel-rounds', 'BENCH_PARALLEL_ROUNDS') ?? DEFAULTS.parallelRounds);
+  const full =
+    only === undefined &&
+    sizes === undefined &&
+    saveSize === DEFAULTS.saveSize &&
+    rounds === DEFAULTS.rounds &&
+    parallelSize === DEFAULTS.parallelSize &&
+    parallelRounds === DEFAULTS.parallelRounds;
   const other = process.env.BENCH_NODE === undefined ? '' : `-node${process.versions.node.split('.')[0]}`;
   return {
     parts: only ?? PARTS,
     sizes: sizes ?? DEFAULTS.sizes,
     saveSize,
     rounds,
+    parallelSize,
+    parallelRounds,
     out: flag('out', 'BENCH_OUT') ?? fileURLToPath(new URL(full ? `./results${other}.json` : `./results${other}-partial.json`, import.meta.url)),
   };
 }
@@ -125,6 +141,10 @@ await run('save', async () => {
 });
 await run('memory', () => memory(options.sizes));
 await run('cold-start', async () => (await import('./cold-start.mjs')).run());
+await run('parallel', async () => {
+  await requireFreeSpace(options.parallelSize);
+  return (await import('./save-parallel.mjs')).run({ sizeMiB: options.parallelSize, rounds: options.parallelRounds });
+});
 load.push(loadavg());
 
 const table = formatTable(rows);
@@ -140,7 +160,14 @@ const report = {
     // The load average before and after: other processes shared these cores during the run.
     loadAverage: { start: load[0].map((n) => Math.round(n * 100) / 100), end: load[1].map((n) => Math.round(n * 100) / 100) },
   },
-  options: { parts: options.parts, memorySizesMiB: options.sizes, saveSizeMiB: options.saveSize, saveRounds: options.rounds },
+  options: {
+    parts: options.parts,
+    memorySizesMiB: options.sizes,
+    saveSizeMiB: options.saveSize,
+    saveRounds: options.rounds,
+    parallelSizeMiB: options.parallelSize,
+    parallelRounds: options.parallelRounds,
+  },
   table: rows,
   results,
 };

@@ -1,7 +1,8 @@
 // Memory check: saves a snapshot many times larger than the V8 heap limit this process runs
-// with, through the facade, from the local simulator on 127.0.0.1, and reports the peak RSS
-// growth (goal: at most 64 MiB whatever the size). The simulator runs in its own process,
-// so only the saving side's memory is measured.
+// with, through the facade with the default options (4 connections: a parallel ranged save,
+// the file being larger than one part), from the local simulator on 127.0.0.1, and reports
+// the peak RSS growth (goal: at most 64 MiB whatever the size). The simulator runs in its
+// own process, so only the saving side's memory is measured.
 // Run: npm run bench:memory [-- <size in MiB>] [--json]   (run.mjs runs it once per size, each in a fresh process)
 // The script re-runs itself with --max-old-space-size=64, so the heap cannot hold the file.
 import { spawnSync } from 'node:child_process';
@@ -22,7 +23,7 @@ if (!process.execArgv.some((arg) => arg.startsWith('--max-old-space-size'))) {
 }
 
 const { createSnapshotShim } = await import('../dist/index.js');
-const { startSimulatorProcess } = await import('./simulator-process.mjs');
+const { completedFlexJob, startSimulatorProcess } = await import('./simulator-process.mjs');
 
 const MiB = 1024 * 1024;
 const ATLAS_NOW = '2026-01-10T12:00:00Z';
@@ -32,10 +33,7 @@ const sim = await startSimulatorProcess({ now: ATLAS_NOW, jobDurationMs: 0, snap
 const shim = createSnapshotShim({ baseUrl: sim.url, credentials: sim.apiKey, now: () => FIXED_NOW });
 const dir = await mkdtemp(join(tmpdir(), 'atlas-snapshot-bench-'));
 try {
-  const cluster = sim.clusters.flex;
-  const snapshotId = sim.snapshotIds(cluster)[0];
-  const job = await shim.waitForDownload(await shim.downloadSnapshot({ groupId: sim.groupId, clusterName: cluster, snapshotId }), { pollIntervalMs: 10 });
-  const expected = await sim.snapshotSha256(snapshotId);
+  const { job, expected } = await completedFlexJob(sim, shim);
   globalThis.gc?.();
   const before = process.memoryUsage().rss;
   let peak = before;

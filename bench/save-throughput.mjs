@@ -16,7 +16,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Agent } from 'undici';
 import { createSnapshotShim } from '../dist/index.js';
-import { startSimulatorProcess } from './simulator-process.mjs';
+import { completedFlexJob, startSimulatorProcess } from './simulator-process.mjs';
 import { formatTable, median, now, ratio, round, row, verdict } from './stats.mjs';
 
 const MiB = 1024 * 1024;
@@ -24,11 +24,13 @@ const ATLAS_NOW = '2026-01-10T12:00:00Z';
 // One Date for every call: the clock the shim reads per call must cost nothing, as a real clock nearly does.
 const FIXED_NOW = new Date(ATLAS_NOW);
 
-function curlPresent() {
+/** Whether `curl` is on PATH (its variant is left out otherwise). */
+export function curlPresent() {
   return spawnSync('sh', ['-c', 'command -v curl'], { encoding: 'utf8' }).status === 0;
 }
 
-function curl(url, file) {
+/** `curl -o file url`, for the simulator on 127.0.0.1 only (save-parallel.mjs uses it too). */
+export function curl(url, file) {
   // Only ever the simulator on 127.0.0.1; no retries, no redirects, nothing but the body to the file.
   if (new URL(url).hostname !== '127.0.0.1') throw new Error('curl is only pointed at 127.0.0.1');
   return new Promise((resolve, reject) => {
@@ -84,10 +86,7 @@ export async function run(options = {}) {
   const agent = new Agent();
   const dir = await mkdtemp(join(tmpdir(), 'atlas-snapshot-bench-'));
   try {
-    const clusterName = sim.clusters.flex;
-    const snapshotId = sim.snapshotIds(clusterName)[0];
-    const job = await shim.waitForDownload(await shim.downloadSnapshot({ groupId: sim.groupId, clusterName, snapshotId }), { pollIntervalMs: 10 });
-    const expected = await sim.snapshotSha256(snapshotId);
+    const { job, expected } = await completedFlexJob(sim, shim);
     const raw = rawSaver(agent, new URL(job.snapshotUrl));
     const variants = {
       shim: async (file) => {

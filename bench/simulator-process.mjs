@@ -23,3 +23,14 @@ export async function startSimulatorProcess(options = {}) {
     stop,
   };
 }
+
+/**
+ * A COMPLETED download job of the first snapshot of the simulator's Flex cluster, requested
+ * and waited for through `shim`, with that snapshot's SHA-256: what every save bench starts from.
+ */
+export async function completedFlexJob(sim, shim) {
+  const clusterName = sim.clusters.flex;
+  const snapshotId = sim.snapshotIds(clusterName)[0];
+  const job = await shim.waitForDownload(await shim.downloadSnapshot({ groupId: sim.groupId, clusterName, snapshotId }), { pollIntervalMs: 10 });
+  return { job, expected: await sim.snapshotSha256(snapshotId) };
+}

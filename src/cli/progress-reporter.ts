@@ -14,8 +14,11 @@ export interface ProgressReporter {
 /**
  * A progress reporter on `stream`: cli-progress's bar when it is a TTY, otherwise plain
  * lines (for logs and CI), at most one per `lineIntervalMs` (default 1000) plus the last.
+ * The rate is the save's `bytesPerSecond`, the aggregate of all its connections, followed by
+ * how many connections the bytes come over (`(4 connections)`; `(1 connection)` for one stream).
  */
 export function createProgressReporter(stream: NodeJS.WritableStream & { isTTY?: boolean }, label: string, lineIntervalMs = 1000): ProgressReporter {
+  const rate = ({ bytesPerSecond, connections }: SaveProgress): string => `${mib(bytesPerSecond)}/s (${connections} connection${connections === 1 ? '' : 's'})`;
   if (stream.isTTY) {
     const bar = new SingleBar({
       stream,
@@ -25,8 +28,9 @@ export function createProgressReporter(stream: NodeJS.WritableStream & { isTTY?:
     });
     let started = false;
     return {
-      update({ bytes, total, bytesPerSecond }) {
-        const payload = { done: mib(bytes), size: total === undefined ? '?' : mib(total), rate: `${mib(bytesPerSecond)}/s` };
+      update(progress) {
+        const { bytes, total } = progress;
+        const payload = { done: mib(bytes), size: total === undefined ? '?' : mib(total), rate: rate(progress) };
         if (!started) {
           bar.start(total ?? bytes, bytes, payload);
           started = true;
@@ -42,7 +46,7 @@ export function createProgressReporter(stream: NodeJS.WritableStream & { isTTY?:
   let last: SaveProgress | undefined;
   const print = (p: SaveProgress): void => {
     const percent = p.total ? ` (${Math.floor((p.bytes / p.total) * 100)}%)` : '';
-    line(stream, `${label} ${mib(p.bytes)}${p.total !== undefined ? ` / ${mib(p.total)}` : ''}${percent} at ${mib(p.bytesPerSecond)}/s`);
+    line(stream, `${label} ${mib(p.bytes)}${p.total !== undefined ? ` / ${mib(p.total)}` : ''}${percent} at ${rate(p)}`);
   };
   return {
     update(progress) {

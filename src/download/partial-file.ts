@@ -19,6 +19,28 @@ export interface PartialValidators {
   readonly etag: string | undefined;
   /** The snapshot's full size, when the host gave one. */
   readonly total: number | undefined;
+  /** The host's Last-Modified date, recorded by a save in parts (its validator when there is no strong ETag). */
+  readonly lastModified?: string | undefined;
+  /** Present for a save in parts: the partial file has the full size and these parts are on disk. */
+  readonly parts?: PartsRecord | undefined;
+}
+
+/** Which parts of a save in parts are on disk (written and flushed). */
+export interface PartsRecord {
+  /** Bytes per part; the last part may be shorter. */
+  readonly size: number;
+  /** Indexes of the complete parts, ascending. */
+  readonly complete: readonly number[];
+}
+
+const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+
+function readPartsRecord(value: unknown): PartsRecord | undefined | 'invalid' {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null) return 'invalid';
+  const { size, complete } = value as Record<string, unknown>;
+  if (!isCount(size) || size === 0 || !Array.isArray(complete) || !complete.every(isCount)) return 'invalid';
+  return { size, complete };
 }
 
 // File names are limited to 255 bytes; the basename is cut to leave room for the decorations.
@@ -51,7 +73,10 @@ export async function partialSize(file: PartialFile): Promise<number> {
   }
 }
 
-/** The validators recorded beside the partial file, or undefined when missing or unreadable. */
+/**
+ * The validators recorded beside the partial file, or undefined when missing, unreadable or
+ * not of the expected shape (whether they fit the partial file is the caller's judgement).
+ */
 export async function readValidators(file: PartialFile): Promise<PartialValidators | undefined> {
   let parsed: unknown;
   try {
@@ -61,14 +86,20 @@ export async function readValidators(file: PartialFile): Promise<PartialValidato
     return undefined;
   }
   if (typeof parsed !== 'object' || parsed === null) return undefined;
-  const { sourcePath, etag, total } = parsed as Record<string, unknown>;
+  const { sourcePath, etag, total, lastModified, parts: partsValue } = parsed as Record<string, unknown>;
   if (typeof sourcePath !== 'string') return undefined;
   if (etag !== undefined && typeof etag !== 'string') return undefined;
-  if (total !== undefined && !(typeof total === 'number' && Number.isSafeInteger(total) && total >= 0)) return undefined;
-  return { sourcePath, etag, total };
+  if (lastModified !== undefined && typeof lastModified !== 'string') return undefined;
+  if (total !== undefined && !isCount(total)) return undefined;
+  const parts = readPartsRecord(partsValue);
+  if (parts === 'invalid') return undefined;
+  return { sourcePath, etag, total, lastModified, parts };
 }
 
-/** Records the validators; called after truncating the partial file and before writing into it. */
+/**
+ * Records the validators; called after truncating the partial file and before writing into
+ * it, and by a save in parts whenever more of its parts are on disk.
+ */
 export async function writeValidators(file: PartialFile, validators: PartialValidators): Promise<void> {
   await writeFile(file.sidecarPath, `${JSON.stringify(validators)}\n`, { mode: 0o600 });
 }

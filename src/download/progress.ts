@@ -6,8 +6,10 @@ export interface SaveProgress {
   bytes: number;
   /** The snapshot's size, when the host gave one. */
   total: number | undefined;
-  /** Moving average of the transfer rate of this call, in bytes per second (0 until measurable). */
+  /** Moving average of the transfer rate of this call, in bytes per second (0 until measurable), over all its connections. */
   bytesPerSecond: number;
+  /** Connections the bytes come over: more than 1 for a save in parts, else 1. */
+  connections: number;
 }
 
 // Time constant of the rate's moving average: long enough to smooth bursts, short enough to follow a slowdown.
@@ -31,6 +33,7 @@ export class ProgressMeter {
   readonly #intervalMs: number;
   #position = 0;
   #total: number | undefined;
+  #connections = 1;
   #received = 0;
   #lastReportAt = Number.NEGATIVE_INFINITY;
   #sampleAt = performance.now();
@@ -47,10 +50,14 @@ export class ProgressMeter {
     return this.#position;
   }
 
-  /** Where the next bytes start (0 when starting over, the partial size when resuming), and the size when known. */
-  startAt(position: number, total: number | undefined): void {
+  /**
+   * Where the next bytes start (0 when starting over, the bytes already saved when
+   * resuming), the size when known, and over how many connections they come.
+   */
+  startAt(position: number, total: number | undefined, connections = 1): void {
     this.#position = position;
     this.#total = total;
+    this.#connections = connections;
   }
 
   /** Counts received bytes; reports when the interval has passed. */
@@ -79,7 +86,7 @@ export class ProgressMeter {
       this.#sampleReceived = this.#received;
     }
     try {
-      this.#onProgress?.({ bytes: this.#position, total: this.#total, bytesPerSecond: Math.round(this.#rate ?? 0) });
+      this.#onProgress?.({ bytes: this.#position, total: this.#total, bytesPerSecond: Math.round(this.#rate ?? 0), connections: this.#connections });
     } catch (error) {
       throw new ProgressCallbackFailure(error);
     }

@@ -3,6 +3,7 @@ import { editHeaders } from '../http/headers.js';
 import { ABORT_SIGNAL, BOOLEAN, checkOptional, func, integer, milliseconds } from '../validation.js';
 import { checkDestination } from './destination.js';
 import { ProgressMeter, type SaveProgress } from './progress.js';
+import { MAX_PART_SIZE_BYTES, MIN_PART_SIZE_BYTES } from './save-in-parts.js';
 import { saveToFile } from './save-to-file.js';
 import { saveToStream } from './save-to-stream.js';
 import { SnapshotSourceLease, type SnapshotSource } from './snapshot-source.js';
@@ -31,8 +32,23 @@ export interface SaveSnapshotOptions {
   resume?: boolean;
   /** Least time between two `onProgress` calls, in milliseconds (0: on every chunk). Default 250. */
   progressIntervalMs?: number;
-  /** Connection cuts and truncated bodies survived within one call by resuming. Default 3. */
+  /**
+   * Troubles survived within one call, whichever part they hit: connection cuts and short
+   * bodies (resumed), transient host errors (retried), content changed mid-save (started over). Default 3.
+   */
   maxResumeAttempts?: number;
+  /**
+   * Connections a save to a file path may use at once. When the host answers a ranged
+   * request with `206`, the total size and a validator (a strong ETag, or Last-Modified),
+   * the file is fetched in parts of `partSizeBytes` over this many connections; otherwise,
+   * and always for a stream destination, over one. `1`: one stream. Integer 1–16. Default 4.
+   */
+  connections?: number;
+  /**
+   * Bytes per ranged request of a save in parts. Integer from 65 536 (64 KiB) to
+   * 1 073 741 824 (1 GiB). Default 8 388 608 (8 MiB, the AWS CLI's multipart chunk size).
+   */
+  partSizeBytes?: number;
 }
 
 /** {@link SaveSnapshotOptions} checked, with the defaults applied. */
@@ -42,7 +58,14 @@ export interface ResolvedSaveOptions {
   readonly resume: boolean;
   readonly progressIntervalMs: number;
   readonly maxResumeAttempts: number;
+  readonly connections: number;
+  readonly partSizeBytes: number;
 }
+
+/** Most connections one save may use: object stores gain little past a handful per client, and each holds a socket. */
+export const MAX_CONNECTIONS = 16;
+/** Default {@link SaveSnapshotOptions.partSizeBytes}. */
+export const DEFAULT_PART_SIZE_BYTES = 8 * 1024 * 1024;
 
 const ON_PROGRESS = func<(progress: SaveProgress) => void>('a function (progress) => void');
 
@@ -61,6 +84,8 @@ export function resolveSaveOptions(options: SaveSnapshotOptions, fieldPrefix = '
     resume: checkOptional(at('resume'), options.resume, BOOLEAN) ?? true,
     progressIntervalMs: checkOptional(at('progressIntervalMs'), options.progressIntervalMs, milliseconds(0)) ?? 250,
     maxResumeAttempts: checkOptional(at('maxResumeAttempts'), options.maxResumeAttempts, integer(0, 1_000)) ?? 3,
+    connections: checkOptional(at('connections'), options.connections, integer(1, MAX_CONNECTIONS)) ?? 4,
+    partSizeBytes: checkOptional(at('partSizeBytes'), options.partSizeBytes, integer(MIN_PART_SIZE_BYTES, MAX_PART_SIZE_BYTES)) ?? DEFAULT_PART_SIZE_BYTES,
   };
 }
 
@@ -109,6 +134,21 @@ export interface SaveContext {
  * taken over (at once on this host; from another host once it has gone unrenewed for a
  * minute).
  *
+ * **In parts** (`connections` > 1, the default): a fresh save asks for the first
+ * `partSizeBytes` only (`Range: bytes=0-…`). When the host answers `206` with the total size
+ * and a validator (a strong ETag, or else Last-Modified) and the file is larger than a part,
+ * the other parts are fetched over up to `connections` connections, in order, each with
+ * `Range: bytes=<start>-<end>` and `If-Range: <validator>`, and written at their offsets in
+ * the temporary file (sized to the total first). The SHA-256 follows the contiguous written
+ * prefix on a worker thread that reads the file back, so hashing overlaps the transfer. A
+ * part cut mid-body is asked for again from the byte where it stopped. An answer of other
+ * content (another validator, a `200` to `If-Range`, a `416`, other bytes than asked) makes
+ * the save start over from the first request. The sidecar then also records the part size
+ * and which parts are on disk (flushed before being recorded, every 64 MiB and when the save
+ * stops); a later call continues with the missing parts, and refuses (starts over) a record
+ * that does not fit the partial file. A host that ignores `Range`, or gives no total or no
+ * validator, gets one stream, as does a file no larger than a part.
+ *
  * **Resuming** (`resume`; {@link resolveSaveOptions} gives the defaults): a partial file left by an earlier call is
  * continued with `Range: bytes=<size>-` and `If-Range: <ETag>`; within a call, up to
  * `maxResumeAttempts` connection cuts or short bodies are survived the same
@@ -121,7 +161,8 @@ export interface SaveContext {
  *
  * **Expiry**: when `now() >= expiresAt` before a request, or the host answers 403 or
  * 410, `renew()` is called once and the save continues with the new source (resuming when
- * the content's ETag still matches). A second expiry fails.
+ * the content's ETag still matches); the parts of a save in parts share that one renewal.
+ * A second expiry fails.
  *
  * **A stream** receives the bytes directly: no temporary file, no resume once a byte has
  * been written, and the stream is *not* ended, so the caller can write more or end it;

@@ -22,7 +22,7 @@ export async function saveToStream(stream: NodeJS.WritableStream, context: SaveC
     await lease.ensureFresh(signal, nothingWritten);
     let response: SnapshotResponse;
     try {
-      response = await requestSnapshot({ dispatcher, url: lease.url, offset: 0, etag: undefined, signal, bytesWritten: 0 });
+      response = await requestSnapshot({ dispatcher, url: lease.url, offset: 0, validator: undefined, signal, bytesWritten: 0 });
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       if (error instanceof ShimError) throw error;

@@ -37,15 +37,23 @@ export function isStrongEtag(etag: string | undefined): etag is string {
 }
 
 /**
- * The headers of a snapshot request. From `offset` > 0 on, a range request; `If-Range`
- * makes the host send the whole file instead when the content changed since `etag`.
- * `Accept-Encoding: identity` keeps byte offsets those of the stored file.
+ * What proves two answers carry the same content: the strong ETag, or else `Last-Modified`
+ * (RFC 9110 §13.1.5 allows either in `If-Range`); undefined when the host gave neither.
  */
-export function snapshotRequestHeaders(offset: number, etag: string | undefined): Record<string, string> {
+export function contentValidator(etag: string | undefined, lastModified: string | undefined): string | undefined {
+  return isStrongEtag(etag) ? etag : lastModified;
+}
+
+/**
+ * The headers of a snapshot request. A range request from `offset` > 0 on, or for
+ * `[offset, end]` when `end` is given; `If-Range` makes the host send the whole file instead
+ * when the content changed since `validator` (from {@link contentValidator}: never a weak ETag). `Accept-Encoding: identity` keeps byte offsets those of the stored file.
+ */
+export function snapshotRequestHeaders(offset: number, validator: string | undefined, end?: number): Record<string, string> {
   const headers: Record<string, string> = { 'accept-encoding': 'identity' };
-  if (offset > 0) {
-    headers.range = `bytes=${offset}-`;
-    if (isStrongEtag(etag)) headers['if-range'] = etag;
+  if (offset > 0 || end !== undefined) {
+    headers.range = `bytes=${offset}-${end ?? ''}`;
+    if (validator !== undefined) headers['if-range'] = validator;
   }
   return headers;
 }
@@ -55,9 +63,23 @@ type Body = Dispatcher.ResponseData['body'];
 /** How the snapshot host answered one request, as far as saving is concerned. */
 export type SnapshotResponse =
   /** 200: the whole file from byte 0. `total` from Content-Length, when given. */
-  | { readonly kind: 'whole'; readonly body: Body; readonly etag: string | undefined; readonly total: number | undefined }
-  /** 206: the file from `start` on. `total` from Content-Range, when not `*`. */
-  | { readonly kind: 'rest'; readonly body: Body; readonly etag: string | undefined; readonly start: number; readonly total: number | undefined }
+  | {
+      readonly kind: 'whole';
+      readonly body: Body;
+      readonly etag: string | undefined;
+      readonly lastModified: string | undefined;
+      readonly total: number | undefined;
+    }
+  /** 206: bytes `start`…`end` (inclusive) of the file. `total` from Content-Range, when not `*`. */
+  | {
+      readonly kind: 'rest';
+      readonly body: Body;
+      readonly etag: string | undefined;
+      readonly lastModified: string | undefined;
+      readonly start: number;
+      readonly end: number;
+      readonly total: number | undefined;
+    }
   /** 416, or a 206 without a usable Content-Range: the partial file cannot be continued. */
   | { readonly kind: 'range-refused'; readonly status: number }
   /** 403 or 410: the pre-signed URL has expired (or its signature is no longer accepted). */
@@ -69,8 +91,10 @@ export interface SnapshotRequest {
   readonly url: URL;
   /** Bytes already saved; above 0 the request asks for the rest only. */
   readonly offset: number;
-  /** The ETag the saved bytes came with, when known. */
-  readonly etag: string | undefined;
+  /** The last byte wanted (inclusive): a request for `[offset, end]`. Default: to the end of the file. */
+  readonly end?: number | undefined;
+  /** The strong ETag or Last-Modified date the saved bytes came with, for `If-Range`; undefined when none. */
+  readonly validator: string | undefined;
   readonly signal: AbortSignal | undefined;
   /** Bytes saved so far, for an error's `bytesWritten`. */
   readonly bytesWritten: number;
@@ -90,29 +114,31 @@ export async function discardBody(body: Body): Promise<void> {
  * (404, 5xx, a redirect, a 206 or 416 to a request that asked for no range).
  */
 export async function requestSnapshot(request: SnapshotRequest): Promise<SnapshotResponse> {
-  const { url, offset } = request;
+  const { url, offset, end } = request;
+  const ranged = offset > 0 || end !== undefined;
   const response = await request.dispatcher.request({
     origin: url.origin,
     path: `${url.pathname}${url.search}`,
     method: 'GET',
-    headers: snapshotRequestHeaders(offset, request.etag),
+    headers: snapshotRequestHeaders(offset, request.validator, end),
     signal: request.signal ?? null,
   });
   const { statusCode: status, headers, body } = response;
   const etag = firstValue(headers.etag);
-  if (status === 200) return { kind: 'whole', body, etag, total: parseContentLength(firstValue(headers['content-length'])) };
-  if (offset > 0 && status === 206) {
+  const lastModified = firstValue(headers['last-modified']);
+  if (status === 200) return { kind: 'whole', body, etag, lastModified, total: parseContentLength(firstValue(headers['content-length'])) };
+  if (ranged && status === 206) {
     const range = parseContentRange(firstValue(headers['content-range']));
-    if (range !== undefined) return { kind: 'rest', body, etag, start: range.start, total: range.total };
+    if (range !== undefined) return { kind: 'rest', body, etag, lastModified, ...range };
     await discardBody(body);
     return { kind: 'range-refused', status };
   }
   await discardBody(body);
-  if (offset > 0 && status === 416) return { kind: 'range-refused', status };
+  if (ranged && status === 416) return { kind: 'range-refused', status };
   if (status === 403 || status === 410) return { kind: 'expired', status };
   const redirect = status >= 300 && status < 400 ? ' (redirects are not followed)' : '';
   throw new SnapshotTransferError(
-    `The snapshot host answered GET ${describeSnapshotUrl(url)}${offset > 0 ? ` (from byte ${offset})` : ''} with HTTP ${status}${redirect}.`,
+    `The snapshot host answered GET ${describeSnapshotUrl(url)}${ranged ? ` (bytes ${offset}-${end ?? ''})` : ''} with HTTP ${status}${redirect}.`,
     { phase: 'transfer', status, bytesWritten: request.bytesWritten },
   );
 }

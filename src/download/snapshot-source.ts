@@ -91,11 +91,15 @@ function parseSource(value: unknown, field: string): ParsedSource {
  * The renewed URL, which Atlas has just issued, is asked for once more when the host
  * refuses it before its `expiresAt` (or without one): a storage host may refuse a valid
  * signature for a moment, and a second renewal would only bring another such URL.
+ *
+ * Several requests may share one lease (the parts of a parallel save): while a renewal
+ * runs, the others wait for it, and a refusal of a URL already replaced renews nothing.
  */
 export class SnapshotSourceLease {
   #current: ParsedSource;
   #renewed = false;
   #askedAgain = false;
+  #renewing: Promise<void> | undefined;
   readonly #renew: () => Promise<SnapshotSource>;
   readonly #now: () => Date;
 
@@ -114,6 +118,7 @@ export class SnapshotSourceLease {
   /** Renews the source before a request when `expiresAt` has passed; a renewed source already expired fails. */
   async ensureFresh(signal: AbortSignal | undefined, bytesWritten: () => Promise<number>): Promise<void> {
     for (;;) {
+      await this.#renewing;
       const { expiresAt } = this.#current;
       if (expiresAt === undefined) return;
       const ago = this.#now().getTime() - expiresAt.getTime();
@@ -126,9 +131,17 @@ export class SnapshotSourceLease {
   /**
    * Renews the source after the host refused it as expired (403 or 410); or, the first time
    * the renewed source is refused while still fresh by its `expiresAt`, keeps it to be asked
-   * for once more.
+   * for once more. `refused` is the URL the refused request went to (default: the current
+   * one); when the lease has moved on from it since, there is nothing to renew.
    */
-  async renewAfterRefusal(status: number, signal: AbortSignal | undefined, bytesWritten: () => Promise<number>): Promise<void> {
+  async renewAfterRefusal(
+    status: number,
+    signal: AbortSignal | undefined,
+    bytesWritten: () => Promise<number>,
+    refused: URL = this.#current.url,
+  ): Promise<void> {
+    await this.#renewing;
+    if (refused !== this.#current.url) return;
     const { expiresAt } = this.#current;
     const freshByDate = expiresAt === undefined || this.#now().getTime() < expiresAt.getTime();
     if (this.#renewed && !this.#askedAgain && freshByDate) {
@@ -144,6 +157,11 @@ export class SnapshotSourceLease {
     signal: AbortSignal | undefined,
     bytesWritten: () => Promise<number>,
   ): Promise<void> {
+    // Another request of the same save is renewing: its source is the one to use.
+    if (this.#renewing !== undefined) {
+      await this.#renewing;
+      return;
+    }
     const where = describeSnapshotUrl(this.#current.url);
     if (this.#renewed) {
       throw new SnapshotTransferError(
@@ -153,6 +171,13 @@ export class SnapshotSourceLease {
     }
     signal?.throwIfAborted();
     this.#renewed = true;
-    this.#current = parseSource(await abortable(this.#renew(), signal), 'renewed source');
+    this.#renewing = (async () => {
+      this.#current = parseSource(await abortable(this.#renew(), signal), 'renewed source');
+    })();
+    try {
+      await this.#renewing;
+    } finally {
+      this.#renewing = undefined;
+    }
   }
 }

@@ -1,4 +1,5 @@
 import type { Hash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { open, type FileHandle } from 'node:fs/promises';
 import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -57,14 +58,71 @@ function remainder(chunks: readonly Buffer[], skip: number): Buffer[] {
   return rest;
 }
 
-async function writeAll(handle: FileHandle, chunks: readonly Buffer[], bytes: number): Promise<void> {
-  // A write may take fewer bytes than given (a nearly full disk); the rest must follow.
+/**
+ * Writes every byte of `chunks` (`bytes` in all) with `writev`, at `position` or, when it is
+ * undefined, at the handle's current offset. A write may take fewer bytes than given (a
+ * nearly full disk); the rest follows.
+ */
+export async function writeAll(handle: FileHandle, chunks: readonly Buffer[], bytes: number, position?: number): Promise<void> {
   let pending = chunks;
+  let at = position;
   for (let left = bytes; left > 0; ) {
-    const { bytesWritten } = await handle.writev(pending as Buffer[]);
+    const { bytesWritten } = await handle.writev(pending as Buffer[], at);
     if (bytesWritten <= 0) throw new Error('the file system accepted no bytes');
     left -= bytesWritten;
+    if (at !== undefined) at += bytesWritten;
     if (left > 0) pending = remainder(pending, bytesWritten);
+  }
+}
+
+/**
+ * Flushes a file to disk in the background every {@link BACKGROUND_FLUSH_BYTES} written,
+ * one `fdatasync` at a time. A flush's error is kept and given by {@link BackgroundFlush.settle}
+ * (and {@link BackgroundFlush.error}), so the final fsync never hides it.
+ */
+export class BackgroundFlush {
+  readonly #handle: FileHandle;
+  readonly #checkpoint: (() => () => void) | undefined;
+  #unflushed = 0;
+  #flushing: Promise<void> | undefined;
+  #error: unknown;
+
+  /**
+   * @param checkpoint Called as a flush starts; what it returns runs once that flush has
+   * succeeded (what was written before the start is then on disk).
+   */
+  constructor(handle: FileHandle, checkpoint?: () => () => void) {
+    this.#handle = handle;
+    this.#checkpoint = checkpoint;
+  }
+
+  /** The first flush error, if any. */
+  get error(): unknown {
+    return this.#error;
+  }
+
+  /** Counts written bytes; starts a flush when enough have piled up and none is running. */
+  written(bytes: number): void {
+    this.#unflushed += bytes;
+    if (this.#unflushed < BACKGROUND_FLUSH_BYTES || this.#flushing !== undefined) return;
+    this.#unflushed = 0;
+    const durable = this.#checkpoint?.();
+    this.#flushing = this.#handle.datasync().then(
+      () => {
+        this.#flushing = undefined;
+        durable?.();
+      },
+      (error: unknown) => {
+        this.#flushing = undefined;
+        this.#error ??= error;
+      },
+    );
+  }
+
+  /** Waits for the flush in flight; rejects with the first flush error. */
+  async settle(): Promise<void> {
+    await this.#flushing;
+    if (this.#error !== undefined) throw this.#error;
   }
 }
 
@@ -84,15 +142,14 @@ export class HashingFileSink extends Writable {
   readonly #handle: FileHandle;
   readonly #hash: Hash;
   readonly #meter: ProgressMeter;
-  #unflushed = 0;
-  #flushing: Promise<void> | undefined;
-  #flushError: unknown;
+  readonly #flush: BackgroundFlush;
 
   constructor(handle: FileHandle, hash: Hash, meter: ProgressMeter) {
     super({ highWaterMark: SINK_HIGH_WATER_MARK });
     this.#handle = handle;
     this.#hash = hash;
     this.#meter = meter;
+    this.#flush = new BackgroundFlush(handle);
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
@@ -108,11 +165,9 @@ export class HashingFileSink extends Writable {
 
   override _final(callback: (error?: Error | null) => void): void {
     // The rename that follows must never publish a file whose data is still only in the page cache.
-    Promise.resolve(this.#flushing)
-      .then(() => {
-        if (this.#flushError !== undefined) throw this.#flushError;
-        return this.#handle.sync();
-      })
+    this.#flush
+      .settle()
+      .then(() => this.#handle.sync())
       .then(
         () => callback(),
         (error: unknown) => callback(new DestinationWriteFailure(error)),
@@ -121,12 +176,15 @@ export class HashingFileSink extends Writable {
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     // The owner closes the handle once the pipeline settles: no flush may still be using it then.
-    Promise.resolve(this.#flushing).then(() => callback(error));
+    this.#flush.settle().then(
+      () => callback(error),
+      () => callback(error),
+    );
   }
 
   #writeChunks(chunks: readonly Buffer[], bytes: number, callback: (error?: Error | null) => void): void {
-    if (this.#flushError !== undefined) {
-      callback(new DestinationWriteFailure(this.#flushError));
+    if (this.#flush.error !== undefined) {
+      callback(new DestinationWriteFailure(this.#flush.error));
       return;
     }
     const written = writeAll(this.#handle, chunks, bytes);
@@ -134,7 +192,7 @@ export class HashingFileSink extends Writable {
     written.then(
       () => {
         try {
-          this.#flushInBackground(bytes);
+          this.#flush.written(bytes);
           this.#meter.advance(bytes);
         } catch (error) {
           callback(error as Error);
@@ -143,22 +201,6 @@ export class HashingFileSink extends Writable {
         callback();
       },
       (error: unknown) => callback(new DestinationWriteFailure(error)),
-    );
-  }
-
-  #flushInBackground(bytes: number): void {
-    this.#unflushed += bytes;
-    if (this.#unflushed < BACKGROUND_FLUSH_BYTES || this.#flushing !== undefined) return;
-    this.#unflushed = 0;
-    this.#flushing = this.#handle.datasync().then(
-      () => {
-        this.#flushing = undefined;
-      },
-      (error: unknown) => {
-        // Reported by the next write or by the final fsync, whichever comes first.
-        this.#flushing = undefined;
-        this.#flushError ??= error;
-      },
     );
   }
 }
@@ -331,4 +373,48 @@ export function sizeMismatchError(url: URL, bytes: number, total: number): Snaps
     `Downloading ${describeSnapshotUrl(url)} failed: ${bytes} bytes were received but the host announced ${total}; the file was discarded.`,
     { phase: 'transfer', bytesWritten: bytes },
   );
+}
+
+// The pause before the n-th attempt after a transient host error is n times this.
+const HOST_RETRY_PAUSE_MS = 250;
+
+/** A snapshot host answer worth trying again: a server error or a throttle, not a refusal. */
+export function isTransientHostError(error: unknown): boolean {
+  return error instanceof SnapshotTransferError && error.phase === 'transfer' && [429, 500, 502, 503, 504].includes(error.status ?? 0);
+}
+
+/**
+ * The attempts one save may spend on trouble it can get past: connection cuts, short
+ * bodies, transient host errors, content that changed under it. `maxResumeAttempts` of
+ * them are survived in one call, whichever kind; the next one ends the save.
+ */
+export class ResumeBudget {
+  readonly #limit: number;
+  readonly #url: () => URL;
+  #spent = 0;
+  /** Bytes saved so far, for the error that ends the save. */
+  saved: () => Promise<number>;
+
+  constructor(limit: number, url: () => URL, saved: () => Promise<number>) {
+    this.#limit = limit;
+    this.#url = url;
+    this.saved = saved;
+  }
+
+  /** Spends an attempt on a cut (or a short body, or changed content); out of attempts, fails with {@link connectionLostError}. */
+  async survive(error: unknown): Promise<void> {
+    this.#spent += 1;
+    if (this.#spent > this.#limit) throw connectionLostError(error, this.#url(), this.#spent, this.#limit, await this.saved());
+  }
+
+  /**
+   * Spends an attempt on a transient host error and pauses a little longer each time:
+   * object stores answer 500/503 when they throttle and expect the client to try again.
+   * Out of attempts, rethrows the host's own answer (its status says the most).
+   */
+  async pauseAfter(error: unknown, signal: AbortSignal | undefined): Promise<void> {
+    if (this.#spent >= this.#limit) throw error;
+    this.#spent += 1;
+    await sleep(HOST_RETRY_PAUSE_MS * this.#spent, undefined, { signal });
+  }
 }

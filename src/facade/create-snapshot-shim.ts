@@ -120,11 +120,11 @@ export function createSnapshotShim(options: SnapshotShimOptions): SnapshotShim {
     resolveWaitOptions(args, '');
     resolveSaveOptions(args, '');
     await checkDestination(input.destination);
-    const { destination, signal, timeoutMs, pollIntervalMs, maxPollIntervalMs, onStatus, maxMissedPolls, onMissedPoll, onProgress, resume, progressIntervalMs, maxResumeAttempts, ...request } =
-      input;
+    const { destination, signal, timeoutMs, pollIntervalMs, maxPollIntervalMs, onStatus, maxMissedPolls, onMissedPoll, ...rest } = input;
+    const { onProgress, resume, progressIntervalMs, maxResumeAttempts, connections, partSizeBytes, ...request } = rest;
     const requested = await shim.downloadSnapshot({ ...request, ...(signal ? { signal } : {}) });
     const job = await shim.waitForDownload(requested, { signal, timeoutMs, pollIntervalMs, maxPollIntervalMs, onStatus, maxMissedPolls, onMissedPoll });
-    const saved = await shim.saveSnapshot(job, destination, { signal, onProgress, resume, progressIntervalMs, maxResumeAttempts });
+    const saved = await shim.saveSnapshot(job, destination, { signal, onProgress, resume, progressIntervalMs, maxResumeAttempts, connections, partSizeBytes });
     return { ...saved, job };
   }
 

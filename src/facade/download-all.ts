@@ -19,7 +19,10 @@ import { resolveWaitOptions } from './wait-for-download.js';
  */
 
 /** The per-download options `downloadAll` passes to each `shim.download`, as that call documents them. */
-export type DownloadAllStepOptions = Pick<DownloadToInput, 'timeoutMs' | 'pollIntervalMs' | 'maxPollIntervalMs' | 'maxMissedPolls' | 'resume' | 'maxResumeAttempts'>;
+export type DownloadAllStepOptions = Pick<
+  DownloadToInput,
+  'timeoutMs' | 'pollIntervalMs' | 'maxPollIntervalMs' | 'maxMissedPolls' | 'resume' | 'maxResumeAttempts' | 'connections'
+>;
 
 /** Arguments of `shim.downloadAll`. */
 export interface DownloadAllInput extends DownloadAllStepOptions {
@@ -160,8 +163,8 @@ export async function downloadAll(shim: SnapshotShim, core: ShimCore, input: Dow
   const concurrency = checkOptional('concurrency', args.concurrency, CONCURRENCY) ?? 2;
   const signal = checkOptional('signal', args.signal, ABORT_SIGNAL);
   const onOutcome = checkOptional('onOutcome', args.onOutcome, ON_OUTCOME);
-  const { timeoutMs, pollIntervalMs, maxPollIntervalMs, maxMissedPolls, resume, maxResumeAttempts } = input;
-  const steps = { timeoutMs, pollIntervalMs, maxPollIntervalMs, maxMissedPolls, resume, maxResumeAttempts };
+  const { timeoutMs, pollIntervalMs, maxPollIntervalMs, maxMissedPolls, resume, maxResumeAttempts, connections } = input;
+  const steps = { timeoutMs, pollIntervalMs, maxPollIntervalMs, maxMissedPolls, resume, maxResumeAttempts, connections };
   resolveWaitOptions(steps, '');
   resolveSaveOptions(steps, '');
   signal?.throwIfAborted();

@@ -178,8 +178,10 @@ export interface ProgressChannelMessage {
   readonly bytes: number;
   /** The snapshot's size, when the host gave one. */
   readonly total: number | undefined;
-  /** Moving average of this call's transfer rate, in bytes per second. */
+  /** Moving average of this call's transfer rate, in bytes per second, over all its connections. */
   readonly bytesPerSecond: number;
+  /** Connections the bytes come over: more than 1 for a save in parts, else 1. */
+  readonly connections: number;
 }
 
 /** A plain channel whose messages have one shape. */

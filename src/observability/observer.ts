@@ -92,7 +92,7 @@ export function createShimObserver(options: ShimObserverOptions): ShimObserver {
       const caller = onProgress as ((progress: SaveProgress) => void) | undefined;
       return (progress: SaveProgress) => {
         if (progressChannel.hasSubscribers) {
-          const message: ProgressChannelMessage = { ...subject, bytes: progress.bytes, total: progress.total, bytesPerSecond: progress.bytesPerSecond };
+          const message: ProgressChannelMessage = { ...subject, bytes: progress.bytes, total: progress.total, bytesPerSecond: progress.bytesPerSecond, connections: progress.connections };
           progressChannel.publish(message);
         }
         // The caller's callback last, so what it throws still stops the save as documented.

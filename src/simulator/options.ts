@@ -15,6 +15,8 @@ export interface ResolvedSimulatorOptions {
   readonly port: number;
   readonly jobDurationMs: number;
   readonly snapshotSizeBytes: number;
+  /** The snapshot host's throughput cap per connection, in bytes per second; undefined (no cap) by default. */
+  readonly snapshotBytesPerSecondPerConnection: number | undefined;
   readonly digestAlgorithm: SimulatorDigestAlgorithm;
   readonly nonceTtlMs: number;
   readonly tokenTtlSeconds: number;
@@ -62,12 +64,16 @@ const KNOWN = new Set([
   'port',
   'jobDurationMs',
   'snapshotSizeBytes',
+  'snapshotBytesPerSecondPerConnection',
   'digestAlgorithm',
   'nonceTtlMs',
   'tokenTtlSeconds',
   'faults',
   'rateLimit',
 ]);
+/** Bounds of `snapshotBytesPerSecondPerConnection`: 1 KiB/s (slower pacing would be all timers) to 100 GB/s. */
+const MIN_BYTES_PER_SECOND = 1024;
+const MAX_BYTES_PER_SECOND = 1e11;
 const RATE_LIMIT_KNOWN = ['capacity', 'refillTokens', 'refillIntervalMs', 'retryAfter'];
 
 function bad(name: string, rule: string, value: unknown): never {
@@ -81,6 +87,11 @@ function number(name: string, value: unknown, fallback: number, min: number, max
     bad(name, `${integer ? 'an integer' : 'a finite number'} from ${min} to ${max}`, value);
   }
   return value;
+}
+
+/** A numeric option without a default: undefined when left out, else checked as {@link number} checks it. */
+function optionalNumber(name: string, value: unknown, min: number, max: number, integer: boolean): number | undefined {
+  return value === undefined ? undefined : number(name, value, min, min, max, integer);
 }
 
 /** The `rateLimit` option: undefined when off (`false`, or left out), else the bucket with Atlas's figures for what it leaves out. */
@@ -151,6 +162,13 @@ export function resolveSimulatorOptions(options: AtlasSimulatorOptions | undefin
       SIMULATOR_DEFAULTS.snapshotSizeBytes,
       1,
       Number.MAX_SAFE_INTEGER,
+      true,
+    ),
+    snapshotBytesPerSecondPerConnection: optionalNumber(
+      'snapshotBytesPerSecondPerConnection',
+      options.snapshotBytesPerSecondPerConnection,
+      MIN_BYTES_PER_SECOND,
+      MAX_BYTES_PER_SECOND,
       true,
     ),
     digestAlgorithm,

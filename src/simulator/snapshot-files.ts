@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { firstValue } from '../http/headers.js';
 import type { Exchange } from './exchange.js';
 import { sendExpiredUrl, sendStorageError } from './faults/fault-answers.js';
@@ -52,11 +53,61 @@ export function parseRange(header: string | undefined, size: number): ByteRange 
   return { start, end: last === '' ? size - 1 : Math.min(Number(last), size - 1) };
 }
 
+// Pieces per second of a paced body at most: small pieces at a low rate keep the pace smooth.
+const PACING_STEPS_PER_SECOND = 20;
+
+/** Waits `ms`; false, with the timer cleared, when `signal` aborts first. */
+async function pause(ms: number, signal: AbortSignal): Promise<boolean> {
+  try {
+    await sleep(ms, undefined, { signal });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `chunks` in pieces of at most {@link SNAPSHOT_CHUNK_BYTES} (a twentieth of the rate when less),
+ * taken no faster than `bytesPerSecond`: once a piece has been taken, the next is produced only
+ * when the bytes taken so far no longer run ahead of `elapsed × rate`. Pulled by a writer with
+ * backpressure, so it runs ahead of the socket by no more than the writer's buffer, and the
+ * client never gets more than `elapsed × rate` plus one piece. Ends, its timer cleared, as soon
+ * as `signal` aborts.
+ */
+async function* paced(chunks: Iterable<Buffer>, bytesPerSecond: number, signal: AbortSignal, monotonicMs: () => number): AsyncGenerator<Buffer> {
+  const pieceBytes = Math.min(SNAPSHOT_CHUNK_BYTES, Math.floor(bytesPerSecond / PACING_STEPS_PER_SECOND));
+  const started = monotonicMs();
+  let sent = 0;
+  for (const chunk of chunks) {
+    for (let offset = 0; offset < chunk.length; offset += pieceBytes) {
+      if (signal.aborted) return;
+      const piece = chunk.subarray(offset, offset + pieceBytes);
+      yield piece;
+      sent += piece.length;
+      const aheadMs = (sent / bytesPerSecond) * 1000 - (monotonicMs() - started);
+      if (aheadMs > 0 && !(await pause(aheadMs, signal))) return;
+    }
+  }
+}
+
+/**
+ * The body's chunks as the `snapshotBytesPerSecondPerConnection` option says: unchanged without
+ * a cap, else {@link paced} for this response alone (one response at a time per connection, so
+ * the cap is per connection), stopped when the response closes (the client went away).
+ */
+function bodyChunks(state: SimulatorState, exchange: Exchange, chunks: Iterable<Buffer>): Iterable<Buffer> | AsyncIterable<Buffer> {
+  const rate = state.options.snapshotBytesPerSecondPerConnection;
+  if (rate === undefined) return chunks;
+  const closed = new AbortController();
+  exchange.res.once('close', () => closed.abort());
+  return paced(chunks, rate, closed.signal, () => state.clock.monotonicMs());
+}
+
 /**
  * Serves `GET`/`HEAD /snapshot-files/<clusterName>/<snapshotId>.tar.gz?X-Amz-Signature=<token>`
  * without any Atlas auth (the token is the credential, as in a pre-signed URL): single
  * ranges, conditional requests, 403 once the URL expired per the Atlas clock, and a body
- * streamed chunk by chunk with backpressure.
+ * streamed chunk by chunk with backpressure (paced when `snapshotBytesPerSecondPerConnection` caps it).
  */
 export async function serveSnapshotFile(state: SimulatorState, exchange: Exchange): Promise<void> {
   const { method } = exchange;
@@ -112,7 +163,7 @@ export async function serveSnapshotFile(state: SimulatorState, exchange: Exchang
     exchange.res.end();
     return;
   }
-  const chunks = content.chunks(job.snapshotId, start, end + 1);
+  const chunks = bodyChunks(state, exchange, content.chunks(job.snapshotId, start, end + 1));
   if (isBodyFault(exchange.responseFault)) {
     await writeBodyWithFault(exchange, chunks, end - start + 1, exchange.responseFault);
     return;

@@ -86,6 +86,27 @@ export interface AtlasSimulatorOptions {
   readonly jobDurationMs?: number;
   /** Size of every snapshot file in bytes (deterministic pseudo-random content). Default 262144. */
   readonly snapshotSizeBytes?: number;
+  /**
+   * A throughput cap of the snapshot host per connection, in bytes per second, as an object
+   * store that limits what one connection delivers: an integer from 1024 to 1e11, or undefined.
+   * Default undefined: no cap, every body goes as fast as the socket takes it.
+   *
+   * Each snapshot-file body (`GET` answered 200 or 206) is paced on its own: it is written in
+   * pieces of at most 64 KiB (a twentieth of the rate when that is less), and after each piece,
+   * while the bytes sent so far run ahead of `elapsed × rate`, the next one waits; backpressure
+   * is kept, so nothing is produced faster than the socket takes it. An HTTP/1.1 connection
+   * carries one response at a time (unless a client pipelines, which neither undici nor Node's
+   * `http` does by default), so pacing each response caps each connection: two connections
+   * downloading at once get twice the rate between them. A client that goes away mid-body
+   * stops its pacing at once.
+   *
+   * Only the timing changes: status, headers and bytes are those without the cap (single
+   * ranges with 206 and `Content-Range`, `If-Range`, 304, 416), and answers without a body
+   * (`HEAD`, 304, 416) are not delayed. Bodies cut by `cutSnapshotTransfers` or by an injected
+   * `truncated-body`, `reset-mid-body` or `slow-drip` fault are paced too, up to the cut (a
+   * `slow-drip` keeps its own intervals on top).
+   */
+  readonly snapshotBytesPerSecondPerConnection?: number;
   /** Algorithm of the digest challenge. Default `'MD5'`, as Atlas. */
   readonly digestAlgorithm?: SimulatorDigestAlgorithm;
   /** Real milliseconds a digest nonce stays fresh; after that a correct answer gets `stale=true`. Default 300000. */

@@ -148,6 +148,8 @@ describe('shim.downloadAll', () => {
     await expect(shim.downloadAll({ groupId: group, outDir: dir, concurrency: 0 })).rejects.toThrow(/concurrency/);
     await expect(shim.downloadAll({ groupId: group, outDir: dir, concurrency: 17 })).rejects.toThrow(/concurrency/);
     await expect(shim.downloadAll({ groupId: group, outDir: dir, pollIntervalMs: -1 })).rejects.toThrow(/pollIntervalMs/);
+    await expect(shim.downloadAll({ groupId: group, outDir: dir, connections: 0 })).rejects.toThrow(/Invalid connections/);
+    await expect(shim.downloadAll({ groupId: group, outDir: dir, connections: 17 })).rejects.toThrow(/Invalid connections/);
     await expect(shim.downloadAll({ groupId: group, outDir: dir, onOutcome: 'x' as never })).rejects.toThrow(/onOutcome/);
     expect(fx.sim.requests).toHaveLength(0);
   });

@@ -164,6 +164,7 @@ describe('the progress channel', () => {
       bytes: SIZE,
       total: SIZE,
       bytesPerSecond: expect.any(Number),
+      connections: 1,
     });
   });
 

@@ -105,7 +105,7 @@ describe('resolveSaveOptions field names', () => {
     expect(error.message).toBe('Invalid resume: expected true or false, received "yes".');
   });
   it('returns the defaults with either prefix', () => {
-    const defaults = { signal: undefined, onProgress: undefined, resume: true, progressIntervalMs: 250, maxResumeAttempts: 3 };
+    const defaults = { signal: undefined, onProgress: undefined, resume: true, progressIntervalMs: 250, maxResumeAttempts: 3, connections: 4, partSizeBytes: 8 * 1024 * 1024 };
     expect(resolveSaveOptions({})).toEqual(defaults);
     expect(resolveSaveOptions({}, '')).toEqual(defaults);
   });

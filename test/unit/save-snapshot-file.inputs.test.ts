@@ -210,6 +210,22 @@ describe('saveSnapshotFile: credentials and secrets', () => {
     expect(host.requests.map((r) => r.headers.authorization)).toEqual([undefined]);
   });
 
+  it('sends none on any request of a save in parts, through either dispatcher', async () => {
+    const { host, dir, renew } = await setupSave(512 * 1024);
+    const atlas = await startDigestServer({ username: 'pub', password: 'private-key-secret' });
+    const agent = new Agent();
+    deferCleanup(() => atlas.close(), () => agent.close());
+    const signing = agent.compose(createDigestAuthInterceptor({ publicKey: 'pub', privateKey: 'private-key-secret', origin: atlas.origin }));
+    const warm = await request(`${atlas.origin}/api/atlas/v2/groups`, { dispatcher: signing });
+    await warm.body.dump();
+    const parallel = { connections: 4, partSizeBytes: 65_536 };
+    await save({ source: { url: host.signedUrl() }, destination: join(dir, 'default.gz'), renew, ...parallel });
+    await save({ source: { url: host.signedUrl() }, destination: join(dir, 'signed.gz'), renew, dispatcher: signing, ...parallel });
+    // 8 parts per save, each its own request.
+    expect(host.requests).toHaveLength(16);
+    expect(host.requests.map((r) => [r.headers.authorization, r.headers.cookie])).toEqual(host.requests.map(() => [undefined, undefined]));
+  });
+
   it('strips Authorization and Cookie from every header form undici accepts', async () => {
     const recorder = new RecordingDispatcher();
     const stripping = recorder.compose(createCredentialStripInterceptor());

@@ -4,6 +4,9 @@ import type { SaveProgress } from '../../src/download/save-snapshot-file.js';
 import { rejectionOf, save, setupSave, useSaveFixtures } from './helpers/save-fixture.js';
 
 useSaveFixtures();
+// Today's single stream (connections: 1), for the test that reads its `bytes=N-` resume. The
+// save in parts has its own tests in save-snapshot-file.parallel.test.ts.
+const SINGLE_STREAM = { connections: 1 } as const;
 
 describe('saveSnapshotFile: progress', () => {
   it('reports at most once per progressIntervalMs over a slow transfer, and once at the end with the full size', async () => {
@@ -33,9 +36,9 @@ describe('saveSnapshotFile: progress', () => {
   it('counts the bytes resumed from a partial file', async () => {
     const { host, base } = await setupSave(2 * 1024 * 1024);
     host.faults.cutAfter = [1_500_000];
-    await rejectionOf(save({ ...base, source: { url: host.signedUrl() }, maxResumeAttempts: 0 }));
+    await rejectionOf(save({ ...base, ...SINGLE_STREAM, source: { url: host.signedUrl() }, maxResumeAttempts: 0 }));
     const calls: SaveProgress[] = [];
-    await save({ ...base, source: { url: host.signedUrl() }, progressIntervalMs: 0, onProgress: (p) => calls.push(p) });
+    await save({ ...base, ...SINGLE_STREAM, source: { url: host.signedUrl() }, progressIntervalMs: 0, onProgress: (p) => calls.push(p) });
     const offset = Number(/^bytes=(\d+)-$/.exec(String(host.requests[1]!.headers.range))![1]);
     expect(offset).toBeGreaterThan(1_000_000);
     expect(calls[0]!.bytes).toBeGreaterThan(offset);

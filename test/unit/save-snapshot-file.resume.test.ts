@@ -6,12 +6,16 @@ import { exists, rejectionOf, save, setupSave, SNAPSHOT_PATH, useSaveFixtures } 
 
 useSaveFixtures();
 const setup = setupSave;
+// Today's single stream (connections: 1): these tests check its request shape, a first GET
+// without Range answered 200 and `bytes=N-` resumes. The save in parts has its own tests in
+// save-snapshot-file.parallel.test.ts.
+const SINGLE_STREAM = { connections: 1 } as const;
 
 describe('saveSnapshotFile: resuming', () => {
-  it('survives connection cuts within one call with Range requests, fetching about one file in total', async () => {
+  it('survives connection cuts within one call with Range requests, each from further on', async () => {
     const { host, base, source } = await setup(4 * 1024 * 1024);
     host.faults.cutAfter = [1_000_000, 1_000_000];
-    const saved = await save({ ...base, source: source() });
+    const saved = await save({ ...base, ...SINGLE_STREAM, source: source() });
     expect(saved.sha256).toBe(host.sha256());
     expect(saved.bytes).toBe(host.size);
     expect(host.requests.map((r) => r.status)).toEqual([200, 206, 206]);
@@ -19,16 +23,17 @@ describe('saveSnapshotFile: resuming', () => {
     const offsetOf = (range: string | undefined): number => Number(/^bytes=(\d+)-$/.exec(range ?? '')?.[1] ?? Number.NaN);
     expect(offsetOf(second!.headers.range)).toBeGreaterThan(0);
     expect(second!.headers['if-range']).toBe(host.etag);
+    // Resumed, not restarted: each request starts past the one before. (How many bytes a cut
+    // loses depends on what sat in socket and sink buffers, up to about 1 MiB here, so the
+    // total sent does not tell a resume from a restart; the offsets do.)
     expect(offsetOf(third!.headers.range)).toBeGreaterThan(offsetOf(second!.headers.range));
-    // Resumed, not restarted (that would be 6 MiB): about one file, plus what each cut lost in buffers.
-    expect(host.bytesSent()).toBeLessThan(host.size * 1.25);
   });
 
   it('gives up past maxResumeAttempts keeping the partial file, and a later call resumes it', async () => {
     const { host, dir, destination, base, source } = await setup(2 * 1024 * 1024);
     // Cuts well past undici's 64 KiB body buffer, whose unread bytes a cut discards.
     host.faults.cutAfter = [300_000, 300_000, 300_000];
-    const error = await rejectionOf(save({ ...base, source: source(), maxResumeAttempts: 2 }));
+    const error = await rejectionOf(save({ ...base, ...SINGLE_STREAM, source: source(), maxResumeAttempts: 2 }));
     expect(error).toBeInstanceOf(SnapshotTransferError);
     expect(error).toMatchObject({ phase: 'transfer', status: undefined });
     expect((error as SnapshotTransferError).bytesWritten).toBeGreaterThan(0);
@@ -40,7 +45,7 @@ describe('saveSnapshotFile: resuming', () => {
     expect(await exists(partial.sidecarPath)).toBe(true);
 
     const sentBefore = host.bytesSent();
-    const saved = await save({ ...base, source: source() });
+    const saved = await save({ ...base, ...SINGLE_STREAM, source: source() });
     expect(saved.sha256).toBe(host.sha256());
     expect(host.requests[3]!.headers.range).toBe(`bytes=${partialBytes}-`);
     expect(host.requests[3]!.status).toBe(206);
@@ -52,7 +57,7 @@ describe('saveSnapshotFile: resuming', () => {
     const { host, base, source } = await setup(2 * 1024 * 1024);
     host.faults.cutAfter = [500_000];
     host.faults.shortRangeAnswers = [300_000];
-    const saved = await save({ ...base, source: source() });
+    const saved = await save({ ...base, ...SINGLE_STREAM, source: source() });
     expect(saved.sha256).toBe(host.sha256());
     expect(host.requests.map((r) => r.status)).toEqual([200, 206, 206]);
     expect(host.requests[1]!.closedEarly).toBe(false);
@@ -62,7 +67,7 @@ describe('saveSnapshotFile: resuming', () => {
     const { host, destination, base, source } = await setup(2 * 1024 * 1024);
     host.faults.cutAfter = [500_000];
     host.faults.shortRangeAnswers = [300_000];
-    const error = await rejectionOf(save({ ...base, source: source(), maxResumeAttempts: 1 }));
+    const error = await rejectionOf(save({ ...base, ...SINGLE_STREAM, source: source(), maxResumeAttempts: 1 }));
     expect(error).toMatchObject({ name: 'SnapshotTransferError', phase: 'transfer' });
     expect((error as Error).message).toMatch(/the body ended after \d+ of 2097152 bytes/);
     expect(await exists(destination)).toBe(false);
@@ -72,7 +77,7 @@ describe('saveSnapshotFile: resuming', () => {
     const { host, base, source } = await setup(512 * 1024);
     host.faults.cutAfter = [200_000];
     host.faults.ignoreRange = true;
-    const saved = await save({ ...base, source: source() });
+    const saved = await save({ ...base, ...SINGLE_STREAM, source: source() });
     expect(saved).toMatchObject({ bytes: host.size, sha256: host.sha256() });
     expect(host.requests.map((r) => r.status)).toEqual([200, 200]);
     expect(host.requests[1]!.headers.range).toMatch(/^bytes=\d+-$/);
@@ -81,10 +86,10 @@ describe('saveSnapshotFile: resuming', () => {
   it('starts over when the ETag changed since the partial file was written', async () => {
     const { host, destination, base, source } = await setup(512 * 1024);
     host.faults.cutAfter = [200_000];
-    await rejectionOf(save({ ...base, source: source(), maxResumeAttempts: 0 }));
+    await rejectionOf(save({ ...base, ...SINGLE_STREAM, source: source(), maxResumeAttempts: 0 }));
     const oldEtag = host.etag;
     host.changeContent();
-    const saved = await save({ ...base, source: source() });
+    const saved = await save({ ...base, ...SINGLE_STREAM, source: source() });
     expect(host.requests[1]!.headers['if-range']).toBe(oldEtag);
     expect(host.requests[1]!.status).toBe(200);
     expect(saved.sha256).toBe(host.sha256());
@@ -96,7 +101,7 @@ describe('saveSnapshotFile: resuming', () => {
     const partial = partialFileFor(destination, SNAPSHOT_PATH);
     await writeFile(partial.path, Buffer.alloc(host.size, 0x55));
     await writeFile(partial.sidecarPath, JSON.stringify({ sourcePath: SNAPSHOT_PATH, etag: host.etag, total: host.size }));
-    const saved = await save({ ...base, source: source() });
+    const saved = await save({ ...base, ...SINGLE_STREAM, source: source() });
     expect(host.requests.map((r) => r.status)).toEqual([416, 200]);
     expect(saved.sha256).toBe(host.sha256());
   });
@@ -107,7 +112,7 @@ describe('saveSnapshotFile: resuming', () => {
     await writeFile(partial.path, host.content(0, 1000));
     await writeFile(partial.sidecarPath, JSON.stringify({ sourcePath: SNAPSHOT_PATH, etag: host.etag, total: host.size }));
     host.faults.cutAfter = [100_000];
-    const saved = await save({ ...base, source: source(), resume: false });
+    const saved = await save({ ...base, ...SINGLE_STREAM, source: source(), resume: false });
     expect(saved.sha256).toBe(host.sha256());
     expect(host.requests.map((r) => r.headers.range)).toEqual([undefined, undefined]);
   });
@@ -140,7 +145,7 @@ describe('saveSnapshotFile: expiry', () => {
     const { host, base, source, renew } = await setup();
     const stale = source();
     host.expireTokens();
-    const saved = await save({ ...base, source: stale });
+    const saved = await save({ ...base, ...SINGLE_STREAM, source: stale });
     expect(renew).toHaveBeenCalledTimes(1);
     expect(host.requests.map((r) => r.status)).toEqual([403, 200]);
     expect(saved.sha256).toBe(host.sha256());
@@ -150,7 +155,7 @@ describe('saveSnapshotFile: expiry', () => {
     const { host, base, source, renew } = await setup(512 * 1024);
     host.faults.cutAfter = [200_000];
     host.faults.expireTokensOnCut = true;
-    const saved = await save({ ...base, source: source() });
+    const saved = await save({ ...base, ...SINGLE_STREAM, source: source() });
     expect(renew).toHaveBeenCalledTimes(1);
     expect(host.requests.map((r) => r.status)).toEqual([200, 403, 206]);
     expect(host.requests[2]!.headers.range).toBe(host.requests[1]!.headers.range);
@@ -178,7 +183,7 @@ describe('saveSnapshotFile: expiry', () => {
     // Refused twice: the first URL, then the renewed one once; the third request is served.
     host.faults.refuseNext = 2;
     const renew = vi.fn(async () => second);
-    const saved = await save({ ...base, renew, source: source(), now: () => new Date('2030-01-01T00:00:00Z') });
+    const saved = await save({ ...base, ...SINGLE_STREAM, renew, source: source(), now: () => new Date('2030-01-01T00:00:00Z') });
     expect(renew).toHaveBeenCalledTimes(1);
     expect(host.requests.map((r) => r.status)).toEqual([403, 403, 200]);
     expect(saved.sha256).toBe(host.sha256());

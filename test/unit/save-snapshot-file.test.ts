@@ -8,11 +8,14 @@ import { exists, rejectionOf, save, setupSave, sha256, SNAPSHOT_PATH, useSaveFix
 
 useSaveFixtures();
 const setup = setupSave;
+// Today's single stream (connections: 1), for the test that checks its request shape (one
+// GET without Range). The save in parts has its own tests in save-snapshot-file.parallel.test.ts.
+const SINGLE_STREAM = { connections: 1 } as const;
 
 describe('saveSnapshotFile: complete saves', () => {
   it('saves the whole file with the right sha256 and size, leaving no temporary file', async () => {
     const { host, dir, destination, base, source } = await setup();
-    const saved = await save({ ...base, source: source() });
+    const saved = await save({ ...base, ...SINGLE_STREAM, source: source() });
     expect(saved).toEqual({ path: destination, bytes: host.size, sha256: host.sha256() });
     const written = await readFile(destination);
     expect(written.equals(host.content())).toBe(true);

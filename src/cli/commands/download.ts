@@ -22,6 +22,7 @@ interface DownloadOptions extends Omit<AtlasCommandOptions, 'cluster'> {
   readonly all?: boolean;
   readonly outDir?: string;
   readonly concurrency?: string;
+  readonly connections: string;
   readonly timeout: string;
   readonly pollInterval: string;
   readonly resume: boolean;
@@ -29,6 +30,7 @@ interface DownloadOptions extends Omit<AtlasCommandOptions, 'cluster'> {
 
 const MILLISECONDS = wholeNumber(1, Number.MAX_SAFE_INTEGER, 'a whole number of milliseconds, 1 or more');
 const CONCURRENCY = wholeNumber(1, 16, 'a whole number of clusters from 1 to 16');
+const CONNECTIONS = wholeNumber(1, 16, 'a whole number of connections from 1 to 16');
 const WITH_ALL = 'with --all, which saves the latest snapshot of every shared and Flex cluster of the project';
 const WITHOUT_ALL = 'without --all (it applies to --all only)';
 
@@ -41,6 +43,7 @@ export function downloadCommand(program: Command, io: CliIo, run: (action: () =>
     .option('--all', 'save the latest COMPLETED snapshot of every shared (M2/M5) and Flex cluster of the project; dedicated ones are skipped (not with --cluster, --snapshot or --out)')
     .option('--out-dir <dir>', 'with --all: the directory to save them in, as <cluster>-<snapshot id>.tar.gz (created when missing)')
     .option('--concurrency <n>', 'with --all: clusters downloaded at a time, 1 to 16 (default 2)')
+    .option('--connections <n>', 'connections each file is downloaded over at once (ranged requests), 1 to 16; 1 = one stream', '4')
     .option('--timeout <ms>', 'longest wait for the Atlas job (per cluster with --all)', '1800000')
     .option('--poll-interval <ms>', 'first delay between polls of the job', '2000')
     .option('--no-resume', 'start over instead of resuming a partial file')
@@ -60,6 +63,7 @@ async function downloadOne(options: DownloadOptions, io: CliIo): Promise<void> {
   const reference = checkRequired('--snapshot', options.snapshot, SNAPSHOT_REFERENCE, 'unless --all');
   refuseFlag('--out-dir', options.outDir, WITHOUT_ALL);
   refuseFlag('--concurrency', options.concurrency, WITHOUT_ALL);
+  const connections = check('--connections', options.connections, CONNECTIONS);
   const timeoutMs = check('--timeout', options.timeout, MILLISECONDS);
   const pollIntervalMs = check('--poll-interval', options.pollInterval, MILLISECONDS);
   // The destination is checked before Atlas is asked for anything; a default one names the
@@ -87,7 +91,7 @@ async function downloadOne(options: DownloadOptions, io: CliIo): Promise<void> {
       pollIntervalMs,
       onStatus: (j) => (human ? line(io.stdout, `status     ${j.status}`) : undefined),
     });
-    const saved = await shim.saveSnapshot(job, out, { signal: io.signal, resume: options.resume, onProgress: (p) => progress.update(p) });
+    const saved = await shim.saveSnapshot(job, out, { signal: io.signal, resume: options.resume, connections, onProgress: (p) => progress.update(p) });
     progress.stop();
     if (human) line(io.stdout, `saved      ${saved.path} (${saved.bytes} bytes, sha256 ${saved.sha256})`);
     else {
@@ -131,6 +135,7 @@ async function downloadProject(options: DownloadOptions, io: CliIo): Promise<voi
   refuseFlag('--out', options.out, `${WITH_ALL} (name the directory with --out-dir)`);
   const outDir = resolve(checkRequired('--out-dir', options.outDir, DIRECTORY_PATH, 'with --all'));
   const concurrency = options.concurrency === undefined ? undefined : check('--concurrency', options.concurrency, CONCURRENCY);
+  const connections = check('--connections', options.connections, CONNECTIONS);
   const timeoutMs = check('--timeout', options.timeout, MILLISECONDS);
   const pollIntervalMs = check('--poll-interval', options.pollInterval, MILLISECONDS);
   const human = !options.json;
@@ -141,6 +146,7 @@ async function downloadProject(options: DownloadOptions, io: CliIo): Promise<voi
       groupId,
       outDir,
       ...(concurrency !== undefined ? { concurrency } : {}),
+      connections,
       timeoutMs,
       pollIntervalMs,
       resume: options.resume,
