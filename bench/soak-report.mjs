@@ -218,6 +218,8 @@ export function formatReport(report) {
     lines.push(`    ${era} (${c.label}): Atlas ${c.atlasClockAtStart}, ${c.atlasMinusMachineDays} days, ${c.atlasMinusShimAtStartDays} days; shim clock: ${c.shimClock}`);
   }
   lines.push(`  options: concurrency ${o.concurrency}, fault rate ${o.rate}, seed ${o.seed}, fault kinds ${o.faultKinds.length === 11 ? 'all 11' : o.faultKinds.join(',')}`);
+  // Reports written before these options existed have neither: the library's defaults.
+  lines.push(`  save: part size ${o.partSizeBytes == null ? 'default' : `${o.partSizeBytes} bytes`}, connections ${o.connections ?? 'default'}`);
   const fi = report.faultsInjected;
   lines.push(`  faults injected: ${fi.total} in ${fi.requests} requests (${Object.entries(fi.byKind).map(([k, t]) => `${k} ${t.atlas + t['snapshot-file']}`).join(', ')})`);
   if (fi.kindsNotDrawn.length > 0) lines.push(`  fault kinds never drawn: ${fi.kindsNotDrawn.join(', ')}`);

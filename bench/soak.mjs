@@ -137,9 +137,19 @@ class SnapshotPool {
   }
 }
 
+/** The save options each download is given: only those set, so an unset one is the library's default. */
+function saveOptionsOf(options) {
+  return {
+    ...(options.partSizeKib === undefined ? {} : { partSizeBytes: options.partSizeKib * 1024 }),
+    ...(options.connections === undefined ? {} : { connections: options.connections }),
+  };
+}
+
 function commandOf(options) {
   const kinds = options.allKinds ? '' : ` --kinds ${options.kinds.join(',')}`;
-  return `npm run soak -- --profile ${options.profile} --downloads ${options.downloads} --concurrency ${options.concurrency} --rate ${options.rate} --seed ${options.seed}${kinds}`;
+  const partSize = options.partSizeKib === undefined ? '' : ` --part-size-kib ${options.partSizeKib}`;
+  const connections = options.connections === undefined ? '' : ` --connections ${options.connections}`;
+  return `npm run soak -- --profile ${options.profile} --downloads ${options.downloads} --concurrency ${options.concurrency} --rate ${options.rate} --seed ${options.seed}${kinds}${partSize}${connections}`;
 }
 
 async function main() {
@@ -148,6 +158,7 @@ async function main() {
   const { SIMULATOR_FAULT_KINDS } = await import('../dist/simulator.js');
   options.allKinds = SIMULATOR_FAULT_KINDS.every((kind) => options.kinds.includes(kind));
   const command = commandOf(options);
+  const save = saveOptionsOf(options);
   if (new Date(DEFAULT_SUNSET_DATE).getTime() !== SUNSET_MS) {
     throw new Error(`the shim's default sunset (${DEFAULT_SUNSET_DATE}) differs from the simulator's (${SIMULATOR_DEFAULTS.sunsetDate})`);
   }
@@ -162,7 +173,10 @@ async function main() {
     }
   }
   const clocks = clocksOf(profile, anchorMs);
-  console.log(`soak: profile ${options.profile}, ${options.downloads} downloads, concurrency ${options.concurrency}, fault rate ${options.rate}, seed ${options.seed}`);
+  console.log(
+    `soak: profile ${options.profile}, ${options.downloads} downloads, concurrency ${options.concurrency}, fault rate ${options.rate}, seed ${options.seed}` +
+      `, part size ${save.partSizeBytes === undefined ? 'default' : `${save.partSizeBytes} bytes`}, connections ${save.connections ?? 'default'}`,
+  );
   for (const [era, c] of Object.entries(clocks)) {
     console.log(`soak: era ${era} (${c.label}): Atlas clock ${c.atlasClockAtStart}, ${c.atlasMinusMachineDays} days from the machine's; shim: ${c.shimClock}`);
   }
@@ -233,7 +247,7 @@ async function main() {
     const watchdog = setTimeout(() => controller.abort(new SoakWatchdog(`still running after ${WATCHDOG_MS} ms`)), WATCHDOG_MS);
     const started = performance.now();
     const call = recordCall(() =>
-      shims[era].download({ groupId: sims.eras[era].groupId, clusterName, snapshotId, destination, signal: controller.signal, ...WAIT }),
+      shims[era].download({ groupId: sims.eras[era].groupId, clusterName, snapshotId, destination, signal: controller.signal, ...WAIT, ...save }),
     );
     let abandon;
     const abandoned = new Promise((resolve) => {
@@ -342,6 +356,9 @@ async function main() {
         seed: options.seed,
         eraSeeds,
         faultKinds: options.kinds,
+        // The save options given to each download; null: not given, the library's default.
+        partSizeBytes: save.partSizeBytes ?? null,
+        connections: save.connections ?? null,
         clusterKinds: scenarios.map((s) => `${s.name} (${s.slots.length} snapshots)`),
         eras: clocks,
         sunsetDate: SIMULATOR_DEFAULTS.sunsetDate,
