@@ -93,15 +93,15 @@ export type PartsStart =
   /** Continuing a recorded save: the partial file holds the complete parts. */
   | RecordedParts;
 
-// Bytes gathered from a part's body before one positional write: few system calls, little memory
-// (each connection holds at most this being gathered plus this being written).
+// Bytes gathered from a part's body before one positional write: few system calls, little
+// memory. While a part waits for its write, the other connections keep receiving.
 const PART_WRITE_BYTES = 1024 * 1024;
 
 /**
- * Writes a part's body at `position` on, with one write in flight while the next batch
- * gathers. `onWritten` counts each batch once its write settled. Rejects with the body's
- * error, a {@link DestinationWriteFailure}, what `onWritten` throws, or {@link ContentChanged}
- * when the body runs past `end`; when it rejects, every counted byte is on the file.
+ * Writes a part's body at `position` on, in batches of {@link PART_WRITE_BYTES}, counting
+ * each with `onWritten` once it is on the file. Rejects with the body's error (after writing
+ * what came before it), a {@link DestinationWriteFailure}, what `onWritten` throws, or
+ * {@link ContentChanged} when the body runs past `end`.
  */
 async function writePartBody(
   body: Dispatcher.ResponseData['body'],
@@ -113,23 +113,15 @@ async function writePartBody(
   let batch: Buffer[] = [];
   let batchBytes = 0;
   let at = position;
-  let inFlight: Promise<void> = Promise.resolve();
   const write = async (): Promise<void> => {
     const chunks = batch;
     const bytes = batchBytes;
-    const where = at;
     batch = [];
     batchBytes = 0;
+    await writeAll(handle, chunks, bytes, at).catch((error: unknown) => Promise.reject(new DestinationWriteFailure(error)));
     at += bytes;
-    await inFlight;
-    inFlight = writeAll(handle, chunks, bytes, where).then(
-      () => onWritten(bytes),
-      (error: unknown) => Promise.reject(new DestinationWriteFailure(error)),
-    );
-    // Observed by the next write or the end of this function, whichever comes first.
-    inFlight.catch(() => undefined);
+    onWritten(bytes);
   };
-  let bodyFailure: { error: unknown } | undefined;
   try {
     for await (const chunk of body as AsyncIterable<Buffer>) {
       if (at + batchBytes + chunk.length > end + 1) throw new ContentChanged(`the answer for bytes ${position}-${end} ran past byte ${end}`);
@@ -137,15 +129,13 @@ async function writePartBody(
       batchBytes += chunk.length;
       if (batchBytes >= PART_WRITE_BYTES) await write();
     }
-    if (batchBytes > 0) await write();
   } catch (error) {
-    bodyFailure = { error };
     // The bytes that came before a cut are the file's: written, they need not be fetched again.
-    if (batchBytes > 0 && !(error instanceof ContentChanged)) await write().catch(() => undefined);
+    // (A failed write or onWritten left no batch; bytes past `end` are not the part's.)
+    if (batchBytes > 0 && !(error instanceof ContentChanged)) await write();
+    throw error;
   }
-  // A disk error or a throwing onProgress explains more than the body being torn down after it.
-  await inFlight;
-  if (bodyFailure !== undefined) throw bodyFailure.error;
+  if (batchBytes > 0) await write();
 }
 
 /**

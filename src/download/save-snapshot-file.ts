@@ -34,7 +34,8 @@ export interface SaveSnapshotOptions {
   progressIntervalMs?: number;
   /**
    * Troubles survived within one call, whichever part they hit: connection cuts and short
-   * bodies (resumed), transient host errors (retried), content changed mid-save (started over). Default 3.
+   * bodies (resumed), transient host errors (retried), content changed mid-save (started
+   * over). Default 3.
    */
   maxResumeAttempts?: number;
   /**

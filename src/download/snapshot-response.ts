@@ -47,7 +47,8 @@ export function contentValidator(etag: string | undefined, lastModified: string 
 /**
  * The headers of a snapshot request. A range request from `offset` > 0 on, or for
  * `[offset, end]` when `end` is given; `If-Range` makes the host send the whole file instead
- * when the content changed since `validator` (from {@link contentValidator}: never a weak ETag). `Accept-Encoding: identity` keeps byte offsets those of the stored file.
+ * when the content changed since `validator` (from {@link contentValidator}: never a weak
+ * ETag). `Accept-Encoding: identity` keeps byte offsets those of the stored file.
  */
 export function snapshotRequestHeaders(offset: number, validator: string | undefined, end?: number): Record<string, string> {
   const headers: Record<string, string> = { 'accept-encoding': 'identity' };

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { checkDestination } from '../../download/save-snapshot-file.js';
+import { checkDestination, MAX_CONNECTIONS } from '../../download/save-snapshot-file.js';
 import { redactSecrets } from '../../errors/redact-secrets.js';
 import { ShimError } from '../../errors/shim-error.js';
 import { snapshotFileName, type ClusterOutcome, type ProjectDownloadReport } from '../../facade/download-all.js';
@@ -30,7 +30,7 @@ interface DownloadOptions extends Omit<AtlasCommandOptions, 'cluster'> {
 
 const MILLISECONDS = wholeNumber(1, Number.MAX_SAFE_INTEGER, 'a whole number of milliseconds, 1 or more');
 const CONCURRENCY = wholeNumber(1, 16, 'a whole number of clusters from 1 to 16');
-const CONNECTIONS = wholeNumber(1, 16, 'a whole number of connections from 1 to 16');
+const CONNECTIONS = wholeNumber(1, MAX_CONNECTIONS, `a whole number of connections from 1 to ${MAX_CONNECTIONS}`);
 const WITH_ALL = 'with --all, which saves the latest snapshot of every shared and Flex cluster of the project';
 const WITHOUT_ALL = 'without --all (it applies to --all only)';
 
