@@ -114,7 +114,8 @@ async function saveInto(file: PartialFile, path: string, context: SaveContext): 
           url: lease.url,
           offset,
           end: firstPart,
-          validator: contentValidator(known?.etag, undefined),
+          // Only a continuation is conditional: the first part of a fresh save is asked for as it is.
+          validator: offset > 0 ? contentValidator(known?.etag, undefined) : undefined,
           signal,
           bytesWritten: offset,
         });
@@ -136,6 +137,7 @@ async function saveInto(file: PartialFile, path: string, context: SaveContext): 
         const layout = layoutFromFirstAnswer(response, options.partSizeBytes);
         if (layout !== undefined && response.kind === 'rest') {
           const first = response.body;
+          known = undefined;
           const saved = await inParts(() => saveInParts(file, path, sourcePath, context, { layout, firstBody: first }, budget));
           if (saved !== undefined) return saved;
           continue;
