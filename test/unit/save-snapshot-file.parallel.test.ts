@@ -7,7 +7,7 @@ import { resolveSaveOptions, type SaveProgress, type SaveSnapshotOptions, type S
 import { SnapshotTransferError } from '../../src/errors/download-errors.js';
 import { ValidationError } from '../../src/errors/shim-error.js';
 import { createSnapshotShim } from '../../src/index.js';
-import { deferCleanup, exists, rejectionOf, save, setupSave, SNAPSHOT_PATH, useSaveFixtures } from './helpers/save-fixture.js';
+import { deferCleanup, exists, rejectionOf, save, setupSave, SNAPSHOT_PATH, thrownBy, useSaveFixtures } from './helpers/save-fixture.js';
 import type { HostRequest, SnapshotHost } from './helpers/snapshot-host.js';
 import { completedJob } from '../security/helpers/no-network.js';
 
@@ -74,16 +74,6 @@ function partialBytes(host: SnapshotHost, total: number, parts: Part[], complete
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** What a function that must throw throws. */
-function thrownBy(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (error) {
-    return error;
-  }
-  return expect.fail('expected a throw');
-}
 
 describe('saveSnapshotFile in parts: the parts', () => {
   it.each([2, 4])('with %i connections, saves parts that complete out of order into the right file', async (connections) => {
